@@ -1,0 +1,329 @@
+//! `kr_request_*`: reading the request of a running route callback.
+//!
+//! Every function takes the `KrRequest*` given to the callback; it is valid only until the callback
+//! returns (afterwards, and for NULL / foreign / server handles: `KR_INVALID_HANDLE`). Values are
+//! copied into the caller's buffer (the string-out convention); absent names give `KR_NOT_FOUND`.
+use std::borrow::Cow;
+use std::ffi::c_char;
+
+use kestrun_native::{with_request, RequestContext};
+
+use crate::boundary::ffi_boundary;
+use crate::handles::{request_id, KrRequest};
+use crate::status::{FfiError, FfiResult, KrStatus};
+use crate::strings::{str_arg, OutBuf, OutPtr};
+
+/// Runs `f` on the live request behind `request` (`KR_INVALID_HANDLE` when it is not one).
+pub(crate) fn on_request<R>(
+    request: *const KrRequest,
+    f: impl FnOnce(&mut RequestContext) -> FfiResult<R>,
+) -> FfiResult<R> {
+    let id = request_id(request)?;
+    with_request(id, |ctx| Ok(f(ctx)))?
+}
+
+/// Copies a string read from the live request into the caller's buffer.
+///
+/// # Safety
+/// `buf`, `buf_len`, `out_len` follow the string-out convention (see the public functions).
+pub(crate) unsafe fn request_str_out<F>(
+    request: *const KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+    read: F,
+) -> FfiResult<()>
+where
+    F: for<'a> FnOnce(&'a RequestContext) -> FfiResult<Cow<'a, str>>,
+{
+    request_id(request)?;
+    let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
+    on_request(request, |ctx| {
+        let value = read(ctx)?;
+        // SAFETY: buf / out_len are valid for writes (forwarded caller guarantee).
+        unsafe { out.put_str(&value) }
+    })
+}
+
+fn not_found(what: &str, name: &str) -> FfiError {
+    FfiError::new(KrStatus::KR_NOT_FOUND, format!("{what} `{name}` is absent"))
+}
+
+/// The request method, e.g. `GET`.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_method(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.method()))) }
+    }
+}
+
+/// The request path without the query string, e.g. `/users/42`.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_path(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.path()))) }
+    }
+}
+
+/// The raw query string without `?` (`""` when none).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_query_string(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.query_string()))) }
+    }
+}
+
+/// `http` or `https` (the endpoint's scheme).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_scheme(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.scheme()))) }
+    }
+}
+
+/// The host the client addressed (the `Host` header, else the endpoint's address).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_host(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.host()))) }
+    }
+}
+
+/// The client's address, `ip:port` (`[ip]:port` for IPv6); `""` if unknown.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes; receives the value and a NUL.
+/// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_remote_addr(
+    request: *mut KrRequest,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_str_out(request, buf, buf_len, out_len, |ctx| Ok(Cow::from(ctx.remote_addr()))) }
+    }
+}
+
+/// The `index`-th value (0-based, among repeated keys) of query parameter `name`, percent-decoded
+/// (`+` as space). `KR_NOT_FOUND` if absent or `index` is past the last value. The decoded value may
+/// contain NUL bytes (`%00`): use `*out_len`.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `name`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call; `buf` NULL only with
+///   `buf_len == 0`; `out_len` non-NULL).
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_query(
+    request: *mut KrRequest,
+    name: *const c_char,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
+        let name = unsafe { str_arg(name, "name") }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                ctx.query(name, index).map(Cow::from).ok_or_else(|| {
+                    FfiError::new(KrStatus::KR_NOT_FOUND, format!("query parameter `{name}` has no value at index {index}"))
+                })
+            })
+        }
+    }
+}
+
+/// The number of values of query parameter `name` (0 if absent).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `name`: NUL-terminated UTF-8, borrowed for the call.
+/// - `out_count`: non-NULL, writable; receives the count.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_query_count(
+    request: *mut KrRequest,
+    name: *const c_char,
+    out_count: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
+        let name = unsafe { str_arg(name, "name") }?;
+        let out = OutPtr::new(out_count, "out_count")?;
+        let count = on_request(request, |ctx| Ok(ctx.query_count(name)))?;
+        // SAFETY: `out_count` is valid for writes (contract above).
+        unsafe { out.write(count) };
+        Ok(())
+    }
+}
+
+/// The route parameter `name` (a `{name}` segment of the route pattern); `KR_NOT_FOUND` if absent.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `name`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call).
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_route_param(
+    request: *mut KrRequest,
+    name: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
+        let name = unsafe { str_arg(name, "name") }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                ctx.route_param(name).map(Cow::from).ok_or_else(|| not_found("route parameter", name))
+            })
+        }
+    }
+}
+
+/// The request header `name` (case-insensitive); repeated headers are joined with `", "`.
+/// `KR_NOT_FOUND` if absent.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `name`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call).
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_header(
+    request: *mut KrRequest,
+    name: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
+        let name = unsafe { str_arg(name, "name") }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                ctx.header(name).ok_or_else(|| not_found("header", name))
+            })
+        }
+    }
+}
+
+/// The request cookie `name` (decoded value); `KR_NOT_FOUND` if absent.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `name`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call).
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_cookie(
+    request: *mut KrRequest,
+    name: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
+        let name = unsafe { str_arg(name, "name") }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                ctx.cookie(name).map(Cow::from).ok_or_else(|| not_found("cookie", name))
+            })
+        }
+    }
+}
+
+/// The request body bytes (the bytes-out convention: no terminator, `buf_len >= *out_len` needed).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+///   writable bytes.
+/// - `out_len`: borrowed for the call, non-NULL; receives the body length.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_body(
+    request: *mut KrRequest,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        let out = OutBuf::new(buf, buf_len, out_len)?;
+        on_request(request, |ctx| {
+            // SAFETY: buf / out_len are valid for writes (contract above).
+            unsafe { out.put_bytes(ctx.body()) }
+        })
+    }
+}

@@ -1,0 +1,413 @@
+//! Sessions: options (`KrSessionOptions`, `kr_server_configure_session`, Redis store) and the
+//! per-request session API `kr_session_*` (values are bytes, as ASP.NET Core's `ISession`).
+//! Every `kr_session_*` call returns `KR_NO_SESSION` when the server has no sessions.
+use std::borrow::Cow;
+use std::ffi::c_char;
+
+use kestrun_native::{RedisOptions, SameSite, SecurePolicy, SessionData, SessionOptions};
+
+use crate::boundary::ffi_boundary;
+use crate::handles::{request_id, server_ref, KrRequest, KrServer};
+use crate::request::{on_request, request_str_out};
+use crate::status::{FfiError, FfiResult, KrStatus};
+use crate::strings::{bytes_arg, opt_str_arg, str_arg, OutBuf, OutPtr};
+
+/// The `SameSite` attribute of a cookie, passed as `int32_t`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrSameSite {
+    /// `SameSite=Lax` (the session default).
+    Lax = 0,
+    /// `SameSite=Strict`.
+    Strict = 1,
+    /// `SameSite=None`.
+    None = 2,
+    /// The attribute is omitted.
+    Unspecified = 3,
+}
+
+/// When the session cookie gets `Secure` (ASP.NET Core's `CookieSecurePolicy` order), as `int32_t`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrSecurePolicy {
+    /// `Secure` on HTTPS requests only (default).
+    SameAsRequest = 0,
+    /// Always `Secure`.
+    Always = 1,
+    /// Never `Secure`.
+    None = 2,
+}
+
+/// Session configuration for `kr_server_configure_session`; fill with `kr_session_options_default`
+/// first. The strings are borrowed for the `kr_server_configure_session` call only (copied).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct KrSessionOptions {
+    /// NULL → `".Kestrun.Session"`.
+    pub cookie_name: *const c_char,
+    /// NULL → `"/"`.
+    pub cookie_path: *const c_char,
+    /// NULL → no `Domain` attribute.
+    pub cookie_domain: *const c_char,
+    /// Default true.
+    pub http_only: bool,
+    /// A `KrSameSite`; default `KR_SAME_SITE_LAX`.
+    pub same_site: i32,
+    /// A `KrSecurePolicy`; default `KR_SECURE_POLICY_SAME_AS_REQUEST`.
+    pub secure_policy: i32,
+    /// `< 0` → browser-session cookie (default -1).
+    pub cookie_max_age_seconds: i64,
+    /// Sliding idle timeout; default 1200.
+    pub idle_timeout_seconds: u64,
+    /// Bound on every session store call; default 60.
+    pub io_timeout_seconds: u64,
+    /// In-memory store bound (entries); default 1 000 000.
+    pub max_sessions: u64,
+}
+
+/// Fills `*out` with the defaults (string fields NULL, i.e. the defaults above).
+///
+/// # Safety
+/// `out`: non-NULL, writable `KrSessionOptions`, borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_options_default(out: *mut KrSessionOptions) -> KrStatus {
+    ffi_boundary! {
+        let out = OutPtr::new(out, "out")?;
+        let d = SessionOptions::default();
+        let options = KrSessionOptions {
+            cookie_name: std::ptr::null(),
+            cookie_path: std::ptr::null(),
+            cookie_domain: std::ptr::null(),
+            http_only: d.http_only,
+            same_site: d.same_site as i32,
+            secure_policy: d.secure_policy as i32,
+            cookie_max_age_seconds: d.cookie_max_age_seconds,
+            idle_timeout_seconds: d.idle_timeout_seconds,
+            io_timeout_seconds: d.io_timeout_seconds,
+            max_sessions: d.max_sessions,
+        };
+        // SAFETY: `out` is valid for writes (contract above).
+        unsafe { out.write(options) };
+        Ok(())
+    }
+}
+
+/// Enables sessions on a server that is not running (`KR_INVALID_ARGUMENT` for bad options,
+/// `KR_INVALID_STATE` when running).
+///
+/// # Safety
+/// - `server`: a handle from `kr_server_new` (not dereferenced).
+/// - `options`: non-NULL, readable, borrowed for the call; its strings are NULL or NUL-terminated
+///   UTF-8 borrowed for the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_server_configure_session(
+    server: *mut KrServer,
+    options: *const KrSessionOptions,
+) -> KrStatus {
+    ffi_boundary! {
+        let srv = server_ref(server)?;
+        if options.is_null() {
+            return Err(FfiError::null("options"));
+        }
+        // SAFETY: non-NULL and readable for the call (contract above); the struct is Copy.
+        let o = unsafe { options.read() };
+        let d = SessionOptions::default();
+        let options = SessionOptions {
+            // SAFETY: NULL or a NUL-terminated string valid for the call (contract above).
+            cookie_name: unsafe { opt_str_arg(o.cookie_name, "cookie_name") }?.map_or(d.cookie_name, str::to_owned),
+            // SAFETY: as above.
+            cookie_path: unsafe { opt_str_arg(o.cookie_path, "cookie_path") }?.map_or(d.cookie_path, str::to_owned),
+            // SAFETY: as above.
+            cookie_domain: unsafe { opt_str_arg(o.cookie_domain, "cookie_domain") }?.map(str::to_owned),
+            http_only: o.http_only,
+            same_site: SameSite::from_i32(o.same_site)?,
+            secure_policy: SecurePolicy::from_i32(o.secure_policy)?,
+            cookie_max_age_seconds: o.cookie_max_age_seconds,
+            idle_timeout_seconds: o.idle_timeout_seconds,
+            io_timeout_seconds: o.io_timeout_seconds,
+            max_sessions: o.max_sessions,
+        };
+        srv.configure_session(options)?;
+        Ok(())
+    }
+}
+
+/// Selects the Redis session store (must precede `kr_server_configure_session`).
+///
+/// # Safety
+/// - `server`: a handle from `kr_server_new` (not dereferenced).
+/// - `connection` (e.g. `redis://127.0.0.1:6379/0`), `key_prefix`: NUL-terminated UTF-8, borrowed for
+///   the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_server_use_redis_session_store(
+    server: *mut KrServer,
+    connection: *const c_char,
+    key_prefix: *const c_char,
+    connect_timeout_ms: u32,
+    operation_timeout_ms: u32,
+) -> KrStatus {
+    ffi_boundary! {
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let connection = unsafe { str_arg(connection, "connection") }?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key_prefix = unsafe { str_arg(key_prefix, "key_prefix") }?;
+        srv.use_redis_session_store(RedisOptions {
+            connection: connection.to_owned(),
+            key_prefix: key_prefix.to_owned(),
+            connect_timeout_ms,
+            operation_timeout_ms,
+        })?;
+        Ok(())
+    }
+}
+
+fn on_session<R>(request: *const KrRequest, f: impl FnOnce(&mut SessionData) -> FfiResult<R>) -> FfiResult<R> {
+    on_request(request, |ctx| f(ctx.session_mut()?))
+}
+
+fn key_not_found(key: &str) -> FfiError {
+    FfiError::new(KrStatus::KR_NOT_FOUND, format!("session key `{key}` is absent"))
+}
+
+/// `*out` = whether the request's server has sessions (false, with `KR_OK`, when it has none).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `out`: non-NULL, writable, borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_available(request: *mut KrRequest, out: *mut bool) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        let out = OutPtr::new(out, "out")?;
+        let available = on_request(request, |ctx| Ok(ctx.session_available()))?;
+        // SAFETY: `out` is valid for writes (contract above).
+        unsafe { out.write(available) };
+        Ok(())
+    }
+}
+
+/// `*out` = the int32 stored at `key` (4 bytes big-endian); `KR_NOT_FOUND` if absent or not 4 bytes.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call.
+/// - `out`: non-NULL, writable, borrowed for the call (untouched unless `KR_OK`).
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_get_int32(request: *mut KrRequest, key: *const c_char, out: *mut i32) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        let out = OutPtr::new(out, "out")?;
+        let value = on_session(request, |s| {
+            s.get_int32(key).ok_or_else(|| {
+                FfiError::new(KrStatus::KR_NOT_FOUND, format!("session key `{key}` is absent or not a 4-byte int32"))
+            })
+        })?;
+        // SAFETY: `out` is valid for writes (contract above).
+        unsafe { out.write(value) };
+        Ok(())
+    }
+}
+
+/// Stores `value` at `key` as 4 bytes big-endian (ASP.NET Core's `SetInt32`).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_set_int32(request: *mut KrRequest, key: *const c_char, value: i32) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        on_session(request, |s| {
+            s.set_int32(key, value);
+            Ok(())
+        })
+    }
+}
+
+/// The value at `key` as UTF-8 text (invalid sequences replaced), string-out convention;
+/// `KR_NOT_FOUND` if absent.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call).
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_get_string(
+    request: *mut KrRequest,
+    key: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                let value = ctx.session()?.get(key).ok_or_else(|| key_not_found(key))?;
+                Ok(String::from_utf8_lossy(value))
+            })
+        }
+    }
+}
+
+/// Stores the UTF-8 bytes of `value` at `key`.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`, `value`: NUL-terminated UTF-8, borrowed for the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_set_string(
+    request: *mut KrRequest,
+    key: *const c_char,
+    value: *const c_char,
+) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let value = unsafe { str_arg(value, "value") }?;
+        on_session(request, |s| {
+            s.set_string(key, value);
+            Ok(())
+        })
+    }
+}
+
+/// The bytes at `key` (bytes-out convention); `KR_NOT_FOUND` if absent.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call.
+/// - `buf`: borrowed for the call; NULL only with `buf_len == 0`; else `buf_len` writable bytes.
+/// - `out_len`: non-NULL, borrowed for the call; receives the value's length.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_get_bytes(
+    request: *mut KrRequest,
+    key: *const c_char,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        let out = OutBuf::new(buf, buf_len, out_len)?;
+        on_request(request, |ctx| {
+            let value = ctx.session()?.get(key).ok_or_else(|| key_not_found(key))?;
+            // SAFETY: buf / out_len are valid for writes (contract above).
+            unsafe { out.put_bytes(value) }
+        })
+    }
+}
+
+/// Stores a copy of `data[0..len]` at `key`.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call (copied).
+/// - `data`: borrowed for the call (copied); NULL only when `len == 0`.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_set_bytes(
+    request: *mut KrRequest,
+    key: *const c_char,
+    data: *const u8,
+    len: usize,
+) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        // SAFETY: NULL (len 0) or `len` readable bytes valid for the call (contract above).
+        let data = unsafe { bytes_arg(data, len, "data") }?;
+        on_session(request, |s| {
+            s.set(key, data);
+            Ok(())
+        })
+    }
+}
+
+/// Removes `key` (`KR_OK` even if absent).
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `key`: NUL-terminated UTF-8, borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_remove(request: *mut KrRequest, key: *const c_char) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key = unsafe { str_arg(key, "key") }?;
+        on_session(request, |s| {
+            s.remove(key);
+            Ok(())
+        })
+    }
+}
+
+/// Removes every key of the session.
+///
+/// `request`: the callback's handle (not dereferenced; valid until the callback returns).
+#[no_mangle]
+pub extern "C" fn kr_session_clear(request: *mut KrRequest) -> KrStatus {
+    ffi_boundary! {
+        on_session(request, |s| {
+            s.clear();
+            Ok(())
+        })
+    }
+}
+
+/// `*out` = the number of keys in the session.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `out`: non-NULL, writable, borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_key_count(request: *mut KrRequest, out: *mut usize) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        let out = OutPtr::new(out, "out")?;
+        let count = on_request(request, |ctx| Ok(ctx.session()?.len()))?;
+        // SAFETY: `out` is valid for writes (contract above).
+        unsafe { out.write(count) };
+        Ok(())
+    }
+}
+
+/// The `index`-th key (keys are ordered), string-out convention; `KR_NOT_FOUND` past the last key.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced).
+/// - `buf` / `out_len`: the string-out convention (borrowed for the call).
+#[no_mangle]
+pub unsafe extern "C" fn kr_session_key_at(
+    request: *mut KrRequest,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> KrStatus {
+    ffi_boundary! {
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe {
+            request_str_out(request, buf, buf_len, out_len, |ctx| {
+                let session = ctx.session()?;
+                session.key_at(index).map(Cow::from).ok_or_else(|| {
+                    FfiError::new(
+                        KrStatus::KR_NOT_FOUND,
+                        format!("session has {} keys; index {index} is absent", session.len()),
+                    )
+                })
+            })
+        }
+    }
+}
