@@ -349,9 +349,11 @@ KrStatus kr_server_new(const char *name,
                        struct KrServer **out_server);
 
 /**
- * Frees a server: stops it if running (graceful, its shutdown timeout), then drops its routes (each
- * route's `free_user_data` runs once). The handle is invalid afterwards; a second free returns
- * `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
+ * Frees a server: stops it if running (graceful, bounded by its shutdown timeout), then drops its
+ * routes: each route's `free_user_data` runs exactly once, before this returns (unless a callback
+ * was still running past the timeout: then when that callback returns). The handle is invalid after
+ * this call whatever it returns (`KR_TIMEOUT` reports a stop that did not finish in time); a second
+ * free returns `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
  *
  * `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
  */

@@ -83,7 +83,7 @@ pub unsafe extern "C" fn kr_server_add_route(
         let callback = callback.ok_or_else(|| FfiError::null("callback"))?;
         let armed = Arc::new(AtomicBool::new(false));
         let route = CRoute { callback, user_data: user_data as usize, free_user_data, armed: armed.clone() };
-        srv.add_route(verbs, pattern, Box::new(route))?;
+        srv.add_route(verbs, pattern, Arc::new(route))?;
         armed.store(true, Ordering::Release);
         Ok(())
     }

@@ -1,13 +1,13 @@
 //! Server lifecycle: `kr_server_new` / `kr_server_free`, endpoints, limits, start / stop, queries.
 use std::ffi::c_char;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 
-use kestrun_native::{EndpointSpec, Server, TlsSpec};
+use kestrun_native::Server;
 
 use crate::boundary::ffi_boundary;
 use crate::handles::{server_ref, server_to_ptr, take_server, KrServer, SERVERS};
-use crate::status::KrStatus;
+use crate::status::{FfiResult, KrStatus};
 use crate::strings::{str_arg, OutBuf, OutPtr};
 
 /// Creates a server named `name` and stores its handle in `*out_server`.
@@ -29,36 +29,21 @@ pub unsafe extern "C" fn kr_server_new(name: *const c_char, out_server: *mut *mu
     }
 }
 
-/// Frees a server: stops it if running (graceful, its shutdown timeout), then drops its routes (each
-/// route's `free_user_data` runs once). The handle is invalid afterwards; a second free returns
-/// `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
+/// Frees a server: stops it if running (graceful, bounded by its shutdown timeout), then drops its
+/// routes: each route's `free_user_data` runs exactly once, before this returns (unless a callback
+/// was still running past the timeout: then when that callback returns). The handle is invalid after
+/// this call whatever it returns (`KR_TIMEOUT` reports a stop that did not finish in time); a second
+/// free returns `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
 ///
 /// `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
 #[no_mangle]
 pub extern "C" fn kr_server_free(server: *mut KrServer) -> KrStatus {
     ffi_boundary! {
         let srv = take_server(server)?;
-        srv.shutdown()?;
+        let stopped: FfiResult<()> = srv.stop_default().map_err(Into::into);
         drop(srv);
-        Ok(())
+        stopped
     }
-}
-
-unsafe fn add_endpoint(
-    server_handle: *mut KrServer,
-    address: *const c_char,
-    port: u16,
-    tls: impl FnOnce() -> crate::status::FfiResult<TlsSpec>,
-    out_index: *mut usize,
-) -> crate::status::FfiResult<()> {
-    let srv = server_ref(server_handle)?;
-    // SAFETY: NUL-terminated string valid for the call (caller's contract).
-    let address = unsafe { str_arg(address, "address") }?;
-    let out = OutPtr::new(out_index, "out_index")?;
-    let index = srv.add_endpoint(EndpointSpec { address: address.to_owned(), port, tls: tls()? })?;
-    // SAFETY: `out_index` is valid for writes (caller's contract).
-    unsafe { out.write(index) };
-    Ok(())
 }
 
 /// Adds a plain HTTP endpoint. `address`: an IPv4/IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`, `::`)
@@ -76,8 +61,14 @@ pub unsafe extern "C" fn kr_server_add_endpoint_http(
     out_index: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        // SAFETY: forwarded contract (address readable, out_index writable).
-        unsafe { add_endpoint(server, address, port, || Ok(TlsSpec::None), out_index) }
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let address = unsafe { str_arg(address, "address") }?;
+        let out = OutPtr::new(out_index, "out_index")?;
+        let index = srv.add_endpoint_http(address, port)?;
+        // SAFETY: `out_index` is valid for writes (contract above).
+        unsafe { out.write(index) };
+        Ok(())
     }
 }
 
@@ -96,8 +87,14 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_self_signed(
     out_index: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        // SAFETY: forwarded contract (address readable, out_index writable).
-        unsafe { add_endpoint(server, address, port, || Ok(TlsSpec::SelfSigned), out_index) }
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let address = unsafe { str_arg(address, "address") }?;
+        let out = OutPtr::new(out_index, "out_index")?;
+        let index = srv.add_endpoint_https_self_signed(address, port)?;
+        // SAFETY: `out_index` is valid for writes (contract above).
+        unsafe { out.write(index) };
+        Ok(())
     }
 }
 
@@ -118,15 +115,18 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_pem(
     out_index: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        let tls = || {
-            // SAFETY: NUL-terminated string valid for the call (contract above).
-            let cert_path = unsafe { str_arg(cert_path, "cert_path") }?;
-            // SAFETY: NUL-terminated string valid for the call (contract above).
-            let key_path = unsafe { str_arg(key_path, "key_path") }?;
-            Ok(TlsSpec::Pem { cert_path: PathBuf::from(cert_path), key_path: PathBuf::from(key_path) })
-        };
-        // SAFETY: forwarded contract (address readable, out_index writable).
-        unsafe { add_endpoint(server, address, port, tls, out_index) }
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let address = unsafe { str_arg(address, "address") }?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let cert_path = unsafe { str_arg(cert_path, "cert_path") }?;
+        // SAFETY: NUL-terminated string valid for the call (contract above).
+        let key_path = unsafe { str_arg(key_path, "key_path") }?;
+        let out = OutPtr::new(out_index, "out_index")?;
+        let index = srv.add_endpoint_https_pem(address, port, Path::new(cert_path), Path::new(key_path))?;
+        // SAFETY: `out_index` is valid for writes (contract above).
+        unsafe { out.write(index) };
+        Ok(())
     }
 }
 
@@ -147,7 +147,7 @@ pub extern "C" fn kr_server_set_callback_threads(server: *mut KrServer, count: u
 #[no_mangle]
 pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_callback_wait(Duration::from_millis(ms.into()))?;
+        server_ref(server)?.set_callback_wait_ms(ms)?;
         Ok(())
     }
 }
@@ -158,7 +158,7 @@ pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32)
 #[no_mangle]
 pub extern "C" fn kr_server_set_shutdown_timeout_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_shutdown_timeout(Duration::from_millis(ms.into()))?;
+        server_ref(server)?.set_shutdown_timeout_ms(ms)?;
         Ok(())
     }
 }
