@@ -1,0 +1,176 @@
+//! Request dispatch: what runs on an actix worker for a matched route. Reads the body (bounded),
+//! copies the request and its session into a `Send`-able [`RequestContext`], waits for a free
+//! callback thread, runs the route's callback there and turns the outcome into the response.
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use actix_session::SessionExt as _;
+use actix_web::http::header::{CONTENT_LENGTH, HOST};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::{HttpRequest, HttpResponse};
+use futures_util::StreamExt as _;
+
+use crate::callback_pool::{CallbackPool, Unavailable};
+use crate::errors_json::error_response;
+use crate::logging;
+use crate::request::{self, RequestContext};
+use crate::routes::RouteEntry;
+use crate::session::{SessionData, SessionRuntime};
+
+/// Per-run state shared by every route of a server.
+pub(crate) struct Dispatcher {
+    pub(crate) server_name: String,
+    pub(crate) pool: Arc<CallbackPool>,
+    pub(crate) max_body: u64,
+    pub(crate) sessions: Option<Arc<SessionRuntime>>,
+}
+
+type Outcome = (std::result::Result<i32, String>, RequestContext);
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_string()
+    }
+}
+
+impl Dispatcher {
+    pub(crate) async fn dispatch(
+        self: Arc<Self>,
+        req: HttpRequest,
+        payload: web::Payload,
+        entry: Arc<RouteEntry>,
+    ) -> HttpResponse {
+        let body = match read_body(&req, payload, self.max_body).await {
+            Ok(b) => b,
+            Err(resp) => return resp,
+        };
+        let mut ctx = build_context(&req, &entry, body);
+        let session = self.sessions.as_ref().map(|_| {
+            let s = req.get_session();
+            ctx.session = Some(SessionData::from_actix(&s));
+            s
+        });
+
+        let permit = match self.pool.acquire().await {
+            Ok(p) => p,
+            Err(Unavailable::Busy) => {
+                let msg = format!(
+                    "No callback thread became free within the configured wait ({} threads busy)",
+                    self.pool.size()
+                );
+                logging::warn(&format!("[{}] {} {}: {msg}", self.server_name, req.method(), req.path()));
+                return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
+            }
+            Err(Unavailable::Closed) => {
+                return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping");
+            }
+        };
+
+        let (tx, rx) = tokio::sync::oneshot::channel::<Outcome>();
+        let handler = entry.handler.clone();
+        let job = Box::new(move || {
+            let id = request::register(ctx);
+            let status = catch_unwind(AssertUnwindSafe(|| handler.call(id))).map_err(panic_message);
+            let ctx = request::unregister(id).unwrap_or_default();
+            let _ = tx.send((status, ctx));
+            drop(permit);
+        });
+        if self.pool.submit(job).is_err() {
+            return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping");
+        }
+
+        match rx.await {
+            Err(_) => error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
+            Ok((Ok(0), mut ctx)) => {
+                if let (Some(s), Some(data)) = (session, ctx.session.take()) {
+                    data.apply_to(&s);
+                }
+                std::mem::take(&mut ctx.response).into_http_response()
+            }
+            Ok((Ok(code), _)) => {
+                logging::error(&format!(
+                    "[{}] {} {}: route callback failed (status {code})",
+                    self.server_name,
+                    req.method(),
+                    req.path()
+                ));
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, &format!("The route handler failed (status {code})"))
+            }
+            Ok((Err(msg), _)) => {
+                logging::error(&format!(
+                    "[{}] {} {}: route callback panicked: {msg}",
+                    self.server_name,
+                    req.method(),
+                    req.path()
+                ));
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "The route handler failed (panic)")
+            }
+        }
+    }
+}
+
+fn too_large(max: u64) -> HttpResponse {
+    error_response(StatusCode::PAYLOAD_TOO_LARGE, &format!("The request body exceeds the limit of {max} bytes"))
+}
+
+async fn read_body(req: &HttpRequest, mut payload: web::Payload, max: u64) -> Result<Bytes, HttpResponse> {
+    if let Some(len) = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok()) {
+        if len > max {
+            return Err(too_large(max));
+        }
+    }
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| error_response(StatusCode::BAD_REQUEST, &format!("The request body could not be read: {e}")))?;
+        if (buf.len() + chunk.len()) as u64 > max {
+            return Err(too_large(max));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestContext {
+    let query_string = req.query_string().to_string();
+    let query = form_urlencoded::parse(query_string.as_bytes()).into_owned().collect();
+    let match_info = req.match_info();
+    let route_params = entry
+        .param_names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| match_info.get(&format!("p{i}")).map(|v| (name.clone(), v.to_string())))
+        .collect();
+    let cookies = req
+        .cookies()
+        .map(|cs| cs.iter().map(|c| (c.name().to_string(), c.value().to_string())).collect())
+        .unwrap_or_default();
+    let secure = req.app_config().secure();
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_else(|| req.app_config().host().to_string());
+    RequestContext {
+        method: req.method().as_str().to_string(),
+        path: req.path().to_string(),
+        query_string,
+        query,
+        route_params,
+        headers: req.headers().clone(),
+        cookies,
+        body,
+        remote_addr: req.peer_addr(),
+        scheme: if secure { "https" } else { "http" },
+        host,
+        response: Default::default(),
+        session: None,
+    }
+}

@@ -1,0 +1,121 @@
+//! Endpoints: HTTP or HTTPS on an IPv4 / IPv6 address and port (0 = pick a free port).
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::tls::{self, TlsSpec};
+
+/// What to listen on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSpec {
+    /// `127.0.0.1`, `::1`, `0.0.0.0`, `::` (any IPv4 / IPv6 literal, brackets allowed) or `localhost`
+    /// (= `127.0.0.1`).
+    pub address: String,
+    /// Port; 0 picks a free one at start.
+    pub port: u16,
+    /// `None` for HTTP.
+    pub tls: Option<TlsSpec>,
+}
+
+impl EndpointSpec {
+    /// An HTTP endpoint.
+    pub fn http(address: &str, port: u16) -> Self {
+        EndpointSpec { address: address.to_string(), port, tls: None }
+    }
+
+    /// An HTTPS endpoint with a self-signed certificate generated in memory.
+    pub fn https_self_signed(address: &str, port: u16) -> Self {
+        EndpointSpec { address: address.to_string(), port, tls: Some(TlsSpec::SelfSigned) }
+    }
+
+    /// An HTTPS endpoint with a PEM certificate chain and key read from files.
+    pub fn https_pem_files(address: &str, port: u16, cert_path: impl Into<std::path::PathBuf>, key_path: impl Into<std::path::PathBuf>) -> Self {
+        EndpointSpec {
+            address: address.to_string(),
+            port,
+            tls: Some(TlsSpec::PemFiles { cert_path: cert_path.into(), key_path: key_path.into() }),
+        }
+    }
+}
+
+/// An endpoint as configured on a server.
+pub(crate) struct Endpoint {
+    /// The host part of URLs (`localhost`, `127.0.0.1`, `[::1]`).
+    pub(crate) host: String,
+    pub(crate) ip: IpAddr,
+    pub(crate) port: u16,
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    /// The port actually bound (while / after running).
+    pub(crate) bound_port: Option<u16>,
+}
+
+/// Parses an endpoint address.
+pub(crate) fn parse_address(address: &str) -> Result<(IpAddr, String)> {
+    let a = address.trim();
+    if a.eq_ignore_ascii_case("localhost") {
+        return Ok((IpAddr::V4(Ipv4Addr::LOCALHOST), "localhost".to_string()));
+    }
+    let bare = a.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(a);
+    let ip: IpAddr = bare.parse().map_err(|_| {
+        Error::invalid_argument(format!("{address:?} is not an IPv4 / IPv6 address or \"localhost\""))
+    })?;
+    let host = match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    };
+    Ok((ip, host))
+}
+
+impl Endpoint {
+    pub(crate) fn from_spec(spec: &EndpointSpec) -> Result<Endpoint> {
+        let (ip, host) = parse_address(&spec.address)?;
+        let tls = match &spec.tls {
+            None => None,
+            Some(t) => Some(tls::server_config(t, &spec.address)?),
+        };
+        Ok(Endpoint { host, ip, port: spec.port, tls, bound_port: None })
+    }
+
+    pub(crate) fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// The port clients should use: bound port once started, else the configured one.
+    pub(crate) fn effective_port(&self) -> u16 {
+        self.bound_port.unwrap_or(self.port)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("{}://{}:{}", self.scheme(), self.host, self.effective_port())
+    }
+
+    /// Binds the listener (non-blocking, `SO_REUSEADDR` as std sets it on Unix).
+    pub(crate) fn bind(&self) -> Result<TcpListener> {
+        let addr = SocketAddr::new(self.ip, self.port);
+        let shown = format!("{}://{}:{}", self.scheme(), self.host, self.port);
+        let listener = TcpListener::bind(addr).map_err(|e| Error::bind_failed(format!("cannot bind {shown}: {e}")))?;
+        listener.set_nonblocking(true).map_err(|e| Error::bind_failed(format!("cannot configure {shown}: {e}")))?;
+        Ok(listener)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_address("localhost").unwrap().1, "localhost");
+        assert_eq!(parse_address("127.0.0.1").unwrap().1, "127.0.0.1");
+        assert_eq!(parse_address("::1").unwrap().1, "[::1]");
+        assert_eq!(parse_address("[::1]").unwrap().1, "[::1]");
+        assert_eq!(parse_address("0.0.0.0").unwrap().0, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        assert!(parse_address("example.com").is_err());
+        assert!(parse_address("300.1.1.1").is_err());
+        assert!(parse_address("").is_err());
+    }
+}

@@ -1,0 +1,57 @@
+//! Kestrun.Rust engine (`kestrun_native`): an actix-web server with HTTP/HTTPS endpoints (rustls),
+//! routes whose callbacks run on a bounded pool of dedicated threads, cookie sessions
+//! (actix-session) over a pluggable store, process-wide logging, and the generational handle
+//! registry the C ABI (`ffi/`) uses. No `unsafe`, no C types.
+//!
+//! ```no_run
+//! use kestrun_native::{routes::handler_fn, Server, SessionOptions};
+//! let server = Server::new("demo")?;
+//! server.add_endpoint_https_self_signed("127.0.0.1", 0)?;
+//! server.configure_session(SessionOptions::default())?;
+//! server.add_route("GET", "/session/counter", handler_fn(|ctx| {
+//!     let session = ctx.session_mut().map_err(|e| e.to_string())?;
+//!     let n = session.get_int32("counter").unwrap_or(0) + 1;
+//!     session.set_int32("counter", n);
+//!     ctx.write(200, Some("application/json"), format!("{{\"counter\":{n}}}").as_bytes())
+//!         .map_err(|e| e.to_string())
+//! }))?;
+//! server.start()?;
+//! println!("{}", server.endpoint_url(0)?);
+//! server.stop(std::time::Duration::from_secs(5))?;
+//! # Ok::<(), kestrun_native::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod app;
+mod callback_pool;
+mod dispatch;
+pub mod endpoint;
+pub mod error;
+pub mod errors_json;
+pub mod logging;
+pub mod registry;
+pub mod request;
+pub mod response;
+pub mod routes;
+pub mod server;
+pub mod session;
+mod threads;
+pub mod tls;
+
+pub use endpoint::EndpointSpec;
+pub use error::{Error, ErrorKind, Result};
+pub use logging::LogLevel;
+pub use registry::HandleTable;
+pub use request::{with_request, CookieSpec, RequestContext, RequestId};
+pub use response::ResponseData;
+pub use routes::{handler_fn, RouteHandler};
+pub use server::{Server, TlsSpec};
+pub use session::{
+    MemoryBackend, RedisOptions, SameSite, SecurePolicy, SessionBackend, SessionData, SessionOptions, SessionState,
+};
+
+/// The crate version (`kr_version`).
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

@@ -1,0 +1,350 @@
+//! [`RequestContext`]: everything a route callback can read about its request and write about its
+//! response, and the request registry that hands it to callbacks by [`RequestId`].
+//!
+//! A context is registered just before a route's callback runs (on a callback thread) and removed as
+//! soon as the callback returns: [`with_request`] works only in between, and any later use of the id
+//! yields `ErrorKind::InvalidHandle`.
+use std::borrow::Cow;
+use std::net::SocketAddr;
+
+use actix_web::http::header::{HeaderMap, HeaderName};
+use actix_web::web::Bytes;
+use parking_lot::Mutex;
+
+use crate::error::{Error, Result};
+use crate::registry::{HandleTable, KIND_REQUEST};
+use crate::response::ResponseData;
+use crate::session::{SameSite, SessionData};
+
+/// The id of a request during its callback (a [`HandleTable`] id of kind
+/// [`KIND_REQUEST`](crate::registry::KIND_REQUEST)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestId(pub u64);
+
+impl RequestId {
+    /// The raw id (what crosses the C ABI as a `KrRequest*`).
+    pub fn to_raw(self) -> u64 {
+        self.0
+    }
+
+    /// The id for a raw value; whether it names a live request is checked by [`with_request`].
+    pub fn from_raw(raw: u64) -> RequestId {
+        RequestId(raw)
+    }
+}
+
+static REQUESTS: HandleTable<Mutex<RequestContext>> = HandleTable::new(KIND_REQUEST);
+
+/// Runs `f` on the live request `id`. `ErrorKind::InvalidHandle` if `id` is not a request whose
+/// callback is running (never registered, already returned, foreign or wrong kind).
+///
+/// `f` must not call `with_request` for the same id again (the context is locked while `f` runs).
+pub fn with_request<R>(id: RequestId, f: impl FnOnce(&mut RequestContext) -> Result<R>) -> Result<R> {
+    let cell = REQUESTS.get(id.0).ok_or_else(|| {
+        Error::invalid_handle(format!(
+            "{:#018x} is not a live request handle (its callback returned, or it is foreign or of another kind)",
+            id.0
+        ))
+    })?;
+    let mut ctx = cell.lock();
+    f(&mut ctx)
+}
+
+/// Number of requests currently registered (callbacks running), for diagnostics and tests.
+pub fn live_request_count() -> usize {
+    REQUESTS.len()
+}
+
+/// Registers `ctx` for the duration of a callback.
+pub(crate) fn register(ctx: RequestContext) -> RequestId {
+    RequestId(REQUESTS.insert(Mutex::new(ctx)))
+}
+
+/// Ends a callback: removes the request and gives its context back.
+pub(crate) fn unregister(id: RequestId) -> Option<RequestContext> {
+    let cell = REQUESTS.remove(id.0)?;
+    Some(match std::sync::Arc::try_unwrap(cell) {
+        Ok(m) => m.into_inner(),
+        // Someone is inside `with_request` with a clone right now: wait for it and take the value.
+        Err(cell) => std::mem::take(&mut *cell.lock()),
+    })
+}
+
+/// A cookie to add to the response (`Set-Cookie`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSpec {
+    /// Cookie name (an HTTP token).
+    pub name: String,
+    /// Cookie value (percent-encoded on the wire when needed).
+    pub value: String,
+    /// `Path` attribute.
+    pub path: Option<String>,
+    /// `Domain` attribute.
+    pub domain: Option<String>,
+    /// `Max-Age` in seconds; negative → a browser-session cookie (no `Max-Age`).
+    pub max_age_seconds: i64,
+    /// `HttpOnly` attribute.
+    pub http_only: bool,
+    /// `Secure` attribute.
+    pub secure: bool,
+    /// `SameSite` attribute ([`SameSite::Unspecified`] omits it).
+    pub same_site: SameSite,
+}
+
+impl CookieSpec {
+    /// A session cookie `name=value` without attributes.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        CookieSpec {
+            name: name.into(),
+            value: value.into(),
+            path: None,
+            domain: None,
+            max_age_seconds: -1,
+            http_only: false,
+            secure: false,
+            same_site: SameSite::Unspecified,
+        }
+    }
+}
+
+/// A request as seen by a route callback, plus the response it is building and (when the server has
+/// sessions) a copy of its session.
+///
+/// Name lookups: headers are case-insensitive (HTTP); query names, route parameters and cookies
+/// prefer an exact match and fall back to a case-insensitive one (ASP.NET Core's collections are
+/// case-insensitive).
+#[derive(Default)]
+pub struct RequestContext {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query_string: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) route_params: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Bytes,
+    pub(crate) remote_addr: Option<SocketAddr>,
+    pub(crate) scheme: &'static str,
+    pub(crate) host: String,
+    pub(crate) response: ResponseData,
+    pub(crate) session: Option<SessionData>,
+}
+
+fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .or_else(|| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+        .map(|(_, v)| v.as_str())
+}
+
+impl RequestContext {
+    /// An empty context for unit tests and tools (method `GET`, path `/`, scheme `http`).
+    pub fn for_tests() -> Self {
+        RequestContext { method: "GET".into(), path: "/".into(), scheme: "http", ..Default::default() }
+    }
+
+    /// The request method, e.g. `GET`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The request path (as sent, without the query string), e.g. `/users/42`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The raw query string without `?` ("" when none).
+    pub fn query_string(&self) -> &str {
+        &self.query_string
+    }
+
+    /// The `index`-th value of the query parameter `name` (percent-decoded, `+` as space).
+    pub fn query(&self, name: &str, index: usize) -> Option<&str> {
+        let exact: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+        if !exact.is_empty() {
+            return exact.get(index).copied();
+        }
+        self.query
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .nth(index)
+    }
+
+    /// How many values the query parameter `name` has (0 when absent).
+    pub fn query_count(&self, name: &str) -> usize {
+        let exact = self.query.iter().filter(|(k, _)| k == name).count();
+        if exact > 0 {
+            return exact;
+        }
+        self.query.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).count()
+    }
+
+    /// All decoded query pairs in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The route parameter `name` (from a `{name}` segment of the pattern).
+    pub fn route_param(&self, name: &str) -> Option<&str> {
+        lookup(&self.route_params, name)
+    }
+
+    /// All route parameters.
+    pub fn route_params(&self) -> &[(String, String)] {
+        &self.route_params
+    }
+
+    /// The header `name` (case-insensitive); repeated headers are joined with `", "`. Non-UTF-8
+    /// bytes are replaced (lossy).
+    pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+        let mut values = self.headers.get_all(&name);
+        let first = values.next()?;
+        let mut joined = String::from_utf8_lossy(first.as_bytes());
+        for v in values {
+            let s = joined.to_mut();
+            s.push_str(", ");
+            s.push_str(&String::from_utf8_lossy(v.as_bytes()));
+        }
+        Some(joined)
+    }
+
+    /// All request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request cookie `name` (decoded value).
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        lookup(&self.cookies, name)
+    }
+
+    /// The request body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The client's address as `ip:port` (`[ip]:port` for IPv6); "" if unknown.
+    pub fn remote_addr(&self) -> String {
+        self.remote_addr.map(|a| a.to_string()).unwrap_or_default()
+    }
+
+    /// The client's socket address, if known.
+    pub fn remote_socket_addr(&self) -> Option<SocketAddr> {
+        self.remote_addr
+    }
+
+    /// `http` or `https` (the endpoint's scheme).
+    pub fn scheme(&self) -> &str {
+        self.scheme
+    }
+
+    /// The `Host` the client addressed (the `Host` header, else the endpoint's address).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The response being built.
+    pub fn response(&self) -> &ResponseData {
+        &self.response
+    }
+
+    /// The response being built, mutable.
+    pub fn response_mut(&mut self) -> &mut ResponseData {
+        &mut self.response
+    }
+
+    /// Sets the response status (100..=999).
+    pub fn set_status(&mut self, status: u16) -> Result<()> {
+        self.response.set_status(status)
+    }
+
+    /// Sets the response content type (`; charset=utf-8` added to text-like types without one).
+    pub fn set_content_type(&mut self, content_type: &str) -> Result<()> {
+        self.response.set_content_type(content_type)
+    }
+
+    /// Sets the response body bytes.
+    pub fn set_body(&mut self, body: impl Into<Vec<u8>>) {
+        self.response.set_body(body)
+    }
+
+    /// Sets a UTF-8 text body (and `text/plain; charset=utf-8` unless a content type was set).
+    pub fn set_body_text(&mut self, text: &str) {
+        self.response.set_body_text(text)
+    }
+
+    /// Status, content type (if `Some`) and body in one call.
+    pub fn write(&mut self, status: u16, content_type: Option<&str>, body: &[u8]) -> Result<()> {
+        self.response.write(status, content_type, body)
+    }
+
+    /// Adds a response header (name and value are validated).
+    pub fn add_header(&mut self, name: &str, value: &str) -> Result<()> {
+        self.response.add_header(name, value)
+    }
+
+    /// Adds a response cookie.
+    pub fn add_cookie(&mut self, cookie: &CookieSpec) -> Result<()> {
+        self.response.add_cookie(cookie)
+    }
+
+    /// Whether the server has sessions (and so [`session`](Self::session) works).
+    pub fn session_available(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// The request's session; `ErrorKind::NoSession` when the server has no sessions.
+    pub fn session(&self) -> Result<&SessionData> {
+        self.session.as_ref().ok_or_else(Error::no_session)
+    }
+
+    /// The request's session, mutable; `ErrorKind::NoSession` when the server has no sessions.
+    /// Changes are committed when the callback succeeds and discarded when it fails.
+    pub fn session_mut(&mut self) -> Result<&mut SessionData> {
+        self.session.as_mut().ok_or_else(Error::no_session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn query_lookup() {
+        let mut ctx = RequestContext::for_tests();
+        ctx.query = form_urlencoded::parse(b"a=1&b=x+y&a=2&C=%C3%A9").into_owned().collect();
+        assert_eq!(ctx.query("a", 0), Some("1"));
+        assert_eq!(ctx.query("a", 1), Some("2"));
+        assert_eq!(ctx.query("a", 2), None);
+        assert_eq!(ctx.query_count("a"), 2);
+        assert_eq!(ctx.query("b", 0), Some("x y"));
+        assert_eq!(ctx.query("c", 0), Some("é"));
+        assert_eq!(ctx.query_count("zz"), 0);
+    }
+
+    #[test]
+    fn header_join() {
+        let mut ctx = RequestContext::for_tests();
+        ctx.headers.append(HeaderName::from_static("x-a"), HeaderValue::from_static("1"));
+        ctx.headers.append(HeaderName::from_static("x-a"), HeaderValue::from_static("2"));
+        assert_eq!(ctx.header("X-A").as_deref(), Some("1, 2"));
+        assert_eq!(ctx.header("x-b"), None);
+        assert_eq!(ctx.header("bad name"), None);
+    }
+
+    #[test]
+    fn registry_lifecycle() {
+        let id = register(RequestContext::for_tests());
+        assert_eq!(with_request(id, |c| Ok(c.method().to_string())).unwrap(), "GET");
+        with_request(id, |c| c.set_status(201)).unwrap();
+        let ctx = unregister(id).unwrap();
+        assert_eq!(ctx.response.status(), 201);
+        let err = with_request(id, |_| Ok(())).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidHandle);
+        assert!(with_request(RequestId(12345), |_| Ok(())).is_err());
+    }
+}

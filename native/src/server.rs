@@ -1,0 +1,515 @@
+//! [`Server`]: configuration and lifecycle.
+//!
+//! `start` binds every endpoint on the caller's thread (so bind errors are returned with the
+//! address), starts the callback pool and a server thread running an actix `System` with the
+//! HTTP server (its worker threads are actix-server's), and returns. `stop` is graceful: no new
+//! connections, in-flight requests finish (idle keep-alive connections are closed), bounded by the
+//! timeout after which connections are dropped; then every thread the server created is gone:
+//! the server thread and callback threads are joined, actix's worker threads are waited for.
+//! A server can be started again after a stop; dropping a running server stops it.
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::app::{self, AppParts};
+use crate::callback_pool::CallbackPool;
+use crate::dispatch::Dispatcher;
+use crate::endpoint::{Endpoint, EndpointSpec};
+use crate::error::{Error, Result};
+use crate::logging;
+use crate::routes::{RouteHandler, RouteTable};
+use crate::session::{MemoryBackend, RedisOptions, SessionBackend, SessionOptions, SessionRuntime};
+use crate::threads::ThreadTracker;
+
+pub use crate::tls::TlsSpec;
+
+/// Default request body limit: 30 MiB (ASP.NET Core's).
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 30 * 1024 * 1024;
+/// Default wait for a free callback thread: 30 s.
+pub const DEFAULT_CALLBACK_WAIT: Duration = Duration::from_secs(30);
+/// Default graceful shutdown timeout: 5 s.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+/// Extra time allowed after the shutdown timeout for threads to exit once connections were dropped.
+const THREAD_EXIT_GRACE: Duration = Duration::from_secs(10);
+/// How long `start` waits for the server thread to report that it serves.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default number of callback threads: 2 × cores.
+pub fn default_callback_threads() -> usize {
+    (2 * num_cpus::get()).clamp(1, 1024)
+}
+
+struct Config {
+    endpoints: Vec<Endpoint>,
+    callback_threads: usize,
+    callback_wait: Duration,
+    shutdown_timeout: Duration,
+    max_body: u64,
+    workers: usize,
+    routes: RouteTable,
+    sessions: Option<Arc<SessionRuntime>>,
+    custom_backend: Option<Arc<dyn SessionBackend>>,
+}
+
+struct Running {
+    thread: std::thread::JoinHandle<()>,
+    handle: actix_web::dev::ServerHandle,
+    force_tx: Option<tokio::sync::oneshot::Sender<()>>,
+    done_rx: std::sync::mpsc::Receiver<()>,
+    pool: Arc<CallbackPool>,
+    tracker: Arc<ThreadTracker>,
+}
+
+enum Phase {
+    Stopped,
+    Running(Box<Running>),
+    Stopping,
+}
+
+struct State {
+    config: Config,
+    phase: Phase,
+}
+
+/// A web server: endpoints, routes, optional sessions. Every method takes `&self`, so it can be
+/// shared (`Arc<Server>`); configuration methods fail with `InvalidState` while it runs.
+pub struct Server {
+    name: String,
+    state: Mutex<State>,
+    phase_changed: Condvar,
+}
+
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+impl Server {
+    /// A stopped server without endpoints or routes. `name` must not be empty.
+    pub fn new(name: &str) -> Result<Server> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_argument("server name is empty"));
+        }
+        Ok(Server {
+            name: name.to_string(),
+            state: Mutex::new(State {
+                config: Config {
+                    endpoints: Vec::new(),
+                    callback_threads: default_callback_threads(),
+                    callback_wait: DEFAULT_CALLBACK_WAIT,
+                    shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+                    max_body: DEFAULT_MAX_BODY_BYTES,
+                    workers: num_cpus::get().clamp(1, 4),
+                    routes: RouteTable::default(),
+                    sessions: None,
+                    custom_backend: None,
+                },
+                phase: Phase::Stopped,
+            }),
+            phase_changed: Condvar::new(),
+        })
+    }
+
+    /// The server's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn configure<R>(&self, f: impl FnOnce(&mut Config) -> Result<R>) -> Result<R> {
+        let mut st = self.state.lock();
+        match st.phase {
+            Phase::Stopped => f(&mut st.config),
+            Phase::Running(_) => Err(Error::invalid_state(format!("server '{}' is running; stop it first", self.name))),
+            Phase::Stopping => Err(Error::invalid_state(format!("server '{}' is stopping", self.name))),
+        }
+    }
+
+    /// Adds an endpoint; returns its index. TLS material is generated / read now (errors here).
+    pub fn add_endpoint(&self, spec: EndpointSpec) -> Result<usize> {
+        let endpoint = Endpoint::from_spec(&spec)?;
+        self.configure(|c| {
+            c.endpoints.push(endpoint);
+            Ok(c.endpoints.len() - 1)
+        })
+    }
+
+    /// Adds an HTTP endpoint.
+    pub fn add_endpoint_http(&self, address: &str, port: u16) -> Result<usize> {
+        self.add_endpoint(EndpointSpec::http(address, port))
+    }
+
+    /// Adds an HTTPS endpoint with a self-signed certificate generated in memory.
+    pub fn add_endpoint_https_self_signed(&self, address: &str, port: u16) -> Result<usize> {
+        self.add_endpoint(EndpointSpec::https_self_signed(address, port))
+    }
+
+    /// Adds an HTTPS endpoint with a PEM certificate chain and private key read from files now.
+    pub fn add_endpoint_https_pem(
+        &self,
+        address: &str,
+        port: u16,
+        cert_path: &std::path::Path,
+        key_path: &std::path::Path,
+    ) -> Result<usize> {
+        self.add_endpoint(EndpointSpec::https_pem_files(address, port, cert_path, key_path))
+    }
+
+    /// Number of callback threads (1..=1024; default 2 × cores).
+    pub fn set_callback_threads(&self, count: u32) -> Result<()> {
+        if !(1..=1024).contains(&count) {
+            return Err(Error::invalid_argument(format!("callback thread count {count} is not in 1..=1024")));
+        }
+        self.configure(|c| {
+            c.callback_threads = count as usize;
+            Ok(())
+        })
+    }
+
+    /// How long a request may wait for a free callback thread before 503 (default 30 s).
+    pub fn set_callback_wait(&self, wait: Duration) -> Result<()> {
+        self.configure(|c| {
+            c.callback_wait = wait;
+            Ok(())
+        })
+    }
+
+    /// [`set_callback_wait`](Self::set_callback_wait) in milliseconds.
+    pub fn set_callback_wait_ms(&self, ms: u32) -> Result<()> {
+        self.set_callback_wait(Duration::from_millis(ms as u64))
+    }
+
+    /// Graceful shutdown timeout used by `Drop` and [`stop_default`](Self::stop_default) (default 5 s).
+    pub fn set_shutdown_timeout(&self, timeout: Duration) -> Result<()> {
+        self.configure(|c| {
+            c.shutdown_timeout = timeout;
+            Ok(())
+        })
+    }
+
+    /// [`set_shutdown_timeout`](Self::set_shutdown_timeout) in milliseconds.
+    pub fn set_shutdown_timeout_ms(&self, ms: u32) -> Result<()> {
+        self.set_shutdown_timeout(Duration::from_millis(ms as u64))
+    }
+
+    /// The graceful shutdown timeout.
+    pub fn shutdown_timeout(&self) -> Duration {
+        self.state.lock().config.shutdown_timeout
+    }
+
+    /// Largest accepted request body (default 30 MiB); larger → 413 JSON.
+    pub fn set_max_body_bytes(&self, bytes: u64) -> Result<()> {
+        self.configure(|c| {
+            c.max_body = bytes;
+            Ok(())
+        })
+    }
+
+    /// Number of actix worker threads (async I/O; 1..=64, default min(cores, 4)).
+    pub fn set_worker_threads(&self, count: u32) -> Result<()> {
+        if !(1..=64).contains(&count) {
+            return Err(Error::invalid_argument(format!("worker thread count {count} is not in 1..=64")));
+        }
+        self.configure(|c| {
+            c.workers = count as usize;
+            Ok(())
+        })
+    }
+
+    /// Adds a route (see [`routes`](crate::routes) for verbs and pattern syntax).
+    pub fn add_route(&self, verbs: &str, pattern: &str, handler: Arc<dyn RouteHandler>) -> Result<()> {
+        self.configure(|c| c.routes.add(verbs, pattern, handler))
+    }
+
+    /// Number of routes.
+    pub fn route_count(&self) -> usize {
+        self.state.lock().config.routes.len()
+    }
+
+    /// Enables sessions with `options` (validated). The store is the backend set with
+    /// [`set_session_backend`](Self::set_session_backend), else a new in-memory store.
+    pub fn configure_session(&self, options: SessionOptions) -> Result<()> {
+        options.validate()?;
+        self.configure(|c| {
+            c.sessions = Some(Arc::new(SessionRuntime::new(options, c.custom_backend.clone())));
+            Ok(())
+        })
+    }
+
+    /// Uses `backend` as the session store; must precede [`configure_session`](Self::configure_session).
+    pub fn set_session_backend(&self, backend: Arc<dyn SessionBackend>) -> Result<()> {
+        self.configure(|c| {
+            if c.sessions.is_some() {
+                return Err(Error::invalid_state("the session store must be chosen before sessions are configured"));
+            }
+            c.custom_backend = Some(backend);
+            Ok(())
+        })
+    }
+
+    /// Selects the Redis session store; must precede [`configure_session`](Self::configure_session).
+    /// The Redis backend is not part of this build yet: after validation this returns `Internal`.
+    pub fn use_redis_session_store(&self, options: RedisOptions) -> Result<()> {
+        if options.connection.trim().is_empty() {
+            return Err(Error::invalid_argument("Redis connection string is empty"));
+        }
+        self.configure(|c| {
+            if c.sessions.is_some() {
+                return Err(Error::invalid_state("the session store must be chosen before sessions are configured"));
+            }
+            Err(Error::internal("the Redis session store is not available in this build yet"))
+        })
+    }
+
+    /// The session options, if sessions are configured.
+    pub fn session_options(&self) -> Option<SessionOptions> {
+        self.state.lock().config.sessions.as_ref().map(|s| s.options.clone())
+    }
+
+    /// The built-in in-memory session store, if sessions use it (diagnostics, tests).
+    pub fn memory_session_store(&self) -> Option<Arc<MemoryBackend>> {
+        self.state.lock().config.sessions.as_ref().and_then(|s| s.memory.clone())
+    }
+
+    /// Number of endpoints.
+    pub fn endpoint_count(&self) -> usize {
+        self.state.lock().config.endpoints.len()
+    }
+
+    /// The port of endpoint `index`: the bound port once started, the configured one before.
+    pub fn endpoint_port(&self, index: usize) -> Result<u16> {
+        let st = self.state.lock();
+        st.config.endpoints.get(index).map(Endpoint::effective_port).ok_or_else(|| self.bad_index(index, &st))
+    }
+
+    /// The URL of endpoint `index`, e.g. `https://127.0.0.1:8080`.
+    pub fn endpoint_url(&self, index: usize) -> Result<String> {
+        let st = self.state.lock();
+        st.config.endpoints.get(index).map(Endpoint::url).ok_or_else(|| self.bad_index(index, &st))
+    }
+
+    fn bad_index(&self, index: usize, st: &State) -> Error {
+        Error::invalid_argument(format!(
+            "endpoint index {index} is out of range (server '{}' has {})",
+            self.name,
+            st.config.endpoints.len()
+        ))
+    }
+
+    /// Whether the server is running.
+    pub fn is_running(&self) -> bool {
+        matches!(self.state.lock().phase, Phase::Running(_))
+    }
+
+    /// Binds every endpoint, starts serving on the server's own threads and returns.
+    /// `BindFailed` (naming `address:port`) if an endpoint cannot bind; `InvalidState` if running
+    /// or without endpoints.
+    pub fn start(&self) -> Result<()> {
+        let mut st = self.state.lock();
+        match st.phase {
+            Phase::Stopped => {}
+            Phase::Running(_) => return Err(Error::invalid_state(format!("server '{}' is already running", self.name))),
+            Phase::Stopping => return Err(Error::invalid_state(format!("server '{}' is stopping", self.name))),
+        }
+        let config = &st.config;
+        if config.endpoints.is_empty() {
+            return Err(Error::invalid_state(format!("server '{}' has no endpoint", self.name)));
+        }
+        let mut listeners = Vec::with_capacity(config.endpoints.len());
+        for ep in &config.endpoints {
+            listeners.push((ep.bind()?, ep.tls.clone()));
+        }
+        let ports: Vec<u16> = listeners.iter().map(|(l, _)| l.local_addr().map(|a| a.port()).unwrap_or(0)).collect();
+
+        let pool = CallbackPool::start(&self.name, config.callback_threads, config.callback_wait)?;
+        let tracker = Arc::new(ThreadTracker::default());
+        let dispatcher = Arc::new(Dispatcher {
+            server_name: self.name.clone(),
+            pool: pool.clone(),
+            max_body: config.max_body,
+            sessions: config.sessions.clone(),
+        });
+        let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone());
+        let sweep = config.sessions.as_ref().and_then(|s| s.memory.clone().map(|m| (m, s.sweep_interval())));
+        let workers = config.workers;
+
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<actix_web::dev::ServerHandle>>();
+        let (force_tx, force_rx) = tokio::sync::oneshot::channel::<()>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let name = self.name.clone();
+        let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
+        let spawned = std::thread::Builder::new().name(format!("kr-srv-{short}")).spawn(move || {
+            serve(name, parts, listeners, workers, sweep, ready_tx, force_rx);
+            let _ = done_tx.send(());
+        });
+        let thread = match spawned {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = pool.shutdown(Duration::from_secs(5));
+                return Err(Error::internal(format!("cannot spawn the server thread: {e}")));
+            }
+        };
+        let handle = match ready_rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(Ok(handle)) => handle,
+            failure => {
+                let _ = force_tx.send(());
+                let _ = done_rx.recv_timeout(THREAD_EXIT_GRACE);
+                let _ = thread.join();
+                let _ = pool.shutdown(Duration::from_secs(5));
+                tracker.wait_idle(THREAD_EXIT_GRACE);
+                return Err(match failure {
+                    Ok(Err(e)) => e,
+                    _ => Error::internal(format!("server '{}' did not start", self.name)),
+                });
+            }
+        };
+        for (ep, port) in st.config.endpoints.iter_mut().zip(ports) {
+            ep.bound_port = Some(port);
+        }
+        let urls: Vec<String> = st.config.endpoints.iter().map(Endpoint::url).collect();
+        st.phase = Phase::Running(Box::new(Running {
+            thread,
+            handle,
+            force_tx: Some(force_tx),
+            done_rx,
+            pool,
+            tracker,
+        }));
+        drop(st);
+        logging::info(&format!("Server '{}' listening on {}", self.name, urls.join(", ")));
+        Ok(())
+    }
+
+    /// Stops gracefully: stops accepting, lets in-flight requests finish for at most `timeout`
+    /// (then drops connections), and ends every thread of the server. Stopping a stopped server is
+    /// fine. `Timeout` if a route callback was still running after the timeout (its thread is left
+    /// to finish on its own); the server is stopped either way and can be started again.
+    pub fn stop(&self, timeout: Duration) -> Result<()> {
+        let running = {
+            let mut st = self.state.lock();
+            loop {
+                match std::mem::replace(&mut st.phase, Phase::Stopping) {
+                    Phase::Running(r) => break r,
+                    Phase::Stopped => {
+                        st.phase = Phase::Stopped;
+                        return Ok(());
+                    }
+                    Phase::Stopping => self.phase_changed.wait(&mut st),
+                }
+            }
+        };
+        let result = self.shutdown(*running, timeout);
+        let mut st = self.state.lock();
+        st.phase = Phase::Stopped;
+        self.phase_changed.notify_all();
+        drop(st);
+        logging::info(&format!("Server '{}' stopped", self.name));
+        result
+    }
+
+    /// [`stop`](Self::stop) with the configured shutdown timeout.
+    pub fn stop_default(&self) -> Result<()> {
+        self.stop(self.shutdown_timeout())
+    }
+
+    fn shutdown(&self, mut running: Running, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        // Sends the command now; the returned future only waits for completion.
+        drop(running.handle.stop(true));
+        let mut server_done = running.done_rx.recv_timeout(remaining(deadline)).is_ok();
+        if !server_done {
+            logging::warn(&format!(
+                "Server '{}': in-flight requests did not finish within {timeout:?}; closing connections",
+                self.name
+            ));
+            if let Some(tx) = running.force_tx.take() {
+                let _ = tx.send(());
+            }
+            server_done = running.done_rx.recv_timeout(THREAD_EXIT_GRACE).is_ok();
+        }
+        let mut problems = Vec::new();
+        if server_done {
+            let _ = running.thread.join();
+        } else {
+            problems.push("the server thread did not exit".to_string());
+        }
+        if let Err(e) = running.pool.shutdown(remaining(deadline).max(Duration::from_millis(200))) {
+            problems.push(e.message().to_string());
+        }
+        if !running.tracker.wait_idle(remaining(deadline) + THREAD_EXIT_GRACE) {
+            problems.push(format!("{} worker thread(s) did not exit", running.tracker.live()));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            let msg = format!("server '{}' stopped, but: {}", self.name, problems.join("; "));
+            logging::warn(&msg);
+            Err(Error::timeout(msg))
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.stop_default();
+    }
+}
+
+/// The server thread: an actix `System` running the HTTP server until it stops (graceful) or
+/// `force_rx` fires / is dropped (connections dropped).
+fn serve(
+    name: String,
+    parts: AppParts,
+    listeners: Vec<(std::net::TcpListener, Option<Arc<rustls::ServerConfig>>)>,
+    workers: usize,
+    sweep: Option<(Arc<MemoryBackend>, Duration)>,
+    ready_tx: std::sync::mpsc::Sender<Result<actix_web::dev::ServerHandle>>,
+    force_rx: tokio::sync::oneshot::Receiver<()>,
+) {
+    let system = actix_rt::System::new();
+    system.block_on(async move {
+        if let Some((memory, interval)) = sweep {
+            actix_rt::spawn(async move {
+                loop {
+                    tokio::time::sleep(interval).await;
+                    let n = memory.sweep_expired();
+                    if n > 0 {
+                        logging::verbose(&format!("session store: {n} expired session(s) removed"));
+                    }
+                }
+            });
+        }
+        let factory_parts = parts.clone();
+        let mut http = actix_web::HttpServer::new(move || app::build(&factory_parts))
+            .workers(workers)
+            .disable_signals()
+            // Our stop() bounds the graceful phase itself (then forces), so actix's own bound is long.
+            .shutdown_timeout(3600);
+        for (listener, tls) in listeners {
+            let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+            let result = match tls {
+                None => http.listen(listener),
+                Some(cfg) => http.listen_rustls_0_23(listener, (*cfg).clone()),
+            };
+            http = match result {
+                Ok(h) => h,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(Error::bind_failed(format!("cannot listen on {addr}: {e}"))));
+                    return;
+                }
+            };
+        }
+        let server = http.run();
+        let _ = ready_tx.send(Ok(server.handle()));
+        tokio::select! {
+            result = server => {
+                if let Err(e) = result {
+                    logging::error(&format!("Server '{name}' failed: {e}"));
+                }
+            }
+            _ = force_rx => {
+                // Dropping the server future stops its workers without waiting and joins its accept thread.
+            }
+        }
+    });
+    drop(system);
+}
