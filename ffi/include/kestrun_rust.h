@@ -677,14 +677,15 @@ KrStatus kr_request_body(struct KrRequest *request, uint8_t *buf, size_t buf_len
 KrStatus kr_response_set_status(struct KrRequest *request, uint16_t status);
 
 /**
- * Sets the response content type. `text/*`, `application/json`, `application/xml` and
+ * Sets the response content type. Text types (`text/...`), `application/json`, `application/xml` and
  * `application/javascript` without a charset get `; charset=utf-8`.
  *
  * # Safety
  * - `request`: the callback's handle (not dereferenced).
  * - `content_type`: NUL-terminated UTF-8, borrowed for the call (copied).
  */
-KrStatus kr_response_set_content_type(struct KrRequest *request, const char *content_type);
+KrStatus kr_response_set_content_type(struct KrRequest *request,
+                                      const char *content_type);
 
 /**
  * Sets the response body to a copy of `data[0..len]`.

@@ -20,7 +20,7 @@ pub extern "C" fn kr_response_set_status(request: *mut KrRequest, status: u16) -
     }
 }
 
-/// Sets the response content type. `text/*`, `application/json`, `application/xml` and
+/// Sets the response content type. Text types (`text/...`), `application/json`, `application/xml` and
 /// `application/javascript` without a charset get `; charset=utf-8`.
 ///
 /// # Safety
