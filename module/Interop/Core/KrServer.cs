@@ -1,0 +1,570 @@
+// A native server (KrServer*): endpoints, options, sessions, routes, start / stop / free.
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+
+namespace KestrunRust
+{
+    public enum KrServerState
+    {
+        /// <summary>Created and being configured (never started).</summary>
+        Created,
+        Running,
+        Stopped,
+        /// <summary>Freed: the native handle is gone; the object can no longer be used.</summary>
+        Freed,
+    }
+
+    public enum KrEndpointKind
+    {
+        Http,
+        HttpsSelfSigned,
+        HttpsPem,
+    }
+
+    /// <summary>An endpoint as configured (the bound port / URL come from the server once started).</summary>
+    public sealed class KrEndpoint
+    {
+        internal KrEndpoint(KrServer server, int index, KrEndpointKind kind, string address, int port, string certPath, string keyPath)
+        {
+            Server = server;
+            Index = index;
+            Kind = kind;
+            Address = address;
+            ConfiguredPort = port;
+            CertPath = certPath;
+            KeyPath = keyPath;
+        }
+
+        internal KrServer Server { get; }
+        public int Index { get; }
+        public KrEndpointKind Kind { get; }
+        public string Address { get; }
+        public int ConfiguredPort { get; }
+        public string CertPath { get; }
+        public string KeyPath { get; }
+
+        public string Scheme
+        {
+            get { return Kind == KrEndpointKind.Http ? "http" : "https"; }
+        }
+
+        /// <summary>The bound port once the server started (the configured port before).</summary>
+        public int Port
+        {
+            get { return Server.GetEndpointPort(Index); }
+        }
+
+        /// <summary>e.g. https://127.0.0.1:8080 (bound port once started).</summary>
+        public string Url
+        {
+            get { return Server.GetEndpointUrl(Index); }
+        }
+
+        public override string ToString()
+        {
+            try
+            {
+                return Url;
+            }
+            catch (Exception)
+            {
+                return Scheme + "://" + Address + ":" + ConfiguredPort;
+            }
+        }
+    }
+
+    /// <summary>A Kestrun.Rust server: a thin owner of the native KrServer* handle.</summary>
+    public sealed class KrServer : IDisposable
+    {
+        /// <summary>Default bound for a graceful stop (the library's default shutdown timeout).</summary>
+        public const uint DefaultStopTimeoutMs = 5000;
+
+        private readonly object _gate = new object();
+        private readonly object _lifecycle = new object();
+        private readonly List<KrEndpoint> _endpoints = new List<KrEndpoint>();
+        private readonly List<KrRoute> _routes = new List<KrRoute>();
+        private readonly Dictionary<string, object> _variables = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _functions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private IntPtr _handle;
+        private KrServerState _state;
+        private IDisposable _scriptHost;
+
+        public KrServer(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException("A server name must be given.", nameof(name));
+            }
+            Name = name;
+            byte[] n = KrUtf8.ZArray(name);
+            KrError.Check(KrNative.kr_server_new(ref n[0], out IntPtr handle), "kr_server_new", name);
+            _handle = handle;
+            _state = KrServerState.Created;
+        }
+
+        public string Name { get; }
+
+        public KrServerState State
+        {
+            get { lock (_gate) { return _state; } }
+        }
+
+        /// <summary>The native handle (IntPtr.Zero once freed).</summary>
+        public IntPtr Handle
+        {
+            get { lock (_gate) { return _handle; } }
+        }
+
+        /// <summary>Asks the library whether the server is serving.</summary>
+        public bool IsRunning
+        {
+            get
+            {
+                IntPtr h = Handle;
+                if (h == IntPtr.Zero)
+                {
+                    return false;
+                }
+                KrStatus st = KrNative.kr_server_is_running(h, out byte running);
+                if (st == KrStatus.InvalidHandle)
+                {
+                    return false;
+                }
+                KrError.Check(st, "kr_server_is_running");
+                return running != 0;
+            }
+        }
+
+        public IReadOnlyList<KrEndpoint> Endpoints
+        {
+            get { lock (_gate) { return _endpoints.ToArray(); } }
+        }
+
+        public IReadOnlyList<KrRoute> Routes
+        {
+            get { lock (_gate) { return _routes.ToArray(); } }
+        }
+
+        /// <summary>What Add-KrSession configured (null when sessions are off).</summary>
+        public KrSessionSettings Session { get; private set; }
+
+        /// <summary>Set by Enable-KrConfiguration.</summary>
+        public bool ConfigurationEnabled { get; set; }
+
+        /// <summary>Callback threads (= runspaces) requested with Set-KrServerOptions -MaxRunspaces (null = default, 2 x cores).</summary>
+        public int? MaxRunspaces { get; private set; }
+
+        /// <summary>Bound used by Stop when no timeout is given.</summary>
+        public uint ShutdownTimeoutMs { get; private set; } = DefaultStopTimeoutMs;
+
+        /// <summary>User variables shared with the route runspaces (captured by Enable-KrConfiguration / Start-KrServer).</summary>
+        public IDictionary<string, object> SharedVariables
+        {
+            get { return _variables; }
+        }
+
+        /// <summary>User functions (name -> definition) shared with the route runspaces.</summary>
+        public IDictionary<string, string> SharedFunctions
+        {
+            get { return _functions; }
+        }
+
+        /// <summary>Wildcard patterns of variable names never shared with the route runspaces (Enable-KrConfiguration -ExcludeVariables).</summary>
+        public IList<string> ExcludedVariables { get; } = new List<string>();
+
+        /// <summary>Wildcard patterns of function names never shared with the route runspaces (Enable-KrConfiguration -ExcludeFunctions).</summary>
+        public IList<string> ExcludedFunctions { get; } = new List<string>();
+
+        /// <summary>The object that runs the routes' scripts while the server runs (the PowerShell runspace host);
+        /// disposed when the server stops or is freed.</summary>
+        public IDisposable ScriptHost
+        {
+            get { lock (_gate) { return _scriptHost; } }
+            set
+            {
+                IDisposable old;
+                lock (_gate)
+                {
+                    old = _scriptHost;
+                    _scriptHost = value;
+                }
+                if (old != null && !ReferenceEquals(old, value))
+                {
+                    old.Dispose();
+                }
+            }
+        }
+
+        // ---- configuration --------------------------------------------------------------------------
+
+        public KrEndpoint AddEndpointHttp(string address, int port)
+        {
+            return AddEndpoint(KrEndpointKind.Http, address, port, null, null);
+        }
+
+        public KrEndpoint AddEndpointSelfSigned(string address, int port)
+        {
+            return AddEndpoint(KrEndpointKind.HttpsSelfSigned, address, port, null, null);
+        }
+
+        public KrEndpoint AddEndpointPem(string address, int port, string certPath, string keyPath)
+        {
+            return AddEndpoint(KrEndpointKind.HttpsPem, address, port, certPath, keyPath);
+        }
+
+        private KrEndpoint AddEndpoint(KrEndpointKind kind, string address, int port, string certPath, string keyPath)
+        {
+            if (string.IsNullOrWhiteSpace(address))
+            {
+                throw new ArgumentException("An endpoint address must be given.", nameof(address));
+            }
+            if (port < 0 || port > 65535)
+            {
+                throw new ArgumentOutOfRangeException(nameof(port), port, "A port must be between 0 and 65535.");
+            }
+            lock (_gate)
+            {
+                IntPtr h = RequireHandle();
+                byte[] a = KrUtf8.ZArray(address);
+                KrStatus st;
+                nuint index;
+                string op;
+                switch (kind)
+                {
+                    case KrEndpointKind.Http:
+                        op = "kr_server_add_endpoint_http";
+                        st = KrNative.kr_server_add_endpoint_http(h, ref a[0], (ushort)port, out index);
+                        break;
+                    case KrEndpointKind.HttpsSelfSigned:
+                        op = "kr_server_add_endpoint_https_self_signed";
+                        st = KrNative.kr_server_add_endpoint_https_self_signed(h, ref a[0], (ushort)port, out index);
+                        break;
+                    default:
+                        op = "kr_server_add_endpoint_https_pem";
+                        byte[] c = KrUtf8.ZArray(certPath ?? throw new ArgumentNullException(nameof(certPath)));
+                        byte[] k = KrUtf8.ZArray(keyPath ?? throw new ArgumentNullException(nameof(keyPath)));
+                        st = KrNative.kr_server_add_endpoint_https_pem(h, ref a[0], (ushort)port, ref c[0], ref k[0], out index);
+                        break;
+                }
+                KrError.Check(st, op, address + ":" + port);
+                var endpoint = new KrEndpoint(this, checked((int)index), kind, address, port, certPath, keyPath);
+                _endpoints.Add(endpoint);
+                return endpoint;
+            }
+        }
+
+        /// <summary>Number of callback threads; each owns one PowerShell runspace (1..1024).</summary>
+        public void SetCallbackThreads(int count)
+        {
+            if (count < 1 || count > 1024)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count), count, "The number of callback threads must be between 1 and 1024.");
+            }
+            lock (_gate)
+            {
+                KrError.Check(KrNative.kr_server_set_callback_threads(RequireHandle(), (uint)count), "kr_server_set_callback_threads");
+                MaxRunspaces = count;
+            }
+        }
+
+        /// <summary>How long a request may wait for a free callback thread before 503.</summary>
+        public void SetCallbackWaitMs(uint ms)
+        {
+            lock (_gate)
+            {
+                KrError.Check(KrNative.kr_server_set_callback_wait_ms(RequireHandle(), ms), "kr_server_set_callback_wait_ms");
+            }
+        }
+
+        public void SetShutdownTimeoutMs(uint ms)
+        {
+            lock (_gate)
+            {
+                KrError.Check(KrNative.kr_server_set_shutdown_timeout_ms(RequireHandle(), ms), "kr_server_set_shutdown_timeout_ms");
+                ShutdownTimeoutMs = ms;
+            }
+        }
+
+        public void SetMaxBodyBytes(ulong bytes)
+        {
+            lock (_gate)
+            {
+                KrError.Check(KrNative.kr_server_set_max_body_bytes(RequireHandle(), bytes), "kr_server_set_max_body_bytes");
+            }
+        }
+
+        /// <summary>Enables cookie sessions (the in-memory store) with <paramref name="settings"/>.</summary>
+        public void ConfigureSession(KrSessionSettings settings)
+        {
+            if (settings == null)
+            {
+                settings = new KrSessionSettings();
+            }
+            lock (_gate)
+            {
+                IntPtr h = RequireHandle();
+                KrError.Check(KrNative.kr_session_options_default(out KrSessionOptionsNative options), "kr_session_options_default");
+                KrCookieBuilder cookie = settings.Cookie;
+                IntPtr name = IntPtr.Zero, path = IntPtr.Zero, domain = IntPtr.Zero;
+                try
+                {
+                    if (cookie != null)
+                    {
+                        if (!string.IsNullOrEmpty(cookie.Name))
+                        {
+                            name = Marshal.StringToCoTaskMemUTF8(cookie.Name);
+                            options.CookieName = name;
+                        }
+                        if (!string.IsNullOrEmpty(cookie.Path))
+                        {
+                            path = Marshal.StringToCoTaskMemUTF8(cookie.Path);
+                            options.CookiePath = path;
+                        }
+                        if (!string.IsNullOrEmpty(cookie.Domain))
+                        {
+                            domain = Marshal.StringToCoTaskMemUTF8(cookie.Domain);
+                            options.CookieDomain = domain;
+                        }
+                        if (cookie.HttpOnly.HasValue)
+                        {
+                            options.HttpOnly = cookie.HttpOnly.Value ? (byte)1 : (byte)0;
+                        }
+                        if (cookie.SameSite.HasValue)
+                        {
+                            options.SameSite = (int)cookie.SameSite.Value;
+                        }
+                        if (cookie.SecurePolicy.HasValue)
+                        {
+                            options.SecurePolicy = (int)cookie.SecurePolicy.Value;
+                        }
+                        if (cookie.MaxAge.HasValue)
+                        {
+                            options.CookieMaxAgeSeconds = (long)Math.Floor(cookie.MaxAge.Value.TotalSeconds);
+                        }
+                    }
+                    if (settings.IdleTimeoutSeconds.HasValue)
+                    {
+                        options.IdleTimeoutSeconds = settings.IdleTimeoutSeconds.Value;
+                    }
+                    if (settings.IoTimeoutSeconds.HasValue)
+                    {
+                        options.IoTimeoutSeconds = settings.IoTimeoutSeconds.Value;
+                    }
+                    if (settings.MaxSessions.HasValue)
+                    {
+                        options.MaxSessions = settings.MaxSessions.Value;
+                    }
+                    KrError.Check(KrNative.kr_server_configure_session(h, ref options), "kr_server_configure_session");
+                    Session = settings;
+                }
+                finally
+                {
+                    Marshal.FreeCoTaskMem(name);
+                    Marshal.FreeCoTaskMem(path);
+                    Marshal.FreeCoTaskMem(domain);
+                }
+            }
+        }
+
+        /// <summary>Adds a route. <paramref name="verbs"/>: comma-separated ("GET", "get,post", "*").</summary>
+        public KrRoute AddRoute(string verbs, string pattern, IKrRouteHandler handler)
+        {
+            if (string.IsNullOrWhiteSpace(verbs))
+            {
+                throw new ArgumentException("At least one HTTP verb must be given.", nameof(verbs));
+            }
+            if (string.IsNullOrWhiteSpace(pattern))
+            {
+                throw new ArgumentException("A route pattern must be given.", nameof(pattern));
+            }
+            if (handler == null)
+            {
+                throw new ArgumentNullException(nameof(handler));
+            }
+            lock (_gate)
+            {
+                IntPtr h = RequireHandle();
+                var route = new KrRoute(this, verbs, pattern, handler);
+                byte[] v = KrUtf8.ZArray(verbs);
+                byte[] p = KrUtf8.ZArray(pattern);
+                IntPtr userData = KrRouteDispatcher.AllocUserData(route);
+                KrStatus st = KrNative.kr_server_add_route(h, ref v[0], ref p[0], KrRouteDispatcher.Callback, userData, KrRouteDispatcher.FreeCallback);
+                if (st != KrStatus.Ok)
+                {
+                    string message = KrError.LastErrorMessage();
+                    // A rejected route is not kept by the library, so its user_data is ours to free.
+                    KrRouteDispatcher.FreeUserData(userData);
+                    throw new KrException(st, "kr_server_add_route('" + verbs + " " + pattern + "')", message);
+                }
+                _routes.Add(route);
+                return route;
+            }
+        }
+
+        // ---- lifecycle ------------------------------------------------------------------------------
+
+        /// <summary>Binds every endpoint and starts serving (returns once listening).</summary>
+        public void Start()
+        {
+            lock (_lifecycle)
+            {
+                IntPtr h = Handle;
+                if (h == IntPtr.Zero)
+                {
+                    RequireHandle();
+                }
+                KrError.Check(KrNative.kr_server_start(h), "kr_server_start", Name);
+                lock (_gate)
+                {
+                    _state = KrServerState.Running;
+                }
+            }
+        }
+
+        /// <summary>Stops gracefully (in-flight requests finish within <paramref name="timeoutMs"/>), joins the
+        /// server's threads, then disposes the script host. Stopping a stopped server is fine. Called from a
+        /// route of this server (whose thread the stop would have to join), the stop runs in the background
+        /// and false is returned.</summary>
+        public bool Stop(uint? timeoutMs = null)
+        {
+            uint t = timeoutMs ?? ShutdownTimeoutMs;
+            if (IsCalledFromOwnRoute())
+            {
+                Task.Run(() => StopNow(t));
+                return false;
+            }
+            StopNow(t);
+            return true;
+        }
+
+        private bool IsCalledFromOwnRoute()
+        {
+            KrRequestContext current = KrRequestContext.CurrentOrNull;
+            return current != null && current.Route != null && ReferenceEquals(current.Route.Server, this);
+        }
+
+        private void StopNow(uint timeoutMs)
+        {
+            // The native stop waits for in-flight callbacks, so no lock that a callback could need is held
+            // during it (only _lifecycle, which callbacks never take).
+            lock (_lifecycle)
+            {
+                IntPtr h = Handle;
+                if (h == IntPtr.Zero)
+                {
+                    return;
+                }
+                KrError.Check(KrNative.kr_server_stop(h, timeoutMs), "kr_server_stop", Name);
+                IDisposable host;
+                lock (_gate)
+                {
+                    if (_state == KrServerState.Running)
+                    {
+                        _state = KrServerState.Stopped;
+                    }
+                    host = _scriptHost;
+                    _scriptHost = null;
+                }
+                if (host != null)
+                {
+                    host.Dispose();
+                }
+            }
+        }
+
+        /// <summary>Stops (if running) and frees the native server; its routes are released. Called from a
+        /// route of this server, the free runs in the background.</summary>
+        public void Dispose()
+        {
+            if (IsCalledFromOwnRoute())
+            {
+                Task.Run(() => FreeNow());
+                return;
+            }
+            FreeNow();
+        }
+
+        private void FreeNow()
+        {
+            KrStatus st;
+            IDisposable host;
+            lock (_lifecycle)
+            {
+                IntPtr h = Handle;
+                if (h == IntPtr.Zero)
+                {
+                    return;
+                }
+                st = KrNative.kr_server_free(h);
+                string message = st == KrStatus.Ok ? null : KrError.LastErrorMessage();
+                lock (_gate)
+                {
+                    _handle = IntPtr.Zero;
+                    _state = KrServerState.Freed;
+                    host = _scriptHost;
+                    _scriptHost = null;
+                }
+                if (host != null)
+                {
+                    host.Dispose();
+                }
+                KrServerManager.Forget(this);
+                if (st != KrStatus.Ok)
+                {
+                    throw new KrException(st, "kr_server_free('" + Name + "')", message);
+                }
+            }
+        }
+
+        // ---- endpoints at run time -----------------------------------------------------------------
+
+        public int EndpointCount
+        {
+            get
+            {
+                KrError.Check(KrNative.kr_server_endpoint_count(RequireHandle(), out nuint count), "kr_server_endpoint_count");
+                return checked((int)count);
+            }
+        }
+
+        public int GetEndpointPort(int index)
+        {
+            KrError.Check(KrNative.kr_server_endpoint_port(RequireHandle(), (nuint)index, out ushort port), "kr_server_endpoint_port");
+            return port;
+        }
+
+        public string GetEndpointUrl(int index)
+        {
+            return KrUtf8.ReadString(RequireHandle(), (nuint)index, KrFn.EndpointUrl, "kr_server_endpoint_url");
+        }
+
+        /// <summary>The URLs of every endpoint (bound ports once started).</summary>
+        public string[] GetUrls()
+        {
+            int count = EndpointCount;
+            var urls = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                urls[i] = GetEndpointUrl(i);
+            }
+            return urls;
+        }
+
+        public override string ToString()
+        {
+            return Name + " (" + State + ")";
+        }
+
+        private IntPtr RequireHandle()
+        {
+            IntPtr h = _handle;
+            if (h == IntPtr.Zero)
+            {
+                throw new ObjectDisposedException("KrServer '" + Name + "'", "The server '" + Name + "' was removed (freed); create a new one with New-KrServer.");
+            }
+            return h;
+        }
+    }
+}

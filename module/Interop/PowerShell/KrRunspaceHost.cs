@@ -1,0 +1,423 @@
+// Runs PowerShell route script blocks on the server's callback threads.
+//
+// Model: every callback thread of a server (the engine's callback pool, sized by
+// Set-KrServerOptions -MaxRunspaces) lazily creates ONE runspace of its own, opened with
+// PSThreadOptions.UseCurrentThread, from an InitialSessionState that imports the module and carries the
+// user's variables and functions plus one function per route (__KrRoute_<n>, parsed once per runspace).
+// A request reuses that runspace and its PowerShell instance: set $Context, invoke the route function,
+// clear. A script block is therefore never run on a thread without its own runspace, and the request
+// commands find the request through KrRequestContext.Current (a thread-static set by the dispatcher).
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace KestrunRust
+{
+    /// <summary>The handler of a route defined by a PowerShell script block (Add-KrMapRoute).</summary>
+    public sealed class KrScriptRoute : IKrRouteHandler
+    {
+        private static int _nextId;
+
+        public KrScriptRoute(ScriptBlock scriptBlock, IDictionary arguments)
+        {
+            if (scriptBlock == null)
+            {
+                throw new ArgumentNullException(nameof(scriptBlock));
+            }
+            Id = Interlocked.Increment(ref _nextId);
+            FunctionName = "__KrRoute_" + Id;
+            ScriptText = scriptBlock.ToString();
+            Arguments = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            if (arguments != null)
+            {
+                foreach (DictionaryEntry entry in arguments)
+                {
+                    string key = Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture);
+                    if (string.IsNullOrWhiteSpace(key))
+                    {
+                        throw new ArgumentException("The keys of -Arguments must be non-empty names.", nameof(arguments));
+                    }
+                    Arguments[key] = entry.Value;
+                }
+            }
+            ParameterNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var ast = scriptBlock.Ast as ScriptBlockAst;
+            if (ast != null && ast.ParamBlock != null)
+            {
+                foreach (ParameterAst p in ast.ParamBlock.Parameters)
+                {
+                    ParameterNames.Add(p.Name.VariablePath.UserPath);
+                }
+            }
+        }
+
+        public int Id { get; }
+
+        /// <summary>The name of the function the route runs as in each runspace.</summary>
+        public string FunctionName { get; }
+
+        /// <summary>The body of the script block.</summary>
+        public string ScriptText { get; }
+
+        /// <summary>-Arguments: passed as parameters when the script block declares them in param(), else set as variables.</summary>
+        public IDictionary<string, object> Arguments { get; }
+
+        public ISet<string> ParameterNames { get; }
+
+        public int Invoke(KrRequestContext context)
+        {
+            KrRunspaceHost host = context.Route.Server.ScriptHost as KrRunspaceHost;
+            if (host == null)
+            {
+                KrLog.TryWrite(KrLogLevel.Error, "Kestrun.Rust: route " + context.Route + " has no PowerShell host: start the server with Start-KrServer.");
+                return 1;
+            }
+            return host.Invoke(this, context);
+        }
+    }
+
+    /// <summary>One runspace per callback thread; created when the thread serves its first request.</summary>
+    public sealed class KrRunspaceHost : IDisposable
+    {
+        [ThreadStatic]
+        private static Slot t_slot;
+
+        [ThreadStatic]
+        private static bool t_openingRunspace;
+
+        private readonly object _issGate = new object();
+        private readonly InitialSessionState _iss;
+        private readonly ConcurrentBag<Slot> _slots = new ConcurrentBag<Slot>();
+        private readonly string _serverName;
+        private int _disposed;
+        private long _requests;
+        private long _failures;
+
+        /// <param name="server">The server whose routes (KrScriptRoute) and shared variables / functions are used.</param>
+        /// <param name="modulePath">The module to import in every runspace (its .psd1 or .psm1); null for none.</param>
+        public KrRunspaceHost(KrServer server, string modulePath)
+        {
+            if (server == null)
+            {
+                throw new ArgumentNullException(nameof(server));
+            }
+            _serverName = server.Name;
+            ModulePath = modulePath;
+
+            InitialSessionState iss = InitialSessionState.CreateDefault();
+            iss.ThreadOptions = PSThreadOptions.UseCurrentThread;
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+            }
+            if (!string.IsNullOrEmpty(modulePath))
+            {
+                iss.ImportPSModule(new[] { modulePath });
+            }
+            foreach (KeyValuePair<string, object> variable in server.SharedVariables)
+            {
+                iss.Variables.Add(new SessionStateVariableEntry(variable.Key, variable.Value, "Shared by Kestrun.Rust"));
+            }
+            foreach (KeyValuePair<string, string> function in server.SharedFunctions)
+            {
+                iss.Commands.Add(new SessionStateFunctionEntry(function.Key, function.Value));
+            }
+            foreach (KrRoute route in server.Routes)
+            {
+                var script = route.Handler as KrScriptRoute;
+                if (script != null)
+                {
+                    iss.Commands.Add(new SessionStateFunctionEntry(script.FunctionName, script.ScriptText));
+                }
+            }
+            _iss = iss;
+        }
+
+        /// <summary>True on a thread that is opening a route runspace (the module's import code can tell
+        /// it runs inside a route runspace).</summary>
+        public static bool InRouteRunspace
+        {
+            get { return t_slot != null || t_openingRunspace; }
+        }
+
+        public string ModulePath { get; }
+
+        /// <summary>Runspaces opened so far (one per callback thread that served a request).</summary>
+        public int RunspaceCount
+        {
+            get { return _slots.Count; }
+        }
+
+        public long Requests
+        {
+            get { return Interlocked.Read(ref _requests); }
+        }
+
+        public long Failures
+        {
+            get { return Interlocked.Read(ref _failures); }
+        }
+
+        public bool IsDisposed
+        {
+            get { return Volatile.Read(ref _disposed) != 0; }
+        }
+
+        internal int Invoke(KrScriptRoute route, KrRequestContext context)
+        {
+            if (IsDisposed)
+            {
+                KrLog.TryWrite(KrLogLevel.Error, "Kestrun.Rust: request for " + context.Route + " after the server's runspaces were released.");
+                return 1;
+            }
+            Interlocked.Increment(ref _requests);
+            Slot slot = t_slot;
+            if (slot == null || !ReferenceEquals(slot.Host, this))
+            {
+                try
+                {
+                    slot = OpenSlot();
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref _failures);
+                    KrLog.TryWrite(KrLogLevel.Error, "Kestrun.Rust: could not open a runspace for server '" + _serverName + "': " + Describe(ex));
+                    return 1;
+                }
+                t_slot = slot;
+            }
+
+            PowerShell ps = slot.PowerShell;
+            SessionStateProxy state = slot.Runspace.SessionStateProxy;
+            List<string> routeVariables = null;
+            try
+            {
+                ps.Commands.Clear();
+                ps.Streams.ClearStreams();
+                state.SetVariable("Context", context);
+                ps.AddCommand(route.FunctionName);
+                foreach (KeyValuePair<string, object> argument in route.Arguments)
+                {
+                    if (route.ParameterNames.Contains(argument.Key))
+                    {
+                        ps.AddParameter(argument.Key, argument.Value);
+                    }
+                    else
+                    {
+                        state.SetVariable(argument.Key, argument.Value);
+                        if (routeVariables == null)
+                        {
+                            routeVariables = new List<string>();
+                        }
+                        routeVariables.Add(argument.Key);
+                    }
+                }
+
+                ps.Invoke();
+                ForwardStreams(ps);
+                if (ps.HadErrors || ps.Streams.Error.Count > 0)
+                {
+                    Interlocked.Increment(ref _failures);
+                    var message = new StringBuilder();
+                    message.Append("Route ").Append(context.Route).Append(" failed (").Append(SafeRequestLine(context)).Append("):");
+                    foreach (ErrorRecord error in ps.Streams.Error)
+                    {
+                        message.Append(Environment.NewLine).Append(Describe(error));
+                    }
+                    KrLog.TryWrite(KrLogLevel.Error, message.ToString());
+                    return 1;
+                }
+                return 0;
+            }
+            catch (RuntimeException ex)
+            {
+                Interlocked.Increment(ref _failures);
+                ForwardStreams(ps);
+                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex.ErrorRecord));
+                return 1;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failures);
+                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex));
+                return 1;
+            }
+            finally
+            {
+                try
+                {
+                    state.SetVariable("Context", null);
+                    if (routeVariables != null)
+                    {
+                        foreach (string name in routeVariables)
+                        {
+                            state.PSVariable.Remove(name);
+                        }
+                    }
+                    ps.Commands.Clear();
+                    ps.Streams.ClearStreams();
+                }
+                catch (Exception)
+                {
+                    // The runspace is broken: drop it so the next request of this thread opens a new one.
+                    t_slot = null;
+                }
+            }
+        }
+
+        private Slot OpenSlot()
+        {
+            InitialSessionState iss;
+            lock (_issGate)
+            {
+                iss = _iss.Clone();
+            }
+            t_openingRunspace = true;
+            try
+            {
+                Runspace runspace = RunspaceFactory.CreateRunspace(iss);
+                runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
+                runspace.Open();
+                PowerShell ps = PowerShell.Create();
+                ps.Runspace = runspace;
+                var slot = new Slot(this, runspace, ps);
+                _slots.Add(slot);
+                return slot;
+            }
+            finally
+            {
+                t_openingRunspace = false;
+            }
+        }
+
+        /// <summary>Releases every runspace. Called once the server stopped (its callback threads are joined).</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+            var slots = new List<Slot>();
+            Slot slot;
+            while (_slots.TryTake(out slot))
+            {
+                slots.Add(slot);
+            }
+            if (slots.Count == 0)
+            {
+                return;
+            }
+            // The runspaces were opened on threads that are gone now; close them off the caller's thread so a
+            // slow close never delays Stop-KrServer.
+            Task.Run(() =>
+            {
+                foreach (Slot s in slots)
+                {
+                    try
+                    {
+                        s.PowerShell.Dispose();
+                    }
+                    catch (Exception)
+                    {
+                    }
+                    try
+                    {
+                        s.Runspace.Dispose();
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
+            });
+        }
+
+        private static void ForwardStreams(PowerShell ps)
+        {
+            try
+            {
+                foreach (InformationRecord info in ps.Streams.Information)
+                {
+                    KrLog.TryWrite(KrLogLevel.Information, Convert.ToString(info.MessageData, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                foreach (WarningRecord warning in ps.Streams.Warning)
+                {
+                    KrLog.TryWrite(KrLogLevel.Warning, warning.Message);
+                }
+                foreach (VerboseRecord verbose in ps.Streams.Verbose)
+                {
+                    KrLog.TryWrite(KrLogLevel.Verbose, verbose.Message);
+                }
+                foreach (DebugRecord debug in ps.Streams.Debug)
+                {
+                    KrLog.TryWrite(KrLogLevel.Debug, debug.Message);
+                }
+            }
+            catch (Exception)
+            {
+                // Forwarding is best effort.
+            }
+        }
+
+        private static string SafeRequestLine(KrRequestContext context)
+        {
+            try
+            {
+                return context.Method + " " + context.Path;
+            }
+            catch (Exception)
+            {
+                return "request";
+            }
+        }
+
+        private static string Describe(ErrorRecord error)
+        {
+            if (error == null)
+            {
+                return "unknown error";
+            }
+            var text = new StringBuilder(error.ToString());
+            if (error.InvocationInfo != null && !string.IsNullOrEmpty(error.InvocationInfo.PositionMessage))
+            {
+                text.Append(Environment.NewLine).Append(error.InvocationInfo.PositionMessage);
+            }
+            if (!string.IsNullOrEmpty(error.ScriptStackTrace))
+            {
+                text.Append(Environment.NewLine).Append(error.ScriptStackTrace);
+            }
+            return text.ToString();
+        }
+
+        private static string Describe(Exception ex)
+        {
+            var rex = ex as RuntimeException;
+            if (rex != null && rex.ErrorRecord != null)
+            {
+                return Describe(rex.ErrorRecord);
+            }
+            return ex.ToString();
+        }
+
+        private sealed class Slot
+        {
+            internal Slot(KrRunspaceHost host, Runspace runspace, PowerShell powerShell)
+            {
+                Host = host;
+                Runspace = runspace;
+                PowerShell = powerShell;
+            }
+
+            internal KrRunspaceHost Host { get; }
+            internal Runspace Runspace { get; }
+            internal PowerShell PowerShell { get; }
+        }
+    }
+}

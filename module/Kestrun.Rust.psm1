@@ -1,0 +1,45 @@
+# Kestrun.Rust root module.
+# Loads the compiled interop (lib/Kestrun.Rust.Interop.dll, built by build.ps1), points DllImport("kestrun_rust")
+# at the native library beside it, then dot-sources Private/*.ps1 and Public/<Area>/*.ps1 (one command per file).
+# Nothing is compiled here: importing is just loading two files and defining functions.
+
+# Where the built artifacts are: lib/ beside this file in the staged module (out/Kestrun.Rust/), or the staged
+# module's lib/ when this file is imported from the repository (Import-Module ./Kestrun.Rust.psd1).
+$script:KrLibDirectory = $null
+foreach ($candidate in @(
+        (Join-Path -Path $PSScriptRoot -ChildPath 'lib'),
+        (Join-Path -Path $PSScriptRoot -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path 'out' -ChildPath (Join-Path -Path 'Kestrun.Rust' -ChildPath 'lib'))))
+    )) {
+    if (Test-Path -LiteralPath (Join-Path -Path $candidate -ChildPath 'Kestrun.Rust.Interop.dll')) {
+        $script:KrLibDirectory = [System.IO.Path]::GetFullPath($candidate)
+        break
+    }
+}
+if ($null -eq $script:KrLibDirectory) {
+    throw "Kestrun.Rust is not built: lib/Kestrun.Rust.Interop.dll was not found beside '$PSScriptRoot' nor in out/Kestrun.Rust/lib. Run 'pwsh ./build.ps1' in the repository first."
+}
+
+# The interop assembly is loaded once per process (re-imports and route runspaces reuse it).
+if (-not ('KestrunRust.KrNative' -as [type])) {
+    Add-Type -LiteralPath (Join-Path -Path $script:KrLibDirectory -ChildPath 'Kestrun.Rust.Interop.dll')
+}
+[KestrunRust.KrNativeLoader]::Initialize($script:KrLibDirectory)
+
+# What the route runspaces import: the manifest when there is one (staged module or repository root), else this file.
+$script:KrModuleImportPath = @(
+    (Join-Path -Path $PSScriptRoot -ChildPath 'Kestrun.Rust.psd1'),
+    (Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'Kestrun.Rust.psd1'),
+    (Join-Path -Path $PSScriptRoot -ChildPath 'Kestrun.Rust.psm1')
+) | Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+
+foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'Private') -Filter '*.ps1' -File -ErrorAction SilentlyContinue)) {
+    . $file.FullName
+}
+
+$script:KrPublicFunctions = [System.Collections.Generic.List[string]]::new()
+foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'Public') -Filter '*.ps1' -File -Recurse -ErrorAction SilentlyContinue | Sort-Object -Property FullName)) {
+    . $file.FullName
+    $script:KrPublicFunctions.Add($file.BaseName)
+}
+
+Export-ModuleMember -Function $script:KrPublicFunctions.ToArray()

@@ -1,0 +1,18 @@
+function Close-KrLogger {
+    <#
+    .SYNOPSIS
+        Closes every log sink (flushes and closes log files) and forgets the registered loggers.
+    .DESCRIPTION
+        Clears the native logging pipeline: nothing is logged afterwards until a logger is registered again.
+        Start-KrServer -CloseLogsOnExit calls it when the server stops.
+    .EXAMPLE
+        Close-KrLogger
+    #>
+    [CmdletBinding()]
+    param()
+    try {
+        [KestrunRust.KrLoggerManager]::CloseAll()
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrCloseLoggerFailed'))
+    }
+}

@@ -1,0 +1,65 @@
+function Get-KrRequestQuery {
+    <#
+    .SYNOPSIS
+        Gets a query parameter of the current request.
+    .DESCRIPTION
+        Returns the (percent-decoded) value of query parameter -Name of the current request; for a repeated
+        parameter the first value ($Context.GetQueryValues(name) returns all of them).
+        Returns $null when it is absent (or throws with -ThrowIfMissing). -AsInt, -AsBool and -AsDouble convert
+        the value; a value that does not convert is an error naming it (never a silent $null).
+        Must be called inside a route script block.
+    .PARAMETER Name
+        The name of the query parameter.
+    .PARAMETER AsInt
+        Convert the value to an integer.
+    .PARAMETER AsBool
+        Convert the value to a boolean (true/false, 1/0, yes/no, on/off). Alias: AsBoolean.
+    .PARAMETER AsDouble
+        Convert the value to a double (invariant culture).
+    .PARAMETER AsString
+        Return the value as a string (the default).
+    .PARAMETER ThrowIfMissing
+        Throw an error when the query parameter is absent instead of returning $null.
+    .EXAMPLE
+        $user = Get-KrRequestQuery -Name 'user'
+    .EXAMPLE
+        $page = Get-KrRequestQuery -Name 'page' -AsInt -ThrowIfMissing
+    .OUTPUTS
+        System.String (or Int32 / Boolean / Double with -AsInt / -AsBool / -AsDouble), or $null when absent
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Default')]
+    [OutputType([string], [int], [bool], [double])]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)]
+        [ValidateNotNullOrEmpty()]
+        [string]$Name,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Int')]
+        [switch]$AsInt,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Bool')]
+        [Alias('AsBoolean')]
+        [switch]$AsBool,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Double')]
+        [switch]$AsDouble,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'String')]
+        [switch]$AsString,
+
+        [Parameter()]
+        [switch]$ThrowIfMissing
+    )
+    try {
+        $value = [KestrunRust.KrRequestContext]::RequireCurrent('Get-KrRequestQuery').GetQuery($Name)
+        if ($null -eq $value) {
+            if ($ThrowIfMissing.IsPresent) {
+                throw [System.Collections.Generic.KeyNotFoundException]::new("Missing required query parameter '$Name'.")
+            }
+            return $null
+        }
+        ConvertTo-KrTypedValue -Value $value -Name $Name -Source 'query parameter' -As $PSCmdlet.ParameterSetName
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrGetRequestQueryFailed' -TargetObject $Name))
+    }
+}

@@ -1,0 +1,88 @@
+function Add-KrMapRoute {
+    <#
+    .SYNOPSIS
+        Maps an HTTP route (verbs and path pattern) to a PowerShell script block.
+    .DESCRIPTION
+        Adds a route to the server. When a request matches, the Rust engine calls back into PowerShell on one of
+        its callback threads, where the script block runs in that thread's own runspace (created on its first
+        request with the module imported and the variables / functions captured by Enable-KrConfiguration and
+        Start-KrServer). $Context is the current request; use Get-KrRequest*, Write-Kr*Response and the session
+        commands inside the script block. A route that throws (or writes an error) gets a 500 JSON answer, the error
+        is logged, and the server keeps serving. A route that writes no response answers 200 with an empty body.
+        Path patterns may hold parameters: '/users/{id}' (read with Get-KrRequestRouteParam -Name id).
+        Routes must be added before Start-KrServer.
+    .PARAMETER Server
+        The server (default: the current one).
+    .PARAMETER Verbs
+        HTTP verbs the route answers (Get, Head, Post, Put, Patch, Delete, Options, Trace, Connect). Default Get.
+        Alias: Method.
+    .PARAMETER Pattern
+        The path pattern, starting with '/'. Default '/'. Alias: Path.
+    .PARAMETER ScriptBlock
+        The script block run for each request.
+    .PARAMETER Arguments
+        Values handed to the script block on each request: passed as parameters when the script block declares
+        them in param(), otherwise defined as variables of those names.
+    .PARAMETER PassThru
+        Return the server.
+    .EXAMPLE
+        Add-KrMapRoute -Verbs Get -Path '/hello' -ScriptBlock {
+            Write-KrTextResponse -InputObject 'Hello, World!'
+        }
+    .EXAMPLE
+        Add-KrMapRoute -Verbs Get, Post -Pattern '/items/{id}' -ScriptBlock {
+            $id = Get-KrRequestRouteParam -Name 'id' -AsInt
+            Write-KrJsonResponse -InputObject @{ id = $id; method = $Context.Method }
+        }
+    .EXAMPLE
+        Add-KrMapRoute -Path '/greet' -Arguments @{ greeting = 'Hi' } -ScriptBlock {
+            Write-KrTextResponse -InputObject "$greeting there"
+        }
+    .OUTPUTS
+        KestrunRust.KrServer (with -PassThru)
+    #>
+    [CmdletBinding()]
+    [OutputType([KestrunRust.KrServer])]
+    param(
+        [Parameter(ValueFromPipeline = $true)]
+        [KestrunRust.KrServer]$Server,
+
+        [Parameter()]
+        [Alias('Method')]
+        [ValidateNotNullOrEmpty()]
+        [KestrunRust.KrHttpVerb[]]$Verbs = @([KestrunRust.KrHttpVerb]::Get),
+
+        [Parameter()]
+        [Alias('Path')]
+        [ValidatePattern('^/')]
+        [string]$Pattern = '/',
+
+        [Parameter(Mandatory = $true, Position = 0)]
+        [ValidateNotNull()]
+        [scriptblock]$ScriptBlock,
+
+        [Parameter()]
+        [hashtable]$Arguments,
+
+        [Parameter()]
+        [switch]$PassThru
+    )
+    process {
+        try {
+            $Server = Resolve-KrServer -Server $Server
+            $verbList = [System.Collections.Generic.List[string]]::new()
+            foreach ($verb in $Verbs) {
+                $text = $verb.ToString().ToUpperInvariant()
+                if (-not $verbList.Contains($text)) { $verbList.Add($text) }
+            }
+            $handler = [KestrunRust.KrScriptRoute]::new($ScriptBlock, $Arguments)
+            $route = $Server.AddRoute(($verbList -join ','), $Pattern, $handler)
+            Write-Verbose "Server '$($Server.Name)': route $route mapped."
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddRouteFailed' -TargetObject $Pattern))
+        }
+        if ($PassThru.IsPresent) {
+            $Server
+        }
+    }
+}

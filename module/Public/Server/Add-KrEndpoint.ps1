@@ -1,0 +1,134 @@
+function Add-KrEndpoint {
+    <#
+    .SYNOPSIS
+        Adds a listening endpoint (address and port, HTTP or HTTPS) to a server.
+    .DESCRIPTION
+        Adds an endpoint to the server. Without a certificate option the endpoint is plain HTTP; -SelfSignedCert
+        makes it HTTPS with a certificate generated in memory for localhost, 127.0.0.1 and ::1 (plus the address);
+        -CertPath / -KeyPath load a PEM certificate chain and private key. Port 0 picks a free port when the server
+        starts (Get-KrServer shows the bound URL). The address defaults to the loopback address 127.0.0.1; use
+        -IPAddress ([IPAddress]::Any) to listen on every interface, or -HostName (localhost, an IP literal, or a
+        name that is resolved now; one endpoint per address).
+    .PARAMETER Server
+        The server (default: the current one).
+    .PARAMETER Port
+        The TCP port, 0..65535 (0 = any free port). Default 0.
+    .PARAMETER IPAddress
+        The address to listen on. Cannot be combined with -HostName.
+    .PARAMETER HostName
+        A host name to listen on. Cannot be combined with -IPAddress.
+    .PARAMETER SelfSignedCert
+        Serve HTTPS with a generated self-signed certificate.
+    .PARAMETER CertPath
+        Path of a PEM certificate (chain) file for HTTPS.
+    .PARAMETER KeyPath
+        Path of the PEM private key matching -CertPath.
+    .PARAMETER PassThru
+        Return the server.
+    .EXAMPLE
+        Add-KrEndpoint -Port 5000 -IPAddress ([IPAddress]::Loopback) -SelfSignedCert
+    .EXAMPLE
+        Add-KrEndpoint -Port 8443 -HostName localhost -CertPath ./cert.pem -KeyPath ./key.pem
+    .EXAMPLE
+        Add-KrEndpoint -Port 8080
+
+        Plain HTTP on 127.0.0.1:8080.
+    .OUTPUTS
+        KestrunRust.KrServer (with -PassThru)
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'NoCert')]
+    [OutputType([KestrunRust.KrServer])]
+    param(
+        [Parameter(ValueFromPipeline = $true)]
+        [KestrunRust.KrServer]$Server,
+
+        [Parameter()]
+        [ValidateRange(0, 65535)]
+        [int]$Port = 0,
+
+        [Parameter()]
+        [ValidateNotNull()]
+        [System.Net.IPAddress]$IPAddress,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string]$HostName,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'SelfSignedCert')]
+        [switch]$SelfSignedCert,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'CertFile')]
+        [ValidateNotNullOrEmpty()]
+        [string]$CertPath,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'CertFile')]
+        [ValidateNotNullOrEmpty()]
+        [string]$KeyPath,
+
+        [Parameter()]
+        [switch]$PassThru
+    )
+    process {
+        try {
+            $Server = Resolve-KrServer -Server $Server
+
+            if ($PSBoundParameters.ContainsKey('IPAddress') -and $PSBoundParameters.ContainsKey('HostName')) {
+                throw [System.ArgumentException]::new('Specify either -IPAddress or -HostName, not both.')
+            }
+
+            $addresses = [System.Collections.Generic.List[string]]::new()
+            if ($PSBoundParameters.ContainsKey('HostName')) {
+                $literal = $null
+                if ($HostName -eq 'localhost') {
+                    $addresses.Add('localhost')
+                } elseif ([System.Net.IPAddress]::TryParse($HostName, [ref]$literal)) {
+                    $addresses.Add($literal.ToString())
+                } else {
+                    try {
+                        $resolved = [System.Net.Dns]::GetHostAddresses($HostName)
+                    } catch {
+                        throw [System.ArgumentException]::new("The host name '$HostName' could not be resolved: $($_.Exception.Message)")
+                    }
+                    foreach ($address in $resolved) {
+                        if ($address.AddressFamily -in @([System.Net.Sockets.AddressFamily]::InterNetwork, [System.Net.Sockets.AddressFamily]::InterNetworkV6)) {
+                            $text = $address.ToString()
+                            if (-not $addresses.Contains($text)) { $addresses.Add($text) }
+                        }
+                    }
+                    if ($addresses.Count -eq 0) {
+                        throw [System.ArgumentException]::new("The host name '$HostName' has no IPv4 or IPv6 address.")
+                    }
+                }
+            } elseif ($PSBoundParameters.ContainsKey('IPAddress')) {
+                $addresses.Add($IPAddress.ToString())
+            } else {
+                $addresses.Add([System.Net.IPAddress]::Loopback.ToString())
+            }
+
+            if ($PSCmdlet.ParameterSetName -eq 'CertFile') {
+                $certFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertPath)
+                $keyFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($KeyPath)
+                if (-not (Test-Path -LiteralPath $certFile -PathType Leaf)) {
+                    throw [System.IO.FileNotFoundException]::new("The certificate file '$certFile' does not exist.", $certFile)
+                }
+                if (-not (Test-Path -LiteralPath $keyFile -PathType Leaf)) {
+                    throw [System.IO.FileNotFoundException]::new("The private key file '$keyFile' does not exist.", $keyFile)
+                }
+            }
+
+            foreach ($address in $addresses) {
+                switch ($PSCmdlet.ParameterSetName) {
+                    'SelfSignedCert' { $endpoint = $Server.AddEndpointSelfSigned($address, $Port) }
+                    'CertFile' { $endpoint = $Server.AddEndpointPem($address, $Port, $certFile, $keyFile) }
+                    default { $endpoint = $Server.AddEndpointHttp($address, $Port) }
+                }
+                Write-Verbose "Server '$($Server.Name)': endpoint $($endpoint.Scheme)://$($address):$Port added."
+            }
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddEndpointFailed' -TargetObject $Port))
+        }
+        if ($PassThru.IsPresent) {
+            $Server
+        }
+    }
+}

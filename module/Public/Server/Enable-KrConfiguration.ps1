@@ -1,0 +1,64 @@
+function Enable-KrConfiguration {
+    <#
+    .SYNOPSIS
+        Completes the configuration of a server and captures the script's variables and functions for its routes.
+    .DESCRIPTION
+        Marks the server's configuration as complete and captures the variables and the script-defined functions
+        visible where it is called (your script). Route script blocks run in their own runspaces on the engine's
+        threads; they start with these variables (shared by reference) and functions, so a variable defined
+        before Enable-KrConfiguration can be used inside a route, as in Kestrun. PowerShell's automatic and
+        preference variables are never captured. Start-KrServer adds whatever was defined after this call.
+        Routes may be added before or after it, until the server starts.
+    .PARAMETER Server
+        The server (default: the current one).
+    .PARAMETER ExcludeVariables
+        Wildcard patterns of variable names not to share with the routes.
+    .PARAMETER ExcludeFunctions
+        Wildcard patterns of function names not to share with the routes.
+    .PARAMETER Quiet
+        Do not write the confirmation message (it is written to the verbose stream only anyway).
+    .PARAMETER PassThru
+        Return the server.
+    .EXAMPLE
+        $greeting = 'Hello'
+        Enable-KrConfiguration
+        Add-KrMapRoute -Path '/hi' -ScriptBlock { Write-KrTextResponse -InputObject "$greeting, world" }
+    .EXAMPLE
+        Enable-KrConfiguration -ExcludeVariables 'secret*'
+    .OUTPUTS
+        KestrunRust.KrServer (with -PassThru)
+    #>
+    [CmdletBinding()]
+    [OutputType([KestrunRust.KrServer])]
+    param(
+        [Parameter(ValueFromPipeline = $true)]
+        [KestrunRust.KrServer]$Server,
+
+        [Parameter()]
+        [string[]]$ExcludeVariables,
+
+        [Parameter()]
+        [string[]]$ExcludeFunctions,
+
+        [Parameter()]
+        [switch]$Quiet,
+
+        [Parameter()]
+        [switch]$PassThru
+    )
+    process {
+        try {
+            $Server = Resolve-KrServer -Server $Server
+            Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -ExcludeVariables $ExcludeVariables -ExcludeFunctions $ExcludeFunctions -Overwrite
+            $Server.ConfigurationEnabled = $true
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrEnableConfigurationFailed' -TargetObject $Server))
+        }
+        if (-not $Quiet.IsPresent) {
+            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions shared with the routes)." -f $Server.Name, $Server.SharedVariables.Count, $Server.SharedFunctions.Count)
+        }
+        if ($PassThru.IsPresent) {
+            $Server
+        }
+    }
+}
