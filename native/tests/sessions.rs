@@ -1,0 +1,331 @@
+//! Session behaviour over real HTTPS: counters, cookie attributes, tampering, expiry, the
+//! per-session lock, failure rollback.
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use common::*;
+use kestrun_native::{handler_fn, SameSite, SecurePolicy, Server, SessionOptions};
+
+fn set_cookies(resp: &reqwest::blocking::Response) -> Vec<String> {
+    resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn counter_per_session() {
+    let (server, url) = session_server("counter", SessionOptions::default(), |_| {});
+    let a = client();
+    assert_eq!(counter(&a, &url), 1);
+    assert_eq!(counter(&a, &url), 2);
+    assert_eq!(counter(&a, &url), 3);
+    let b = client();
+    assert_eq!(counter(&b, &url), 1, "a fresh client gets a fresh session");
+    assert_eq!(counter(&a, &url), 4);
+    let resp = a.get(format!("{url}/peek")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "4");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn cookie_absent_until_first_write_then_has_attributes() {
+    let options = SessionOptions {
+        cookie_name: "Kr.Session".into(),
+        cookie_path: "/".into(),
+        cookie_domain: Some("127.0.0.1".into()),
+        http_only: true,
+        same_site: SameSite::Strict,
+        secure_policy: SecurePolicy::Always,
+        ..Default::default()
+    };
+    let (server, url) = session_server("cookie-attrs", options, |_| {});
+    let c = bare_client();
+    let resp = c.get(format!("{url}/peek")).send().unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(set_cookies(&resp).is_empty(), "no cookie before the first write");
+    assert_eq!(resp.text().unwrap(), "-1");
+
+    let resp = c.get(format!("{url}/counter")).send().unwrap();
+    let cookies = set_cookies(&resp);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    let cookie = &cookies[0];
+    assert!(cookie.starts_with("Kr.Session="), "{cookie}");
+    for attr in ["Path=/", "Domain=127.0.0.1", "HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(cookie.split("; ").any(|p| p == attr), "{attr} missing in {cookie}");
+    }
+    assert!(!cookie.contains("Max-Age"), "browser-session cookie by default: {cookie}");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn secure_policy_same_as_request_and_unspecified_same_site_and_max_age() {
+    let options = SessionOptions {
+        secure_policy: SecurePolicy::SameAsRequest,
+        same_site: SameSite::Unspecified,
+        cookie_max_age_seconds: 3600,
+        ..Default::default()
+    };
+    let server = Server::new("same-as-request").unwrap();
+    server.add_endpoint_http("127.0.0.1", 0).unwrap();
+    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
+    server.configure_session(options).unwrap();
+    server.add_route("GET", "/counter", counter_handler()).unwrap();
+    server.start().unwrap();
+    let http = server.endpoint_url(0).unwrap();
+    let https = server.endpoint_url(1).unwrap();
+    assert!(http.starts_with("http://") && https.starts_with("https://"));
+    let c = bare_client();
+
+    let cookie = set_cookies(&c.get(format!("{http}/counter")).send().unwrap()).remove(0);
+    assert!(cookie.starts_with(".Kestrun.Session="), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP request → no Secure: {cookie}");
+    assert!(!cookie.contains("SameSite"), "unspecified → omitted: {cookie}");
+    assert!(cookie.contains("Max-Age=3600"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+
+    let cookie = set_cookies(&c.get(format!("{https}/counter")).send().unwrap()).remove(0);
+    assert!(cookie.split("; ").any(|p| p == "Secure"), "HTTPS request → Secure: {cookie}");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn secure_policy_none_and_same_site_none() {
+    let options = SessionOptions {
+        secure_policy: SecurePolicy::None,
+        same_site: SameSite::None,
+        http_only: false,
+        ..Default::default()
+    };
+    let (server, url) = session_server("secure-none", options, |_| {});
+    let c = bare_client();
+    let cookie = set_cookies(&c.get(format!("{url}/counter")).send().unwrap()).remove(0);
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(!cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=None"), "{cookie}");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn tampered_or_forged_cookie_gives_a_fresh_session() {
+    let (server, url) = session_server("tamper", SessionOptions::default(), |_| {});
+    let c = bare_client();
+    let resp = c.get(format!("{url}/counter")).send().unwrap();
+    let cookie = set_cookies(&resp).remove(0);
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let (name, value) = pair.split_once('=').unwrap();
+
+    // The genuine cookie continues the session.
+    let v = json(c.get(format!("{url}/counter")).header("cookie", &pair).send().unwrap());
+    assert_eq!(v["counter"], 2);
+
+    // Flip a character in the middle of the encrypted value.
+    let mut bytes = value.as_bytes().to_vec();
+    let mid = bytes.len() / 2;
+    bytes[mid] = if bytes[mid] == b'A' { b'B' } else { b'A' };
+    let tampered = format!("{name}={}", String::from_utf8(bytes).unwrap());
+    let resp = c.get(format!("{url}/counter")).header("cookie", &tampered).send().unwrap();
+    assert_eq!(resp.status(), 200);
+    let fresh_cookie = set_cookies(&resp);
+    assert_eq!(json(resp)["counter"], 1, "tampered cookie → new empty session");
+    assert_eq!(fresh_cookie.len(), 1, "a new session cookie is issued");
+
+    // A forged cookie (random text), and one with a plausible but unencrypted key.
+    for forged in [format!("{name}=forged"), format!("{name}={}", "a".repeat(64))] {
+        let resp = c.get(format!("{url}/counter")).header("cookie", &forged).send().unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(json(resp)["counter"], 1);
+    }
+
+    // The genuine session is untouched.
+    let v = json(c.get(format!("{url}/counter")).header("cookie", &pair).send().unwrap());
+    assert_eq!(v["counter"], 3);
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn idle_timeout_expires_sessions_and_requests_slide_it() {
+    let options = SessionOptions { idle_timeout_seconds: 1, ..Default::default() };
+    let (server, url) = session_server("idle", options, |_| {});
+    let c = client();
+    assert_eq!(counter(&c, &url), 1);
+    assert_eq!(counter(&c, &url), 2);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(counter(&c, &url), 1, "expired after the idle timeout");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn sliding_expiration_keeps_active_sessions() {
+    let options = SessionOptions { idle_timeout_seconds: 3, ..Default::default() };
+    let (server, url) = session_server("sliding", options, |_| {});
+    let c = client();
+    assert_eq!(counter(&c, &url), 1);
+    // Reads only (no write): each one extends the TTL. 5 × 1 s > 3 s idle timeout.
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_secs(1));
+        assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "1");
+    }
+    assert_eq!(counter(&c, &url), 2);
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn concurrent_requests_of_one_session_are_serialized() {
+    let (server, url) = session_server("concurrency", SessionOptions::default(), |s| {
+        s.set_callback_threads(4).unwrap();
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let c = async_client();
+        let first: serde_json::Value = c.get(format!("{url}/counter")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(first["counter"], 1);
+        let mut tasks = Vec::new();
+        for _ in 0..200 {
+            let c = c.clone();
+            let url = url.clone();
+            tasks.push(tokio::spawn(async move {
+                let resp = c.get(format!("{url}/counter")).send().await.unwrap();
+                assert_eq!(resp.status(), 200);
+                let v: serde_json::Value = resp.json().await.unwrap();
+                v["counter"].as_i64().unwrap()
+            }));
+        }
+        let mut seen = Vec::new();
+        for t in tasks {
+            seen.push(t.await.unwrap());
+        }
+        seen.sort();
+        let expected: Vec<i64> = (2..=201).collect();
+        assert_eq!(seen, expected, "every increment observed exactly once");
+        let last: serde_json::Value = c.get(format!("{url}/counter")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(last["counter"], 202, "200 concurrent increments + 2 sequential");
+    });
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn different_sessions_do_not_block_each_other() {
+    let gate = Arc::new(Barrier::new(2));
+    let entered = Arc::new(AtomicUsize::new(0));
+    let (g, e) = (gate.clone(), entered.clone());
+    let (server, url) = session_server("independent", SessionOptions::default(), move |s| {
+        s.set_callback_threads(4).unwrap();
+        s.add_route(
+            "GET",
+            "/hold",
+            handler_fn(move |ctx| {
+                ctx.session_mut().map_err(|e| e.to_string())?.set_string("held", "yes");
+                e.fetch_add(1, Ordering::SeqCst);
+                g.wait(); // released by the test once the other session was served
+                Ok(())
+            }),
+        )
+        .unwrap();
+    });
+    let a = client();
+    let b = client();
+    assert_eq!(counter(&a, &url), 1);
+    assert_eq!(counter(&b, &url), 1);
+    let url2 = url.clone();
+    let a2 = a.clone();
+    let holder = std::thread::spawn(move || a2.get(format!("{url2}/hold")).send().unwrap().status());
+    while entered.load(Ordering::SeqCst) == 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Session A is locked by /hold; session B proceeds.
+    assert_eq!(counter(&b, &url), 2);
+    assert_eq!(counter(&client(), &url), 1, "no session at all proceeds too");
+    gate.wait();
+    assert_eq!(holder.join().unwrap(), 200);
+    assert_eq!(counter(&a, &url), 2);
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn failed_callback_discards_session_changes_and_clear_works() {
+    let (server, url) = session_server("rollback", SessionOptions::default(), |s| {
+        s.add_route(
+            "GET",
+            "/fail",
+            handler_fn(|ctx| {
+                ctx.session_mut().map_err(|e| e.to_string())?.set_int32("counter", 1000);
+                Err("deliberate failure".into())
+            }),
+        )
+        .unwrap();
+        s.add_route(
+            "GET",
+            "/clear",
+            handler_fn(|ctx| {
+                let session = ctx.session_mut().map_err(|e| e.to_string())?;
+                session.set_string("other", "x");
+                session.clear();
+                let n = session.len();
+                ctx.set_body_text(&n.to_string());
+                Ok(())
+            }),
+        )
+        .unwrap();
+        s.add_route(
+            "GET",
+            "/keys",
+            handler_fn(|ctx| {
+                let session = ctx.session_mut().map_err(|e| e.to_string())?;
+                session.set_string("b", "2");
+                session.set("a", vec![1u8, 2, 3]);
+                let keys: Vec<String> = session.keys().map(str::to_string).collect();
+                ctx.set_body_text(&keys.join(","));
+                Ok(())
+            }),
+        )
+        .unwrap();
+    });
+    let c = client();
+    assert_eq!(counter(&c, &url), 1);
+    let resp = c.get(format!("{url}/fail")).send().unwrap();
+    assert_eq!(resp.status(), 500);
+    assert_eq!(counter(&c, &url), 2, "the failed request's write was discarded");
+    assert_eq!(c.get(format!("{url}/keys")).send().unwrap().text().unwrap(), "a,b,counter");
+    assert_eq!(c.get(format!("{url}/clear")).send().unwrap().text().unwrap(), "0");
+    assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "-1", "clear removed every key");
+    assert_eq!(counter(&c, &url), 1);
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn server_without_sessions_reports_no_session() {
+    let server = Server::new("no-sessions").unwrap();
+    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
+    server
+        .add_route(
+            "GET",
+            "/",
+            handler_fn(|ctx| {
+                let available = ctx.session_available();
+                let kind = ctx.session().err().map(|e| e.kind());
+                ctx.set_body_text(&format!("{available} {kind:?}"));
+                Ok(())
+            }),
+        )
+        .unwrap();
+    server.start().unwrap();
+    let url = server.endpoint_url(0).unwrap();
+    let resp = bare_client().get(format!("{url}/")).send().unwrap();
+    assert!(resp.headers().get("set-cookie").is_none());
+    assert_eq!(resp.text().unwrap(), "false Some(NoSession)");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+#[test]
+fn sessions_survive_a_restart() {
+    let (server, url) = session_server("restart-sessions", SessionOptions::default(), |_| {});
+    let c = client();
+    assert_eq!(counter(&c, &url), 1);
+    server.stop(Duration::from_secs(10)).unwrap();
+    server.start().unwrap();
+    // Cookies are not port-specific: the same jar applies to the new port.
+    let url = server.endpoint_url(0).unwrap();
+    assert_eq!(counter(&c, &url), 2, "the store and the cookie key outlive a stop");
+    server.stop(Duration::from_secs(10)).unwrap();
+}
