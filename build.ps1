@@ -1,0 +1,177 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds Kestrun.Rust: the Rust library, the C# interop, and the module staged at out/Kestrun.Rust/.
+.DESCRIPTION
+    1. cargo build of the C ABI crate (kestrun_rust; release by default). Its build script regenerates
+       ffi/include/kestrun_rust.h.
+    2. Compiles module/Interop/**/*.cs with Add-Type -OutputAssembly into lib/Kestrun.Rust.Interop.dll (no .NET SDK
+       needed: only cargo and pwsh). Skipped when the sources and the PowerShell version are unchanged.
+    3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
+       lib/Kestrun.Rust.Interop.dll and lib/<native library of this OS>.
+    Then `$env:PSModulePath = "$PWD/out$([IO.Path]::PathSeparator)$env:PSModulePath"; Import-Module Kestrun.Rust`
+    works, and so does `Import-Module ./Kestrun.Rust.psd1` from the repository root. Re-running is quick and safe.
+.PARAMETER Configuration
+    Release (default) or Debug: the cargo profile, and target/release or target/debug.
+.PARAMETER OutputPath
+    Where to stage the module (default: out/ in the repository; the module goes to <OutputPath>/Kestrun.Rust).
+.PARAMETER SkipNative
+    Do not run cargo; use the library already in target/<profile>.
+.PARAMETER Force
+    Recompile the C# interop even if its sources did not change.
+.EXAMPLE
+    pwsh ./build.ps1
+.EXAMPLE
+    pwsh ./build.ps1 -Configuration Debug
+#>
+[CmdletBinding()]
+param(
+    [Parameter()]
+    [ValidateSet('Release', 'Debug')]
+    [string]$Configuration = 'Release',
+
+    [Parameter()]
+    [string]$OutputPath = (Join-Path -Path $PSScriptRoot -ChildPath 'out'),
+
+    [Parameter()]
+    [switch]$SkipNative,
+
+    [Parameter()]
+    [switch]$Force
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$root = $PSScriptRoot
+$moduleSource = Join-Path -Path $root -ChildPath 'module'
+$stage = Join-Path -Path ([System.IO.Path]::GetFullPath($OutputPath)) -ChildPath 'Kestrun.Rust'
+$libStage = Join-Path -Path $stage -ChildPath 'lib'
+$profileDir = $Configuration.ToLowerInvariant()
+
+function Write-Step([string]$Message) {
+    Write-Host "==> $Message"
+}
+
+# ---- 1. native library -------------------------------------------------------------------------------------
+if ($IsWindows) {
+    $nativeName = 'kestrun_rust.dll'
+} elseif ($IsMacOS) {
+    $nativeName = 'libkestrun_rust.dylib'
+} else {
+    $nativeName = 'libkestrun_rust.so'
+}
+$targetDir = [System.Environment]::GetEnvironmentVariable('CARGO_TARGET_DIR')
+if ([string]::IsNullOrEmpty($targetDir)) {
+    $targetDir = Join-Path -Path $root -ChildPath 'target'
+}
+$nativeBuilt = Join-Path -Path (Join-Path -Path $targetDir -ChildPath $profileDir) -ChildPath $nativeName
+
+if (-not $SkipNative.IsPresent) {
+    $cargo = Get-Command -Name 'cargo' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $cargo) {
+        throw 'cargo was not found on PATH: install Rust (https://rustup.rs) or use -SkipNative with a library already built.'
+    }
+    $cargoArgs = @('build', '--manifest-path', (Join-Path -Path $root -ChildPath 'Cargo.toml'), '-p', 'kestrun_rust')
+    if ($Configuration -eq 'Release') {
+        $cargoArgs += '--release'
+    }
+    Write-Step "cargo $($cargoArgs -join ' ')"
+    & $cargo.Source @cargoArgs
+    if ($LASTEXITCODE -ne 0) {
+        throw "cargo build failed (exit code $LASTEXITCODE)."
+    }
+}
+if (-not (Test-Path -LiteralPath $nativeBuilt -PathType Leaf)) {
+    throw "The native library was not found at '$nativeBuilt'. Build it with cargo (or run this script without -SkipNative)."
+}
+
+# ---- 2. stage the PowerShell files ---------------------------------------------------------------------------
+Write-Step "staging $stage"
+$null = New-Item -ItemType Directory -Path $libStage -Force
+foreach ($folder in @('Public', 'Private')) {
+    $target = Join-Path -Path $stage -ChildPath $folder
+    if (Test-Path -LiteralPath $target) {
+        Remove-Item -LiteralPath $target -Recurse -Force
+    }
+    Copy-Item -LiteralPath (Join-Path -Path $moduleSource -ChildPath $folder) -Destination $target -Recurse -Force
+}
+Copy-Item -LiteralPath (Join-Path -Path $moduleSource -ChildPath 'Kestrun.Rust.psm1') -Destination $stage -Force
+
+# The staged manifest is the repository one with the root module beside it.
+$manifestText = Get-Content -LiteralPath (Join-Path -Path $root -ChildPath 'Kestrun.Rust.psd1') -Raw
+$stagedManifest = $manifestText -replace "RootModule(\s*)=(\s*)'module/Kestrun\.Rust\.psm1'", "RootModule`$1=`$2'Kestrun.Rust.psm1'"
+if ($stagedManifest -eq $manifestText) {
+    throw "Kestrun.Rust.psd1: RootModule = 'module/Kestrun.Rust.psm1' was not found; cannot stage the manifest."
+}
+Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'Kestrun.Rust.psd1') -Value $stagedManifest -Encoding utf8NoBOM -NoNewline
+
+# ---- 3. native library into lib/ -------------------------------------------------------------------------------
+# Copy to a temporary name, then rename over the old file: a process still using the old library keeps its
+# (unlinked) copy instead of seeing it rewritten under it.
+$nativeStaged = Join-Path -Path $libStage -ChildPath $nativeName
+$copyNative = $true
+if (Test-Path -LiteralPath $nativeStaged) {
+    $copyNative = (Get-FileHash -LiteralPath $nativeBuilt).Hash -ne (Get-FileHash -LiteralPath $nativeStaged).Hash
+}
+if ($copyNative) {
+    Write-Step "copying $nativeName ($Configuration)"
+    $temporary = "$nativeStaged.$PID.tmp"
+    Copy-Item -LiteralPath $nativeBuilt -Destination $temporary -Force
+    try {
+        Move-Item -LiteralPath $temporary -Destination $nativeStaged -Force
+    } catch {
+        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
+        throw "Could not replace '$nativeStaged' (is a process using the module?): $($_.Exception.Message)"
+    }
+} else {
+    Write-Step "$nativeName is up to date"
+}
+
+# ---- 4. C# interop -------------------------------------------------------------------------------------------------
+$interopDll = Join-Path -Path $libStage -ChildPath 'Kestrun.Rust.Interop.dll'
+$stampFile = Join-Path -Path $libStage -ChildPath 'Kestrun.Rust.Interop.sha256'
+$sources = @(Get-ChildItem -LiteralPath (Join-Path -Path $moduleSource -ChildPath 'Interop') -Filter '*.cs' -File -Recurse | Sort-Object -Property FullName)
+if ($sources.Count -eq 0) {
+    throw 'No C# sources under module/Interop.'
+}
+$hasher = [System.Security.Cryptography.IncrementalHash]::CreateHash([System.Security.Cryptography.HashAlgorithmName]::SHA256)
+$hasher.AppendData([System.Text.Encoding]::UTF8.GetBytes("pwsh $($PSVersionTable.PSVersion)`n"))
+foreach ($source in $sources) {
+    $relative = [System.IO.Path]::GetRelativePath($moduleSource, $source.FullName).Replace('\', '/')
+    $hasher.AppendData([System.Text.Encoding]::UTF8.GetBytes("$relative`n"))
+    $hasher.AppendData([System.IO.File]::ReadAllBytes($source.FullName))
+}
+$stamp = [System.Convert]::ToHexString($hasher.GetHashAndReset())
+$hasher.Dispose()
+
+$upToDate = (-not $Force.IsPresent) -and (Test-Path -LiteralPath $interopDll) -and (Test-Path -LiteralPath $stampFile) -and
+    ((Get-Content -LiteralPath $stampFile -Raw).Trim() -eq $stamp)
+if ($upToDate) {
+    Write-Step 'Kestrun.Rust.Interop.dll is up to date'
+} else {
+    Write-Step "compiling Kestrun.Rust.Interop.dll ($($sources.Count) C# files, Add-Type)"
+    # -OutputAssembly only writes the file: nothing is loaded into this process.
+    $temporary = Join-Path -Path $libStage -ChildPath "Kestrun.Rust.Interop.$PID.tmp.dll"
+    $compileErrors = @()
+    try {
+        Add-Type -LiteralPath @($sources.FullName) -OutputAssembly $temporary -OutputType Library -IgnoreWarnings -ErrorAction SilentlyContinue -ErrorVariable compileErrors
+    } catch {
+        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
+        $details = (@($compileErrors) + @($_) | ForEach-Object { "  $_" }) -join [System.Environment]::NewLine
+        throw "Compiling the C# interop failed:$([System.Environment]::NewLine)$details"
+    }
+    if (-not (Test-Path -LiteralPath $temporary)) {
+        throw "Compiling the C# interop produced no assembly ('$temporary')."
+    }
+    try {
+        Move-Item -LiteralPath $temporary -Destination $interopDll -Force
+    } catch {
+        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
+        throw "Could not replace '$interopDll' (is a process using the module?): $($_.Exception.Message)"
+    }
+    Set-Content -LiteralPath $stampFile -Value $stamp -Encoding ascii
+}
+
+Write-Step "done: $stage"
+Write-Host "    Import-Module '$stage'  (or add '$([System.IO.Path]::GetFullPath($OutputPath))' to PSModulePath and Import-Module Kestrun.Rust)"
