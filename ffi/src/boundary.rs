@@ -3,12 +3,17 @@
 //! `ffi_boundary! { ...body returning FfiResult<()>... }` evaluates to a `KrStatus`: `KR_OK` for
 //! `Ok(())`; for `Err(e)` the message is recorded as this thread's last error and `e.status`
 //! returned; a panic becomes `KR_PANIC` with the panic message as last error.
+//! `ffi_boundary! { keep_last_error; ... }` is the same except that an `Err` leaves the last error
+//! alone (only `kr_last_error_message` uses it).
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::status::{set_last_error, FfiResult, KrStatus};
 
 macro_rules! ffi_boundary {
+    (keep_last_error; $($body:tt)*) => {
+        $crate::boundary::guard_keep_last_error(move || -> $crate::status::FfiResult<()> { $($body)* })
+    };
     ($($body:tt)*) => {
         $crate::boundary::guard(move || -> $crate::status::FfiResult<()> { $($body)* })
     };

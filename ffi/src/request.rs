@@ -188,6 +188,7 @@ pub unsafe extern "C" fn kr_request_query(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
+        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: buf / out_len per this function's contract.
@@ -240,6 +241,7 @@ pub unsafe extern "C" fn kr_request_route_param(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
+        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: buf / out_len per this function's contract.
@@ -267,6 +269,7 @@ pub unsafe extern "C" fn kr_request_header(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
+        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: buf / out_len per this function's contract.
@@ -293,6 +296,7 @@ pub unsafe extern "C" fn kr_request_cookie(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
+        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: buf / out_len per this function's contract.

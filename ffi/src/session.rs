@@ -245,6 +245,7 @@ pub unsafe extern "C" fn kr_session_get_string(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
+        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
         let key = unsafe { str_arg(key, "key") }?;
         // SAFETY: buf / out_len per this function's contract.

@@ -2,6 +2,7 @@
 use std::cell::RefCell;
 use std::ffi::c_char;
 
+use crate::boundary::ffi_boundary;
 use crate::strings::OutBuf;
 
 /// Result of every `kr_*` function. `KR_OK` (0) is success; after any other value the calling
@@ -129,10 +130,10 @@ pub unsafe extern "C" fn kr_last_error_message(
     buf_len: usize,
     out_len: *mut usize,
 ) -> KrStatus {
-    crate::boundary::guard_keep_last_error(|| {
+    ffi_boundary! { keep_last_error;
         let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
         let message = last_error();
         // SAFETY: the caller guarantees `buf`/`out_len` are valid for writes as documented above.
         unsafe { out.put_str(&message) }
-    })
+    }
 }
