@@ -93,13 +93,20 @@ impl Endpoint {
         format!("{}://{}:{}", self.scheme(), self.host, self.effective_port())
     }
 
-    /// Binds the listener (non-blocking, `SO_REUSEADDR` as std sets it on Unix).
+    /// Binds the listener: non-blocking, `SO_REUSEADDR` on Unix (a stopped server's port can be
+    /// bound again at once), backlog 1024 (actix's default).
     pub(crate) fn bind(&self) -> Result<TcpListener> {
+        use socket2::{Domain, Protocol, Socket, Type};
         let addr = SocketAddr::new(self.ip, self.port);
         let shown = format!("{}://{}:{}", self.scheme(), self.host, self.port);
-        let listener = TcpListener::bind(addr).map_err(|e| Error::bind_failed(format!("cannot bind {shown}: {e}")))?;
-        listener.set_nonblocking(true).map_err(|e| Error::bind_failed(format!("cannot configure {shown}: {e}")))?;
-        Ok(listener)
+        let fail = |e: std::io::Error| Error::bind_failed(format!("cannot bind {shown}: {e}"));
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
+        #[cfg(unix)]
+        socket.set_reuse_address(true).map_err(fail)?;
+        socket.bind(&addr.into()).map_err(fail)?;
+        socket.listen(1024).map_err(fail)?;
+        socket.set_nonblocking(true).map_err(fail)?;
+        Ok(socket.into())
     }
 }
 
