@@ -144,7 +144,11 @@ fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestC
         .param_names
         .iter()
         .enumerate()
-        .filter_map(|(i, name)| match_info.get(&format!("p{i}")).map(|v| (name.clone(), v.to_string())))
+        .filter_map(|(i, name)| {
+            match_info
+                .get(&format!("p{i}"))
+                .map(|v| (name.clone(), percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned()))
+        })
         .collect();
     let cookies = req
         .cookies()

@@ -149,7 +149,7 @@ impl RequestContext {
         &self.method
     }
 
-    /// The request path (as sent, without the query string), e.g. `/users/42`.
+    /// The request path as sent (not percent-decoded, without the query string), e.g. `/users/42`.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -186,7 +186,7 @@ impl RequestContext {
         &self.query
     }
 
-    /// The route parameter `name` (from a `{name}` segment of the pattern).
+    /// The route parameter `name` (from a `{name}` segment of the pattern), percent-decoded.
     pub fn route_param(&self, name: &str) -> Option<&str> {
         lookup(&self.route_params, name)
     }
