@@ -155,7 +155,7 @@ fn expired_sessions_are_swept_periodically() {
     let store = server.memory_session_store().unwrap();
     assert_eq!(store.len(), 5);
     let deadline = Instant::now() + Duration::from_secs(20);
-    while store.len() > 0 && Instant::now() < deadline {
+    while !store.is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(store.len(), 0, "swept without any request touching them");
