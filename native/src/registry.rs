@@ -34,8 +34,8 @@ pub struct HandleTable<T> {
 }
 
 impl<T> HandleTable<T> {
-    /// An empty table whose ids carry `kind` in their top byte. `kind` must not be 0 (ids are
-    /// never 0, so a NULL pointer is never a valid handle).
+    /// An empty table whose ids carry `kind` in their top byte. Panics (at compile time in a
+    /// `static`) if `kind` is 0: ids are never 0, so a NULL pointer is never a valid handle.
     pub const fn new(kind: u8) -> Self {
         assert!(kind != 0, "handle kind 0 is reserved");
         HandleTable { kind, inner: RwLock::new(Inner { slots: Vec::new(), free: Vec::new(), len: 0 }) }
@@ -127,12 +127,6 @@ impl<T> HandleTable<T> {
             return None;
         }
         Some((generation, id as u32))
-    }
-}
-
-impl<T> Default for HandleTable<T> {
-    fn default() -> Self {
-        Self::new(0xFF)
     }
 }
 
