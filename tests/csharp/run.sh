@@ -5,6 +5,9 @@
 #    against .NET 8 + System.Management.Automation (PowerShellStandard.Library) as build.ps1's Add-Type does under
 #    PowerShell 7.4 (C# 10, warnings as errors). Counts as one test.
 # 2. xunit: the PowerShell-independent interop (module/Interop/Core) drives libkestrun_rust for real.
+# 3. Static checks of the module's PowerShell sources that need no pwsh (tests/pester/lint: syntax through
+#    tree-sitter-powershell, one documented function per Public file, manifest exports); skipped when node/npm or
+#    the npm registry is not available.
 # The library is taken from KR_LIB, else target/debug, else target/release (this script does not build it).
 # Ends with one line: `N passed, N failed`; exits non-zero when anything failed.
 set -uo pipefail
@@ -79,6 +82,25 @@ if [[ -n $trx ]]; then
 else
   echo "!!! dotnet test produced no results (exit $rc)"
   failed=$((failed + 1))
+fi
+
+echo "=== PowerShell static checks (no pwsh needed): tests/pester/lint/run.sh"
+bash "$root/tests/pester/lint/run.sh" 2>&1 | tee "$out/lint.log"
+rc=${PIPESTATUS[0]}
+if [[ $rc -eq 3 ]]; then
+  echo "(PowerShell static checks skipped)"
+else
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/lint.log" | tail -n 1)
+  if [[ -n $line ]]; then
+    p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [[ $rc -ne 0 && $f -eq 0 ]]; then failed=$((failed + 1)); fi
+  else
+    echo "!!! the PowerShell static checks printed no result (exit $rc)"
+    failed=$((failed + 1))
+  fi
 fi
 
 echo "$passed passed, $failed failed"

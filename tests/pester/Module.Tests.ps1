@@ -1,0 +1,201 @@
+# The module itself: manifest, exports, import time, help of every command, parameter validation, errors of the
+# route commands outside a route, server naming rules, logging.
+
+BeforeAll {
+    Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
+    $script:manifestPath = Get-KrStagedManifest
+    Import-Module $script:manifestPath -Force -ErrorAction Stop
+    $script:module = Get-Module -Name 'Kestrun.Rust'
+    $script:repoRoot = Get-KrRepoRoot
+}
+
+Describe 'Manifest and exports' {
+    It 'is a valid manifest for PowerShell 7.4+ Core' {
+        $info = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
+        $info.Name | Should -Be 'Kestrun.Rust'
+        $info.PowerShellVersion | Should -Be ([version]'7.4')
+        @($info.CompatiblePSEditions) | Should -Be @('Core')
+    }
+
+    It 'exports exactly the functions listed (no wildcards), one per Public file, and nothing else' {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath 'Kestrun.Rust.psd1')
+        $listed = @($data.FunctionsToExport)
+        $listed | Where-Object { $_ -match '[\*\?]' } | Should -BeNullOrEmpty
+        @($data.CmdletsToExport).Count | Should -Be 0
+        @($data.VariablesToExport).Count | Should -Be 0
+        @($data.AliasesToExport).Count | Should -Be 0
+        $publicFiles = @(Get-ChildItem -Path (Join-Path -Path $repoRoot -ChildPath 'module/Public') -Filter '*.ps1' -Recurse | ForEach-Object BaseName)
+        ($listed | Sort-Object) | Should -Be ($publicFiles | Sort-Object)
+        (@($module.ExportedFunctions.Keys) | Sort-Object) | Should -Be ($listed | Sort-Object)
+        @($module.ExportedCmdlets.Keys).Count | Should -Be 0
+        @($module.ExportedVariables.Keys).Count | Should -Be 0
+    }
+
+    It 'also imports from the repository root manifest' {
+        $root = $repoRoot.Replace("'", "''")
+        $r = Invoke-KrChildPwsh -Command "Import-Module '$root/Kestrun.Rust.psd1' -ErrorAction Stop; (Get-Command -Module Kestrun.Rust).Count"
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        [int]($r.StdOut.Trim()) | Should -Be $module.ExportedFunctions.Count
+    }
+
+    It 'imports by name from PSModulePath well under a second' {
+        $r = Invoke-KrChildPwsh -Command '$sw = [System.Diagnostics.Stopwatch]::StartNew(); Import-Module Kestrun.Rust -ErrorAction Stop; $sw.Stop(); $sw.ElapsedMilliseconds'
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        [int]($r.StdOut.Trim()) | Should -BeLessThan 1000
+    }
+
+    It 'reports a missing server with a clear message' {
+        $r = Invoke-KrChildPwsh -Command 'Import-Module Kestrun.Rust; try { Add-KrEndpoint -Port 0 } catch { "{0}|{1}" -f $_.CategoryInfo.Category, $_.Exception.Message }'
+        $r.StdOut | Should -Match 'InvalidOperation\|There is no Kestrun.Rust server: create one with New-KrServer'
+    }
+}
+
+Describe 'Help' {
+    BeforeDiscovery {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $PSScriptRoot -ChildPath '../../Kestrun.Rust.psd1')
+        $commands = @($data.FunctionsToExport | ForEach-Object { @{ Name = $_ } })
+    }
+
+    It '<Name> has a synopsis, a description, an example and every parameter documented' -ForEach $commands {
+        $help = Get-Help -Name $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "$Name *"
+        ($help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 1
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $parameters = (Get-Command -Name $Name).Parameters.Keys | Where-Object { $_ -notin $common }
+        foreach ($parameter in $parameters) {
+            $doc = $help.parameters.parameter | Where-Object Name -EQ $parameter
+            ($doc.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a .PARAMETER entry"
+        }
+    }
+}
+
+Describe 'Parameter validation' {
+    It 'rejects <Case>' -ForEach @(
+        @{ Case = 'an unknown SameSite'; Script = { New-KrCookieBuilder -SameSite Bogus } }
+        @{ Case = 'an unknown SecurePolicy'; Script = { New-KrCookieBuilder -SecurePolicy Sometimes } }
+        @{ Case = 'a cookie path without /'; Script = { New-KrCookieBuilder -Path 'relative' } }
+        @{ Case = 'a cookie name with spaces'; Script = { New-KrCookieBuilder -Name 'my cookie' } }
+        @{ Case = 'a MaxAge that is no duration'; Script = { New-KrCookieBuilder -MaxAge 'soon' } }
+        @{ Case = 'a negative MaxAge'; Script = { New-KrCookieBuilder -MaxAge -5 } }
+        @{ Case = 'an idle timeout of 0'; Script = { Add-KrSession -IdleTimeout 0 } }
+        @{ Case = 'an IO timeout of 0'; Script = { Add-KrSession -IOTimeout 0 } }
+        @{ Case = 'a port above 65535'; Script = { Add-KrEndpoint -Port 70000 } }
+        @{ Case = 'a negative port'; Script = { Add-KrEndpoint -Port -1 } }
+        @{ Case = 'a certificate file that does not exist'; Script = { Add-KrEndpoint -Port 0 -CertPath './no-such-cert.pem' -KeyPath './no-such-key.pem' } }
+        @{ Case = 'a route pattern without /'; Script = { Add-KrMapRoute -Path 'hello' -ScriptBlock { $null } } }
+        @{ Case = 'an unknown verb'; Script = { Add-KrMapRoute -Verbs Brew -Path '/tea' -ScriptBlock { $null } } }
+        @{ Case = 'a route without a script block'; Script = { Add-KrMapRoute -Path '/x' -ScriptBlock $null } }
+        @{ Case = 'an unknown log level'; Script = { New-KrLogger | Set-KrLoggerLevel -Value Loud } }
+        @{ Case = 'an empty logger name'; Script = { New-KrLogger | Register-KrLogger -Name '' } }
+        @{ Case = 'an empty server name'; Script = { New-KrServer -Name '' } }
+        @{ Case = '0 runspaces'; Script = { Set-KrServerOptions -MaxRunspaces 0 } }
+        @{ Case = 'a status code below 100'; Script = { Write-KrJsonResponse -InputObject @{} -StatusCode 42 } }
+        @{ Case = 'a JSON depth above 100'; Script = { Write-KrJsonResponse -InputObject @{} -Depth 101 } }
+        @{ Case = 'a text status code above 999'; Script = { Write-KrTextResponse -InputObject 'x' -StatusCode 1000 } }
+        @{ Case = 'an empty session key'; Script = { Get-KrSessionString -Key '' } }
+        @{ Case = 'an empty query name'; Script = { Get-KrRequestQuery -Name '' } }
+        @{ Case = 'two conversions at once'; Script = { Get-KrRequestQuery -Name 'a' -AsInt -AsBool } }
+    ) {
+        $err = $Script | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Not -BeLike '*must be called inside a route*'
+    }
+}
+
+Describe 'Route commands outside a route' {
+    It '<Command> says it must be called inside a route script block' -ForEach @(
+        @{ Command = 'Get-KrSessionInt32'; Script = { Get-KrSessionInt32 -Key 'counter' } }
+        @{ Command = 'Set-KrSessionInt32'; Script = { Set-KrSessionInt32 -Key 'counter' -Value 1 } }
+        @{ Command = 'Get-KrSessionString'; Script = { Get-KrSessionString -Key 'user' } }
+        @{ Command = 'Set-KrSessionString'; Script = { Set-KrSessionString -Key 'user' -Value 'max' } }
+        @{ Command = 'Get-KrSessionByte'; Script = { Get-KrSessionByte -Key 'b' } }
+        @{ Command = 'Set-KrSessionByte'; Script = { Set-KrSessionByte -Key 'b' -Value ([byte[]](1, 2)) } }
+        @{ Command = 'Remove-KrSession'; Script = { Remove-KrSession -Key 'user' } }
+        @{ Command = 'Clear-KrSession'; Script = { Clear-KrSession } }
+        @{ Command = 'Get-KrRequestQuery'; Script = { Get-KrRequestQuery -Name 'user' } }
+        @{ Command = 'Get-KrRequestHeader'; Script = { Get-KrRequestHeader -Name 'Accept' } }
+        @{ Command = 'Get-KrRequestRouteParam'; Script = { Get-KrRequestRouteParam -Name 'id' } }
+        @{ Command = 'Get-KrRequestCookie'; Script = { Get-KrRequestCookie -Name 'c' } }
+        @{ Command = 'Get-KrRequestBody'; Script = { Get-KrRequestBody } }
+        @{ Command = 'Write-KrJsonResponse'; Script = { Write-KrJsonResponse -InputObject @{ a = 1 } } }
+        @{ Command = 'Write-KrTextResponse'; Script = { Write-KrTextResponse -InputObject 'text' } }
+    ) {
+        $err = $Script | Should -Throw -PassThru
+        $err.Exception.Message | Should -Be "$Command must be called inside a route script block (no current request)."
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.FullyQualifiedErrorId | Should -BeLike "Kr*,$Command"
+    }
+}
+
+Describe 'Servers by name' {
+    AfterAll {
+        foreach ($name in 'pester-replace') {
+            $server = Get-KrServer -All | Where-Object Name -EQ $name
+            if ($server) { Remove-KrServer -Server $server -Force }
+        }
+    }
+
+    It 'replaces a stopped server of the same name, refuses a running one without -Force' {
+        $first = New-KrServer -Name 'pester-replace' -PassThru
+        $second = New-KrServer -Name 'pester-replace' -PassThru
+        $first.State | Should -Be 'Freed'
+        (Get-KrServer).Name | Should -Be 'pester-replace'
+        Add-KrEndpoint -Port 0
+        Start-KrServer -NoWait -Quiet
+        $err = { New-KrServer -Name 'pester-replace' } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "*already running*-Force*"
+        $second.IsRunning | Should -BeTrue
+        $third = New-KrServer -Name 'pester-replace' -Force -PassThru
+        $second.State | Should -Be 'Freed'
+        $third.State | Should -Be 'Created'
+        { Add-KrEndpoint -Server $second -Port 0 } | Should -Throw '*was removed*'
+    }
+
+    It 'reports bind failures at Start-KrServer with the address' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+            New-KrServer -Name 'pester-replace' -Force
+            Add-KrEndpoint -Port $port
+            $err = { Start-KrServer -NoWait -Quiet } | Should -Throw -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $err.Exception.Message | Should -BeLike "*KR_BIND_FAILED*$port*"
+        } finally {
+            $listener.Stop()
+        }
+    }
+
+    It 'Start-KrServer without an endpoint is an error' {
+        New-KrServer -Name 'pester-replace' -Force
+        { Start-KrServer -NoWait -Quiet } | Should -Throw '*has no endpoint*'
+    }
+}
+
+Describe 'Logging' {
+    AfterAll {
+        Close-KrLogger
+    }
+
+    It 'registers a file logger and writes through it at its level' {
+        $file = Join-Path -Path $TestDrive -ChildPath 'logs/pester.log'
+        $logger = New-KrLogger | Set-KrLoggerLevel -Level Warning | Add-KrSinkFile -Path $file | Register-KrLogger -Name 'pester' -SetAsDefault -PassThru
+        $logger.Name | Should -Be 'pester'
+        $logger.IsDefault | Should -BeTrue
+        $logger.MinimumLevel | Should -Be 'Warning'
+        Write-KrLog -Level Warning -Message 'pester warning'
+        Write-KrLog -Level Information -Message 'pester information'
+        Close-KrLogger
+        $text = Get-Content -LiteralPath $file -Raw
+        $text | Should -Match '\[WRN\] pester warning'
+        $text | Should -Not -Match 'pester information'
+    }
+
+    It 'reports a log file that cannot be opened' {
+        $blocker = Join-Path -Path $TestDrive -ChildPath 'a-file'
+        Set-Content -LiteralPath $blocker -Value 'x'
+        $err = { New-KrLogger | Add-KrSinkFile -Path (Join-Path -Path $blocker -ChildPath 'x.log') | Register-KrLogger -Name 'broken' -SetAsDefault } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*KR_IO_ERROR*'
+    }
+}
