@@ -1,0 +1,597 @@
+#!/usr/bin/env bash
+# Kestrun.Rust benchmark suite: builds the workspace in release mode, runs every scenario against
+# servers on 127.0.0.1 with wrk, prints ONE table and rewrites bench/RESULTS.md with it.
+#
+#   bash bench/run.sh                      # from anywhere; takes about two minutes without pwsh
+#
+# Every figure is measured in this run next to the bare actix-web baseline (bench/src/bin/baseline.rs,
+# same vendored crates): the "vs base" column is req/s divided by the baseline's req/s on the same
+# scheme (HTTP or HTTPS). Peak RSS is VmHWM of the server process (one fresh process per row).
+#
+# Settings (environment):
+#   KR_BENCH_DURATION      measured wrk run per row, seconds (default 5; "5s" accepted)
+#   KR_BENCH_WARMUP        wrk warm-up before each measured run, seconds (default 1; 0 = none)
+#   KR_BENCH_THREADS       wrk threads (default 2)
+#   KR_BENCH_CONNECTIONS   wrk connections (default 32)
+#   KR_BENCH_COOKIES       sessions in the "many sessions" rows (default 64)
+#   KR_BENCH_SESSIONS      sessions created for the memory row (default 100000)
+#   KR_BENCH_CREATE_LIMIT  time bound of the session creation run, seconds (default 120)
+#   KR_BENCH_RESULTS       file rewritten with the table (default bench/RESULTS.md; "-" = none)
+#   KR_BENCH_SKIP_BUILD=1  use the binaries already in target/release
+# Logs of the last run (build, servers, wrk) are kept in target/bench/.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+seconds() { # "5s" / "5" -> 5
+  local v=${1%s}
+  [[ $v =~ ^[0-9]+$ ]] || { echo "run.sh: '$1' is not a number of seconds" >&2; exit 2; }
+  echo "$v"
+}
+DURATION=$(seconds "${KR_BENCH_DURATION:-5}")
+WARMUP=$(seconds "${KR_BENCH_WARMUP:-1}")
+THREADS=${KR_BENCH_THREADS:-2}
+CONNS=${KR_BENCH_CONNECTIONS:-32}
+COOKIES=${KR_BENCH_COOKIES:-64}
+SESSIONS=${KR_BENCH_SESSIONS:-100000}
+CREATE_LIMIT=$(seconds "${KR_BENCH_CREATE_LIMIT:-120}")
+RESULTS=${KR_BENCH_RESULTS:-$root/bench/RESULTS.md}
+(( DURATION > 0 && THREADS > 0 && CONNS >= THREADS && COOKIES > 0 && SESSIONS > 0 )) || {
+  echo "run.sh: invalid settings" >&2; exit 2; }
+
+logs=$root/target/bench
+rm -rf "$logs"; mkdir -p "$logs"
+rows=$logs/rows.tsv; : >"$rows"
+notes=()
+
+# ---------------------------------------------------------------------------------------------------
+# Processes: every server started here is recorded and stopped on exit, whatever happens.
+pids=()
+stop_pid() { # pid -> TERM, up to 10 s, then KILL; sets STOP_STATUS
+  local pid=$1 i
+  STOP_STATUS=0
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; STOP_STATUS=$?; return; }
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    STOP_STATUS=killed
+  fi
+  if [[ $STOP_STATUS != killed ]]; then wait "$pid" 2>/dev/null; STOP_STATUS=$?; else wait "$pid" 2>/dev/null; fi
+  local keep=() p
+  for p in "${pids[@]}"; do [[ $p != "$pid" ]] && keep+=("$p"); done
+  pids=("${keep[@]}")
+}
+cleanup() {
+  local p list=("${pids[@]}")
+  for p in "${list[@]}"; do stop_pid "$p"; done
+}
+trap cleanup EXIT
+trap 'echo "run.sh: interrupted" >&2; exit 130' INT
+trap 'echo "run.sh: terminated" >&2; exit 143' TERM
+
+# start_server NAME CMD... : starts a server that prints `http <port>` [`https <port>`] `ready`.
+# Sets SRV_PID, HTTP_PORT, HTTPS_PORT. Returns 1 if it died or was not ready within 60 s.
+start_server() {
+  local name=$1; shift
+  local out=$logs/$name.out err=$logs/$name.err i
+  "$@" >"$out" 2>"$err" &
+  SRV_PID=$!
+  pids+=("$SRV_PID")
+  for ((i = 0; i < 600; i++)); do
+    grep -qx ready "$out" 2>/dev/null && break
+    kill -0 "$SRV_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! grep -qx ready "$out" 2>/dev/null; then
+    echo "!!! $name did not start (log: ${err#"$root"/})" >&2
+    tail -n 5 "$err" >&2
+    stop_pid "$SRV_PID"
+    return 1
+  fi
+  HTTP_PORT=$(awk '$1 == "http" { print $2 }' "$out")
+  HTTPS_PORT=$(awk '$1 == "https" { print $2 }' "$out")
+}
+
+# start_pwsh_server NAME ARGS... : pwsh bench/ps/server.ps1 on free ports; waits for GET /hello.
+start_pwsh_server() {
+  local name=$1; shift
+  HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port "$HTTP_PORT")
+  pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/server.ps1" -ModulePath "$PS_MODULE" \
+    -Port "$HTTP_PORT" -HttpsPort "$HTTPS_PORT" "$@" >"$logs/$name.out" 2>"$logs/$name.err" &
+  SRV_PID=$!
+  pids+=("$SRV_PID")
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    kill -0 "$SRV_PID" 2>/dev/null || break
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/hello" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "!!! $name did not answer GET /hello (log: ${logs#"$root"/}/$name.out, .err)" >&2
+  tail -n 5 "$logs/$name.err" "$logs/$name.out" >&2
+  stop_pid "$SRV_PID"
+  return 1
+}
+
+free_port() { # a TCP port nothing listens on, different from $1
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    [[ $p == "${1:-}" ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+proc_kb() { # pid field -> kB (VmHWM / VmRSS)
+  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# session_cookie URL -> `Kr.Session=...` taken from the Set-Cookie of one request (empty if none)
+session_cookie() {
+  curl -ksS -D - -o /dev/null --max-time 10 "$1" 2>/dev/null | tr -d '\r' |
+    sed -nE 's/^[Ss]et-[Cc]ookie: *(Kr\.Session=[^;]*).*/\1/p' | head -n 1
+}
+
+# cookie_file URL N FILE -> N cookies of N new sessions, one per line; returns 1 if one is missing
+cookie_file() {
+  local url=$1 n=$2 file=$3 i c
+  : >"$file"
+  for ((i = 0; i < n; i++)); do
+    c=$(session_cookie "$url")
+    [[ -n $c ]] || return 1
+    echo "$c" >>"$file"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------
+# wrk runs. run_wrk NAME URL [LUA] [wrk args...]: warm-up (discarded) then the measured run; sets
+# R_REQ, R_RPS, R_P50, R_P99 (ms), R_ERR, R_ERR_DETAIL (W_REQ: answers of the warm-up). Returns 1 when
+# wrk printed no result.
+run_wrk() {
+  local name=$1 url=$2 lua=${3:-}; shift 3
+  local script=$logs/$name.lua
+  cat "$root/bench/lua/report.lua" >"$script"
+  [[ -n $lua ]] && cat "$root/bench/lua/$lua" >>"$script"
+  W_REQ=0
+  if (( WARMUP > 0 )); then
+    timeout -k 5 $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$script" "$@" "$url" \
+      >"$logs/$name.warmup.txt" 2>&1
+    W_REQ=$(sed -nE 's/^KRBENCH requests=([0-9]+).*/\1/p' "$logs/$name.warmup.txt" | tail -n 1)
+    W_REQ=${W_REQ:-0}
+  fi
+  timeout -k 5 $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$@" "$url" \
+    >"$logs/$name.wrk.txt" 2>&1
+  parse_wrk "$logs/$name.wrk.txt"
+}
+
+parse_wrk() { # file -> R_* from the KRBENCH line
+  local line
+  line=$(grep '^KRBENCH ' "$1" | tail -n 1)
+  [[ -n $line ]] || { echo "!!! no wrk result in ${1#"$root"/}" >&2; tail -n 5 "$1" >&2; return 1; }
+  local K_requests=0 K_duration_us=0 K_p50_us=0 K_p99_us=0 K_max_us=0 K_err_connect=0 K_err_read=0 K_err_write=0 K_err_status=0 K_err_timeout=0
+  eval "$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] ~ /^[a-z0-9_]+$/ && kv[2] ~ /^[0-9.]+$/) printf "K_%s=%s\n", kv[1], kv[2] } }' <<<"$line")"
+  R_REQ=$K_requests
+  R_RPS=$(awk -v r="$K_requests" -v d="$K_duration_us" 'BEGIN { printf "%.0f", ((d > 0) ? r / (d / 1e6) : 0) }')
+  R_P50=$(awk -v v="$K_p50_us" 'BEGIN { printf "%.2f", v / 1000 }')
+  R_P99=$(awk -v v="$K_p99_us" 'BEGIN { printf "%.2f", v / 1000 }')
+  R_ERR=$((K_err_connect + K_err_read + K_err_write + K_err_status + K_err_timeout))
+  R_ERR_DETAIL="connect $K_err_connect, read $K_err_read, write $K_err_write, status $K_err_status, timeout $K_err_timeout"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Table rows: scenario, req/s, vs base, p50, p99, errors, peak RSS, target, result (tab-separated).
+commas() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+add_row() { local IFS=$'\t'; echo "$*" >>"$rows"; }
+skip_row() { add_row "$1" — — — — — — "$2" "$3"; }
+ms() { echo "$1 ms"; }
+
+# measured_row SCENARIO SCHEME TARGET RESULT (uses R_* and PEAK_KB). The ratio to the baseline is
+# written as a placeholder `@R:<rps>:<scheme>` (and a ratio verdict as `@V:<rps>:<scheme>:<min>`),
+# resolved when the table is printed, once both baseline runs are known.
+measured_row() {
+  add_row "$1" "$(commas "$R_RPS")" "@R:$R_RPS:$2" "$(ms "$R_P50")" "$(ms "$R_P99")" \
+    "$(commas "$R_ERR")" "$(mb "${PEAK_KB:-0}")" "$3" "$4"
+  [[ $R_ERR -gt 0 ]] && notes+=("$1: wrk errors: $R_ERR_DETAIL.")
+  return 0
+}
+
+verdict_ratio() { echo "@V:$1:$2:$3"; } # rps scheme min_ratio -> placeholder (see measured_row)
+
+# ---------------------------------------------------------------------------------------------------
+echo "=== Kestrun.Rust benchmarks: wrk -t$THREADS -c$CONNS -d${DURATION}s (warm-up ${WARMUP}s), 127.0.0.1"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "=== installing wrk (apt-get install -y wrk)"
+  apt-get install -y wrk >"$logs/apt.log" 2>&1 || { apt-get update >>"$logs/apt.log" 2>&1 && apt-get install -y wrk >>"$logs/apt.log" 2>&1; }
+  command -v wrk >/dev/null 2>&1 || { echo "run.sh: wrk is missing and could not be installed (see target/bench/apt.log)" >&2; exit 1; }
+fi
+for tool in curl gcc cargo; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is required" >&2; exit 1; }
+done
+
+lib_ok=1 baseline_ok=1
+if [[ ${KR_BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  echo "=== build: cargo build --release --workspace (log: target/bench/build.log)"
+  if ! nice -n 10 cargo build --release --workspace >"$logs/build.log" 2>&1; then
+    lib_ok=0
+    tail -n 20 "$logs/build.log" >&2
+    echo "!!! the workspace does not build: building the baseline alone; native rows are marked failed" >&2
+    notes+=("The workspace did not build in release mode (target/bench/build.log): only the baseline ran.")
+    nice -n 10 cargo build --release -p kestrun_bench >>"$logs/build.log" 2>&1 || baseline_ok=0
+  fi
+fi
+baseline_bin=$root/target/release/baseline
+lib=$root/target/release/libkestrun_rust.so
+server_bin=$root/target/release/bench_server
+[[ -x $baseline_bin ]] || baseline_ok=0
+[[ -f $lib ]] || lib_ok=0
+if (( lib_ok )); then
+  echo "=== build: gcc bench/c/bench_server.c -> target/release/bench_server"
+  if ! gcc -std=c11 -O2 -Wall -Wextra -I "$root/ffi/include" "$root/bench/c/bench_server.c" \
+      -o "$server_bin" -L "$root/target/release" -lkestrun_rust -Wl,-rpath,"$root/target/release" -pthread \
+      >"$logs/gcc.log" 2>&1; then
+    cat "$logs/gcc.log" >&2
+    lib_ok=0
+    notes+=("bench/c/bench_server.c did not compile against ffi/include/kestrun_rust.h (target/bench/gcc.log).")
+  fi
+fi
+
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------------
+# 1. Baseline: bare actix-web hello world, HTTP and HTTPS; measured first and again last. The
+# reference of the "vs base" column is the mean of the two runs of a scheme, so slow drift of the
+# machine (other work) shows as the two baseline rows' ratios instead of skewing every row.
+BASE_RUNS_http="" BASE_RUNS_https=""
+baseline_rows() { # label prefix
+  local scheme label port
+  for scheme in http https; do
+    label="$1 GET /hello, ${scheme^^}"
+    if (( ! baseline_ok )); then skip_row "$label" — "failed: baseline did not build"; continue; fi
+    echo "=== $label"
+    if ! start_server "baseline-$scheme" "$baseline_bin" 0 0; then skip_row "$label" — "failed: did not start"; continue; fi
+    port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
+    if run_wrk "baseline-$scheme" "$scheme://127.0.0.1:$port/hello" ""; then
+      PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+      if [[ $scheme == http ]]; then BASE_RUNS_http+=" $R_RPS"; else BASE_RUNS_https+=" $R_RPS"; fi
+      measured_row "$label" "$scheme" "(the baseline)" "—"
+    else
+      skip_row "$label" — "failed: no wrk result"
+    fi
+    stop_pid "$SRV_PID"
+  done
+}
+baseline_rows "1. baseline: bare actix-web,"
+
+# ---------------------------------------------------------------------------------------------------
+# 2. + 3. Native routes through the C API (function-pointer callbacks), HTTP and HTTPS.
+SESSION_TARGET="≥ 0.60× base"
+native_rows() {
+  local scheme what label port url cookie lua result cookies
+  for what in hello one many new; do
+    for scheme in http https; do
+      [[ $scheme == https && $what == new ]] && continue
+      case $what in
+        hello) label="2. native C API: GET /hello, ${scheme^^}" ;;
+        one) label="3. native C API: session counter, 1 session, ${scheme^^}" ;;
+        many) label="3. native C API: session counter, $COOKIES sessions, ${scheme^^}" ;;
+        new) label="3. native C API: session counter, new session per request, ${scheme^^}" ;;
+      esac
+      if (( ! lib_ok )); then skip_row "$label" — "failed: library did not build"; continue; fi
+      echo "=== $label"
+      if ! start_server "native-$scheme-$what" "$server_bin" --https; then
+        skip_row "$label" — "failed: bench_server did not start"; continue
+      fi
+      port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
+      url="$scheme://127.0.0.1:$port"
+      local ok=1 target="—" extra=()
+      lua=""
+      case $what in
+        hello) url+="/hello" ;;
+        one)
+          cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
+          [[ -n $cookie ]] || ok=0
+          extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
+        many)
+          cookies=$logs/native-$scheme-cookies.txt
+          cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
+          export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter"; target=$SESSION_TARGET ;;
+        new) url+="/session/counter"; target=$SESSION_TARGET ;;
+      esac
+      if (( ! ok )); then
+        skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
+      fi
+      if run_wrk "native-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
+        PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+        result="—"
+        [[ $target != "—" ]] && result=$(verdict_ratio "$R_RPS" "$scheme" 0.60)
+        if [[ $what == one ]]; then
+          # Integrity: every request of the run went to one session; the counter must equal the
+          # number of counter requests the server served (no lost update under the session lock).
+          # Every answered increment was committed before its answer, so the final counter is at least
+          # the number of answers (cookie request + warm-up + run + this request); it is at most the
+          # number of callbacks run (a request abandoned when wrk stops may run without committing).
+          local final served answered
+          final=$(curl -fsS --max-time 10 -H "Cookie: $cookie" "http://127.0.0.1:$HTTP_PORT/session/counter" |
+            sed -nE 's/.*"counter":([0-9]+).*/\1/p')
+          served=$(curl -fsS --max-time 10 "http://127.0.0.1:$HTTP_PORT/stats" | sed -nE 's/.*"counter":([0-9]+).*/\1/p')
+          answered=$((1 + W_REQ + R_REQ + 1))
+          if [[ -n $final && -n $served ]] && (( final >= answered && final <= served )); then
+            result="no lost update (counter $(commas "$final"))"
+          else
+            result="LOST UPDATES (counter ${final:-?}, $answered answered)"
+            notes+=("$label: the session counter is ${final:-?} after $answered answered increments (${served:-?} callbacks run): updates were lost.")
+          fi
+        fi
+        measured_row "$label" "$scheme" "$target" "$result"
+      else
+        skip_row "$label" — "failed: no wrk result"
+      fi
+      stop_pid "$SRV_PID"
+      [[ $STOP_STATUS != 0 ]] && notes+=("$label: bench_server did not exit cleanly on SIGTERM (status $STOP_STATUS).")
+    done
+  done
+}
+native_rows
+
+# ---------------------------------------------------------------------------------------------------
+# 4., 5., 7. PowerShell (pwsh + the Kestrun.Rust module), when pwsh is installed.
+PS_ROWS=(
+  "4. PowerShell: GET /hello (Write-KrTextResponse), HTTP|hello|http"
+  "5. PowerShell: /session/counter (19.1), 1 session, HTTP|one|http"
+  "5. PowerShell: /session/counter (19.1), $COOKIES sessions, HTTP|many|http"
+  "5. PowerShell: /session/counter (19.1), 1 session, HTTPS|one|https"
+  "5. PowerShell: /session/counter (19.1), $COOKIES sessions, HTTPS|many|https"
+)
+PS_COUNTER_TARGET="≥ 5,000 req/s, p99 ≤ 25 ms"
+IMPORT_LABEL="7. PowerShell: Import-Module Kestrun.Rust"
+FIRST_LABEL="7. PowerShell: Start-KrServer -NoWait → first answer"
+# PS_STATE: "ok" or the result text of every PowerShell row ("skipped: ..." / "failed: ...").
+ps_prepare() {
+  PS_STATE=ok
+  if ! command -v pwsh >/dev/null 2>&1; then
+    echo "=== PowerShell rows: skipped: pwsh not installed"
+    PS_STATE="skipped: pwsh not installed"; return
+  fi
+  if (( ! lib_ok )); then PS_STATE="failed: library did not build"; return; fi
+  # The staged module (pwsh ./build.ps1 builds the release library and stages out/Kestrun.Rust/).
+  PS_MODULE=$root/out/Kestrun.Rust/Kestrun.Rust.psd1
+  if [[ -f $root/build.ps1 ]]; then
+    echo "=== build: pwsh ./build.ps1 (log: target/bench/build-ps.log)"
+    nice -n 10 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/build.ps1" >"$logs/build-ps.log" 2>&1 ||
+      notes+=("pwsh ./build.ps1 failed (target/bench/build-ps.log).")
+  fi
+  [[ -f $PS_MODULE ]] || PS_MODULE=$root/Kestrun.Rust.psd1
+  [[ -f $PS_MODULE ]] || PS_STATE="failed: module manifest not found"
+}
+
+powershell_rows() {
+  local entry label what scheme port url cookie cookies lua target result extra ok
+  if [[ $PS_STATE != ok ]]; then
+    for entry in "${PS_ROWS[@]}"; do
+      IFS='|' read -r label what scheme <<<"$entry"
+      target=$PS_COUNTER_TARGET; [[ $what == hello ]] && target=—
+      skip_row "$label" "$target" "$PS_STATE"
+    done
+    return
+  fi
+  for entry in "${PS_ROWS[@]}"; do
+    IFS='|' read -r label what scheme <<<"$entry"
+    target=$PS_COUNTER_TARGET; [[ $what == hello ]] && target=—
+    echo "=== $label"
+    if ! start_pwsh_server "ps-$scheme-$what"; then skip_row "$label" "$target" "failed: server did not start"; continue; fi
+    port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
+    url="$scheme://127.0.0.1:$port"; lua=""; extra=(); ok=1
+    case $what in
+      hello) url+="/hello" ;;
+      one)
+        cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
+        [[ -n $cookie ]] || ok=0
+        extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
+      many)
+        cookies=$logs/ps-$scheme-cookies.txt
+        cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
+        export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter" ;;
+    esac
+    if (( ! ok )); then
+      skip_row "$label" "$target" "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
+    fi
+    if run_wrk "ps-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
+      PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+      result="—"
+      if [[ $what != hello ]]; then
+        result=$(awk -v r="$R_RPS" -v p="$R_P99" -v e="$R_ERR" 'BEGIN { print ((r >= 5000 && p <= 25 && e == 0) ? "pass" : "miss") }')
+      fi
+      measured_row "$label" "$scheme" "$target" "$result"
+    else
+      skip_row "$label" "$target" "failed: no wrk result"
+    fi
+    stop_pid "$SRV_PID"
+  done
+}
+
+startup_rows() {
+  case $PS_STATE in
+    ok) ;;
+    *) skip_row "$IMPORT_LABEL" "≤ 1 s" "$PS_STATE"; skip_row "$FIRST_LABEL" "≤ 1.5 s" "$PS_STATE"; return ;;
+  esac
+  echo "=== $IMPORT_LABEL / $FIRST_LABEL"
+  local sport out import first
+  sport=$(free_port)
+  out=$logs/ps-startup.out
+  timeout -k 5 120 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/startup.ps1" \
+    -ModulePath "$PS_MODULE" -Port "$sport" >"$out" 2>"$logs/ps-startup.err"
+  import=$(sed -nE 's/^KRBENCH import_ms=([0-9.]+).*/\1/p' "$out")
+  first=$(sed -nE 's/^KRBENCH .*first_answer_ms=([0-9.]+).*/\1/p' "$out")
+  if [[ -n $import && -n $first ]]; then
+    add_row "$IMPORT_LABEL" — — — — — — "≤ 1 s" \
+      "$(awk -v v="$import" 'BEGIN { printf "%s: %.2f s", ((v <= 1000) ? "pass" : "miss"), v / 1000 }')"
+    add_row "$FIRST_LABEL" — — — — — — "≤ 1.5 s" \
+      "$(awk -v v="$first" 'BEGIN { printf "%s: %.2f s", ((v <= 1500) ? "pass" : "miss"), v / 1000 }')"
+  else
+    skip_row "$IMPORT_LABEL" "≤ 1 s" "failed: see target/bench/ps-startup.err"
+    skip_row "$FIRST_LABEL" "≤ 1.5 s" "failed: see target/bench/ps-startup.err"
+  fi
+}
+ps_prepare
+powershell_rows
+
+# ---------------------------------------------------------------------------------------------------
+# 6. Memory: RSS of the C server with 0 and with $SESSIONS small sessions in the in-memory store.
+memory_rows() {
+  local label0="6. memory: C server idle, 0 sessions"
+  local label1="6. memory: C server, $(commas "$SESSIONS") sessions (created by wrk, no cookie)"
+  if (( ! lib_ok )); then
+    skip_row "$label0" — "failed: library did not build"; skip_row "$label1" "≤ 1 KB/session" "failed: library did not build"
+    return
+  fi
+  echo "=== $label0 / $label1"
+  if ! start_server native-memory "$server_bin"; then
+    skip_row "$label0" — "failed: bench_server did not start"; skip_row "$label1" "≤ 1 KB/session" "failed: did not start"
+    return
+  fi
+  local url="http://127.0.0.1:$HTTP_PORT"
+  # Warm the server up without creating any session, then let it settle.
+  timeout -k 5 60 wrk -t"$THREADS" -c"$CONNS" -d"$(( WARMUP > 0 ? WARMUP : 1 ))s" "$url/hello" >"$logs/memory-warmup.txt" 2>&1
+  sleep 1
+  local before rss0 hwm0
+  before=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
+  rss0=$(proc_kb "$SRV_PID" VmRSS); hwm0=$(proc_kb "$SRV_PID" VmHWM)
+  add_row "$label0" — — — — — "$(mb "$rss0") (RSS)" — "—"
+
+  local script=$logs/memory-create.lua
+  cat "$root/bench/lua/report.lua" "$root/bench/lua/create.lua" >"$script"
+  # Each wrk thread stops after its share of responses, but wrk itself runs until -d: the server's own
+  # count is polled and wrk is interrupted (SIGINT: it prints its summary) once every session exists.
+  export KR_BENCH_CREATE_PER_THREAD=$(( (SESSIONS + THREADS - 1) / THREADS ))
+  local t0 t1 now wrk_pid i
+  t0=$(date +%s%N)
+  wrk -t"$THREADS" -c"$CONNS" -d"${CREATE_LIMIT}s" --latency -s "$script" "$url/session/counter" \
+    >"$logs/memory-create.wrk.txt" 2>&1 &
+  wrk_pid=$!
+  pids+=("$wrk_pid")
+  t1=""
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    now=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
+    if [[ -n $now ]] && (( now - ${before:-0} >= SESSIONS )); then
+      t1=$(date +%s%N)
+      sleep 0.5
+      kill -INT "$wrk_pid" 2>/dev/null
+      break
+    fi
+    sleep 0.1
+  done
+  for ((i = 0; i < 100; i++)); do kill -0 "$wrk_pid" 2>/dev/null || break; sleep 0.1; done
+  stop_pid "$wrk_pid"
+  [[ -n $t1 ]] || t1=$(date +%s%N)
+  sleep 1
+  if ! parse_wrk "$logs/memory-create.wrk.txt"; then
+    skip_row "$label1" "≤ 1 KB/session" "failed: no wrk result"; stop_pid "$SRV_PID"; return
+  fi
+  local after created rss1
+  after=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
+  # The creation rate: sessions per second until the count was reached (wrk's own figure includes the
+  # wait for the interrupt).
+  R_RPS=$(awk -v n="$(( ${after:-0} - ${before:-0} ))" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", ((b > a) ? n / ((b - a) / 1e9) : 0) }')
+  rss1=$(proc_kb "$SRV_PID" VmRSS); PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+  created=$(( ${after:-0} - ${before:-0} ))
+  local per result
+  per=$(awk -v a="$rss1" -v b="$rss0" -v n="$created" 'BEGIN { printf "%.2f", ((n > 0) ? (a - b) / n : 0) }')
+  if (( created < SESSIONS )); then
+    result="miss: only $(commas "$created") of $(commas "$SESSIONS") sessions created within ${CREATE_LIMIT}s"
+  elif (( created < R_REQ )); then
+    result="failed: $(commas "$created") sessions for $(commas "$R_REQ") requests"
+  else
+    result=$(awk -v p="$per" 'BEGIN { print ((p <= 1.0) ? "pass" : "miss") }')
+    result+=": $per KB/session ($(commas "$created") sessions, $(commas "$R_REQ") requests)"
+  fi
+  add_row "$label1" "$(commas "$R_RPS")" — "$(ms "$R_P50")" "$(ms "$R_P99")" "$(commas "$R_ERR")" \
+    "$(mb "$rss1") (RSS; peak $(mb "$PEAK_KB"))" "≤ 1 KB/session" "$result"
+  [[ $R_ERR -gt 0 ]] && notes+=("$label1: wrk errors: $R_ERR_DETAIL.")
+  notes+=("Memory: RSS $(commas "$rss0") kB with 0 sessions, $(commas "$rss1") kB with $(commas "$created") sessions (server count; wrk counted $(commas "$R_REQ") responses): ($rss1 − $rss0) / $created = $per KB per session. The req/s of that row is the session creation rate.")
+  stop_pid "$SRV_PID"
+}
+
+memory_rows
+startup_rows
+baseline_rows "1. baseline again (last run):"
+BASE_HTTP=$(awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.0f", (NF ? s / NF : 0) }' <<<"$BASE_RUNS_http")
+BASE_HTTPS=$(awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.0f", (NF ? s / NF : 0) }' <<<"$BASE_RUNS_https")
+notes=("Baseline reference (mean of its runs): HTTP $(commas "$BASE_HTTP") req/s (runs:$BASE_RUNS_http), HTTPS $(commas "$BASE_HTTPS") req/s (runs:$BASE_RUNS_https)." "${notes[@]}")
+# Resolve the placeholders: @R:<rps>:<scheme> -> ratio, @V:<rps>:<scheme>:<min> -> pass / miss.
+awk -F'\t' -v OFS='\t' -v http="$BASE_HTTP" -v https="$BASE_HTTPS" '
+  { for (i = 1; i <= NF; i++) {
+      if ($i ~ /^@[RV]:/) {
+        split($i, a, ":"); b = (a[3] == "https") ? https : http
+        if (a[1] == "@R") $i = (b > 0) ? sprintf("%.2f×", a[2] / b) : "—"
+        else $i = (b > 0) ? (((a[2] / b >= a[4]) ? "pass" : "miss") sprintf(" (%.2f×)", a[2] / b)) : "no baseline"
+      } }
+    print }' "$rows" | sort -s -n >"$rows.resolved" && mv "$rows.resolved" "$rows"
+
+# ---------------------------------------------------------------------------------------------------
+# The table: printed, and written to bench/RESULTS.md with the date, machine and commit.
+table() {
+  LC_ALL=C awk -F'\t' '
+    BEGIN { split("scenario\treq/s\tvs base\tp50\tp99\terrors\tpeak RSS\ttarget\tresult", h, "\t"); n = 9
+            for (i = 1; i <= n; i++) { cell[0, i] = h[i]; w[i] = ulen(h[i]) } r = 0 }
+    function ulen(s,   t) { t = s; gsub(/[\200-\277]/, "", t); return length(t) }
+    { r++; for (i = 1; i <= n; i++) { cell[r, i] = $i; if (ulen($i) > w[i]) w[i] = ulen($i) } }
+    function pad(s, k,   o) { o = s; while (ulen(o) < k) o = o " "; return o }
+    function rpad(s, k,   o) { o = s; while (ulen(o) < k) o = " " o; return o }
+    function line(j,   i, s) { s = "|"; for (i = 1; i <= n; i++) s = s " " ((i >= 2 && i <= 7 && j > 0) ? rpad(cell[j, i], w[i]) : pad(cell[j, i], w[i])) " |"; print s }
+    END { line(0); s = "|"; for (i = 1; i <= n; i++) { d = ""; while (length(d) < w[i]) d = d "-"; s = s ((i >= 2 && i <= 7) ? "-" d ":|" : " " d " |") } print s
+          for (j = 1; j <= r; j++) line(j) }' "$rows"
+}
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git status --porcelain 2>/dev/null | grep -v '^??' | head -n 1) ]]; then commit+=" (with uncommitted changes)"; fi
+cpu=$(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1)
+mem=$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }')
+when=$(date -u +"%Y-%m-%d %H:%M UTC")
+loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)
+settings="wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (after a ${WARMUP}s warm-up), keep-alive, 127.0.0.1; $COOKIES cookies for \"many sessions\"; $(commas "$SESSIONS") sessions for the memory row"
+
+{
+  echo
+  echo "Kestrun.Rust benchmarks — $when — commit $commit"
+  echo "machine: $(nproc) cores ($cpu), $mem memory, load average $loadavg_start before / $loadavg_end after the runs"
+  echo "load: $settings"
+  echo
+  table
+  echo
+  for n in "${notes[@]}"; do echo "- $n"; done
+} | tee "$logs/table.txt"
+
+if [[ $RESULTS != - ]]; then
+  {
+    echo "# Kestrun.Rust benchmark results"
+    echo
+    echo "Rewritten by \`bash bench/run.sh\` at each run (logs of the run: \`target/bench/\`)."
+    echo
+    echo "- date: $when"
+    echo "- machine: $(nproc) cores (\`nproc\`), $mem memory (\`free\`), $cpu; load average $loadavg_start before the runs, $loadavg_end after (other work on the machine shows here)"
+    echo "- commit: \`$commit\` (\`git rev-parse --short HEAD\`)"
+    echo "- load: $settings"
+    echo
+    table
+    echo
+    echo "How to read it:"
+    echo
+    echo "- *vs base*: req/s of the row divided by req/s of the bare actix-web baseline (rows 1) on the same scheme, measured in the same run on the same machine: the reference is the mean of the baseline's first and last runs, so the two baseline rows show how much the machine drifted during the run. *pass (0.72×)* in *result* is that ratio against the target."
+    echo "- *p50 / p99*: wrk latency percentiles; *errors*: wrk socket errors, timeouts and non-2xx/3xx answers; *peak RSS*: VmHWM of the server process (one fresh process per row)."
+    echo "- *1 session* rows send every request with one cookie: requests of one session are processed one at a time (the exclusive session lock of docs/DESIGN.md), so they measure the serialized path; the row checks that the final counter equals the number of increments served. *$COOKIES sessions* rows rotate $COOKIES cookies obtained beforehand with curl; *new session per request* rows send no cookie, so each request creates and stores a session."
+    echo "- Rows marked *skipped* were not measured on this machine (no figure is made up)."
+    if ((${#notes[@]})); then
+      echo
+      echo "Notes of this run:"
+      echo
+      for n in "${notes[@]}"; do echo "- $n"; done
+    fi
+  } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+  echo "=== table written to ${RESULTS#"$root"/}"
+fi
