@@ -359,11 +359,12 @@ ps_prepare() {
     PS_STATE="skipped: pwsh not installed"; return
   fi
   if (( ! lib_ok )); then PS_STATE="failed: library did not build"; return; fi
-  # The staged module (pwsh ./build.ps1 builds the release library and stages out/Kestrun.Rust/).
+  # The staged module: pwsh ./build.ps1 -SkipNative compiles the C# interop and stages out/Kestrun.Rust/
+  # with the release library built above.
   PS_MODULE=$root/out/Kestrun.Rust/Kestrun.Rust.psd1
   if [[ -f $root/build.ps1 ]]; then
     echo "=== build: pwsh ./build.ps1 (log: target/bench/build-ps.log)"
-    nice -n 10 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/build.ps1" >"$logs/build-ps.log" 2>&1 ||
+    nice -n 10 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/build.ps1" -SkipNative >"$logs/build-ps.log" 2>&1 ||
       notes+=("pwsh ./build.ps1 failed (target/bench/build-ps.log).")
   fi
   [[ -f $PS_MODULE ]] || PS_MODULE=$root/Kestrun.Rust.psd1
@@ -584,7 +585,7 @@ if [[ $RESULTS != - ]]; then
     echo
     echo "- *vs base*: req/s of the row divided by req/s of the bare actix-web baseline (rows 1) on the same scheme, measured in the same run on the same machine: the reference is the mean of the baseline's first and last runs, so the two baseline rows show how much the machine drifted during the run. *pass (0.72×)* in *result* is that ratio against the target."
     echo "- *p50 / p99*: wrk latency percentiles; *errors*: wrk socket errors, timeouts and non-2xx/3xx answers; *peak RSS*: VmHWM of the server process (one fresh process per row)."
-    echo "- *1 session* rows send every request with one cookie: requests of one session are processed one at a time (the exclusive session lock of docs/DESIGN.md), so they measure the serialized path; the row checks that the final counter equals the number of increments served. *$COOKIES sessions* rows rotate $COOKIES cookies obtained beforehand with curl; *new session per request* rows send no cookie, so each request creates and stores a session."
+    echo "- *1 session* rows send every request with one cookie: requests of one session are processed one at a time (the exclusive session lock of docs/DESIGN.md), so they measure the serialized path; the row checks that no answered increment was lost (the final counter is at least the number of answered requests of that session, and at most the number of callbacks run). *$COOKIES sessions* rows rotate $COOKIES cookies obtained beforehand with curl; *new session per request* rows send no cookie, so each request creates and stores a session."
     echo "- Rows marked *skipped* were not measured on this machine (no figure is made up)."
     if ((${#notes[@]})); then
       echo
