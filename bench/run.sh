@@ -70,6 +70,16 @@ cleanup() {
   local p list=("${pids[@]}")
   for p in "${list[@]}"; do stop_pid "$p"; done
 }
+# bounded CMD...: runs a bounded client (wrk, pwsh script) as a recorded child and waits for it, so a
+# TERM / Ctrl+C reaches the traps at once and cleanup stops the client too.
+bounded() {
+  "$@" &
+  local pid=$! rc
+  pids+=("$pid")
+  wait "$pid"; rc=$?
+  stop_pid "$pid"
+  return "$rc"
+}
 trap cleanup EXIT
 trap 'echo "run.sh: interrupted" >&2; exit 130' INT
 trap 'echo "run.sh: terminated" >&2; exit 143' TERM
@@ -158,12 +168,12 @@ run_wrk() {
   [[ -n $lua ]] && cat "$root/bench/lua/$lua" >>"$script"
   W_REQ=0
   if (( WARMUP > 0 )); then
-    timeout -k 5 $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$script" "$@" "$url" \
+    bounded timeout -k 5 $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$script" "$@" "$url" \
       >"$logs/$name.warmup.txt" 2>&1
     W_REQ=$(sed -nE 's/^KRBENCH requests=([0-9]+).*/\1/p' "$logs/$name.warmup.txt" | tail -n 1)
     W_REQ=${W_REQ:-0}
   fi
-  timeout -k 5 $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$@" "$url" \
+  bounded timeout -k 5 $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$@" "$url" \
     >"$logs/$name.wrk.txt" 2>&1
   parse_wrk "$logs/$name.wrk.txt"
 }
@@ -425,7 +435,7 @@ startup_rows() {
   local sport out import first
   sport=$(free_port)
   out=$logs/ps-startup.out
-  timeout -k 5 120 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/startup.ps1" \
+  bounded timeout -k 5 120 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/startup.ps1" \
     -ModulePath "$PS_MODULE" -Port "$sport" >"$out" 2>"$logs/ps-startup.err"
   import=$(sed -nE 's/^KRBENCH import_ms=([0-9.]+).*/\1/p' "$out")
   first=$(sed -nE 's/^KRBENCH .*first_answer_ms=([0-9.]+).*/\1/p' "$out")
@@ -458,7 +468,7 @@ memory_rows() {
   fi
   local url="http://127.0.0.1:$HTTP_PORT"
   # Warm the server up without creating any session, then let it settle.
-  timeout -k 5 60 wrk -t"$THREADS" -c"$CONNS" -d"$(( WARMUP > 0 ? WARMUP : 1 ))s" "$url/hello" >"$logs/memory-warmup.txt" 2>&1
+  bounded timeout -k 5 60 wrk -t"$THREADS" -c"$CONNS" -d"$(( WARMUP > 0 ? WARMUP : 1 ))s" "$url/hello" >"$logs/memory-warmup.txt" 2>&1
   sleep 1
   local before rss0 hwm0
   before=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
