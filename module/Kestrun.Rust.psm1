@@ -24,6 +24,8 @@ if (-not ('KestrunRust.KrNative' -as [type])) {
     Add-Type -LiteralPath (Join-Path -Path $script:KrLibDirectory -ChildPath 'Kestrun.Rust.Interop.dll')
 }
 [KestrunRust.KrNativeLoader]::Initialize($script:KrLibDirectory)
+# Load the native library now, so that a missing or broken file is reported by Import-Module with its path.
+[KestrunRust.KrNativeLoader]::EnsureLoaded()
 
 # What the route runspaces import: the manifest when there is one (staged module or repository root), else this file.
 $script:KrModuleImportPath = @(

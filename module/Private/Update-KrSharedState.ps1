@@ -50,29 +50,71 @@ function Update-KrSharedState {
     $builtIn = $script:KrBuiltInVariableNames
     $callerState = $Cmdlet.SessionState
 
+    # Every variable and function visible where the command was called (the caller's scope and its parents).
+    $variables = [System.Collections.Generic.List[System.Management.Automation.PSVariable]]::new()
     foreach ($item in @($callerState.InvokeProvider.ChildItem.Get('variable:', $false))) {
-        $variable = $item.BaseObject
-        if ($variable -isnot [System.Management.Automation.PSVariable]) { continue }
+        if ($item.BaseObject -is [System.Management.Automation.PSVariable]) { $variables.Add($item.BaseObject) }
+    }
+    $functions = [System.Collections.Generic.List[System.Management.Automation.FunctionInfo]]::new()
+    foreach ($item in @($callerState.InvokeProvider.ChildItem.Get('function:', $false))) {
+        if ($item.BaseObject -is [System.Management.Automation.FunctionInfo]) { $functions.Add($item.BaseObject) }
+    }
+
+    # Plus, by name, what the calling script assigns, declares as parameters or defines as functions (as Kestrun
+    # does), looked up from the caller's scope.
+    $scriptFile = $Cmdlet.MyInvocation.ScriptName
+    if (-not [string]::IsNullOrEmpty($scriptFile) -and (Test-Path -LiteralPath $scriptFile -PathType Leaf)) {
+        $tokens = $null
+        $parseErrors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($scriptFile, [ref]$tokens, [ref]$parseErrors)
+        $names = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        foreach ($node in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.AssignmentStatementAst] }, $true)) {
+            $left = $node.Left
+            if ($left -is [System.Management.Automation.Language.ConvertExpressionAst]) { $left = $left.Child }
+            if ($left -is [System.Management.Automation.Language.VariableExpressionAst]) { $null = $names.Add($left.VariablePath.UnqualifiedPath) }
+        }
+        if ($null -ne $ast.ParamBlock) {
+            foreach ($parameter in $ast.ParamBlock.Parameters) { $null = $names.Add($parameter.Name.VariablePath.UnqualifiedPath) }
+        }
+        foreach ($name in $names) {
+            $variable = $callerState.PSVariable.Get($name)
+            if ($null -ne $variable -and -not $variables.Contains($variable)) { $variables.Add($variable) }
+        }
+        foreach ($node in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)) {
+            if ($node.Parent -isnot [System.Management.Automation.Language.NamedBlockAst] -or $node.Parent.Parent -ne $ast) { continue }
+            try {
+                $found = @($callerState.InvokeProvider.Item.Get("function:\$($node.Name)") | ForEach-Object { $_.BaseObject } |
+                        Where-Object { $_ -is [System.Management.Automation.FunctionInfo] })
+            } catch {
+                $found = @()  # defined in the script but not (yet) in scope
+            }
+            foreach ($function in $found) {
+                if (-not $functions.Contains($function)) { $functions.Add($function) }
+            }
+        }
+    }
+
+    foreach ($variable in $variables) {
         $name = $variable.Name
         if ($builtIn.Contains($name)) { continue }
         if ($name -like '*Preference' -or $name -like 'PS*' -or $name -like '__*') { continue }
         $options = $variable.Options
         if (($options -band [System.Management.Automation.ScopedItemOptions]::Constant) -or
-            ($options -band [System.Management.Automation.ScopedItemOptions]::AllScope)) { continue }
+            ($options -band [System.Management.Automation.ScopedItemOptions]::AllScope) -or
+            ($options -band [System.Management.Automation.ScopedItemOptions]::Private)) { continue }
         if ($null -ne $variable.Module) { continue }
         if (Test-KrNameExcluded -Name $name -Patterns $Server.ExcludedVariables) { continue }
         if (-not $Overwrite -and $Server.SharedVariables.ContainsKey($name)) { continue }
 
         $value = $variable.Value
         if ($value -is [scriptblock]) {
+            # Unbound copy: a script block keeps the runspace it was created in.
             $value = [scriptblock]::Create($value.ToString())
         }
         $Server.SharedVariables[$name] = $value
     }
 
-    foreach ($item in @($callerState.InvokeProvider.ChildItem.Get('function:', $false))) {
-        $function = $item.BaseObject
-        if ($function -isnot [System.Management.Automation.FunctionInfo]) { continue }
+    foreach ($function in $functions) {
         if ($null -ne $function.Module -or -not [string]::IsNullOrEmpty($function.ModuleName)) { continue }
         if ($null -eq $function.ScriptBlock -or [string]::IsNullOrEmpty($function.ScriptBlock.File)) { continue }
         if ($function.Name -like '__KrRoute_*') { continue }

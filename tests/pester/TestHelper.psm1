@@ -355,7 +355,8 @@ function Invoke-KrCurl {
             foreach ($a in @('-H', "Content-Type: $ContentType", '--data-binary', $Body)) { $curlArgs.Add($a) }
         }
         $curlArgs.Add($Url)
-        $code = & $curl.Source @curlArgs
+        $argumentArray = $curlArgs.ToArray()
+        $code = & $curl.Source @argumentArray
         if ($LASTEXITCODE -ne 0) {
             throw "curl $Url failed with exit code $LASTEXITCODE."
         }

@@ -129,6 +129,13 @@ Describe '19.1 Sessions: Invoke-WebRequest with a WebRequestSession' {
         ((Invoke-WebRequest -Uri "$base/session/counter" -WebSession $sess -SkipCertificateCheck).Content | ConvertFrom-Json).counter | Should -Be 2
     }
 
+    It 'the cookie container holds Kr.Session, HttpOnly and Secure' {
+        $cookies = @($sess.Cookies.GetCookies([uri]$base) | Where-Object Name -EQ 'Kr.Session')
+        $cookies.Count | Should -Be 1
+        $cookies[0].HttpOnly | Should -BeTrue
+        $cookies[0].Secure | Should -BeTrue
+    }
+
     It 'whoami requires login (expected 401 before login)' {
         $caught = try {
             Invoke-WebRequest -Uri "$base/session/whoami" -WebSession $sess -SkipCertificateCheck -ErrorAction Stop | Out-Null
@@ -156,13 +163,6 @@ Describe '19.1 Sessions: Invoke-WebRequest with a WebRequestSession' {
         Invoke-WebRequest -Uri "$base/session/logout" -WebSession $sess -SkipCertificateCheck | Out-Null
         $response = Invoke-WebRequest -Uri "$base/session/whoami" -WebSession $sess -SkipCertificateCheck -SkipHttpErrorCheck
         $response.StatusCode | Should -Be 401
-    }
-
-    It 'the cookie container holds Kr.Session, HttpOnly and Secure' {
-        $cookies = @($sess.Cookies.GetCookies([uri]$base) | Where-Object Name -EQ 'Kr.Session')
-        $cookies.Count | Should -Be 1
-        $cookies[0].HttpOnly | Should -BeTrue
-        $cookies[0].Secure | Should -BeTrue
     }
 
     It 'a new WebRequestSession starts at 1; unknown key 404; missing query 400; /hello text' {

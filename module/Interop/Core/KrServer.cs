@@ -456,7 +456,11 @@ namespace KestrunRust
                 {
                     return;
                 }
-                KrError.Check(KrNative.kr_server_stop(h, timeoutMs), "kr_server_stop", Name);
+                KrStatus st = KrNative.kr_server_stop(h, timeoutMs);
+                if (st != KrStatus.Ok && st != KrStatus.Timeout)
+                {
+                    KrError.Check(st, "kr_server_stop", Name);
+                }
                 IDisposable host;
                 lock (_gate)
                 {
@@ -467,7 +471,9 @@ namespace KestrunRust
                     host = _scriptHost;
                     _scriptHost = null;
                 }
-                if (host != null)
+                // KR_TIMEOUT: the server is stopped, but a route callback was still running and its thread was left
+                // to finish on its own; that thread still uses its runspace, so the runspaces are not released.
+                if (host != null && st == KrStatus.Ok)
                 {
                     host.Dispose();
                 }

@@ -223,7 +223,9 @@ namespace KestrunRust
 
                 ps.Invoke();
                 ForwardStreams(ps);
-                if (ps.HadErrors || ps.Streams.Error.Count > 0)
+                // Errors written to the error stream fail the route (Write-Error, a failing command); errors
+                // silenced with -ErrorAction SilentlyContinue / Ignore never reach the stream and do not.
+                if (ps.Streams.Error.Count > 0)
                 {
                     Interlocked.Increment(ref _failures);
                     var message = new StringBuilder();

@@ -68,7 +68,6 @@ function Start-KrServer {
 
         $urls = @($Server.GetUrls())
         $name = $Server.Name
-        [KestrunRust.KrLog]::TryWrite([KestrunRust.KrLogLevel]::Information, "Server '$name' listening on $($urls -join ', ')")
         if (-not $Quiet.IsPresent) {
             Write-Host "Kestrun.Rust server '$name' started."
             foreach ($url in $urls) {
@@ -98,7 +97,6 @@ function Start-KrServer {
             } catch {
                 $stopError = $_
             }
-            [KestrunRust.KrLog]::TryWrite([KestrunRust.KrLogLevel]::Information, "Server '$name' stopped.")
             if ($CloseLogsOnExit.IsPresent) {
                 try { [KestrunRust.KrLoggerManager]::CloseAll() } catch { $null = $_ }
             }
