@@ -276,7 +276,10 @@ function Stop-KrTestScript {
             if (-not $process.HasExited) {
                 $process.Kill($true)
             }
-            $null = $process.WaitForExit(15000)
+            if ($process.WaitForExit(15000)) {
+                # Without a timeout, WaitForExit also waits for the redirected output to be drained.
+                $process.WaitForExit()
+            }
         } catch {
             Write-Warning "Stopping '$($Instance.Path)' failed: $($_.Exception.Message)"
         }
