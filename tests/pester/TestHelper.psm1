@@ -93,9 +93,18 @@ function Get-KrPwshPath {
     [CmdletBinding()]
     [OutputType([string])]
     param()
-    $path = (Get-Process -Id $PID).Path
-    if ([string]::IsNullOrEmpty($path)) {
-        $path = (Get-Command -Name 'pwsh' -CommandType Application | Select-Object -First 1).Source
+    # KR_PWSH (what tests/run-all.sh runs), else this process when it is pwsh itself (not e.g. `dotnet pwsh.dll`),
+    # else pwsh from PATH.
+    $path = [System.Environment]::GetEnvironmentVariable('KR_PWSH')
+    if ([string]::IsNullOrEmpty($path) -or -not (Test-Path -LiteralPath $path)) {
+        $path = (Get-Process -Id $PID).Path
+    }
+    if ([string]::IsNullOrEmpty($path) -or [System.IO.Path]::GetFileNameWithoutExtension($path) -ne 'pwsh') {
+        $command = Get-Command -Name 'pwsh' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($null -eq $command) {
+            throw 'pwsh was not found (set KR_PWSH to its path).'
+        }
+        $path = $command.Source
     }
     $path
 }
