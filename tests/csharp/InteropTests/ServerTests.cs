@@ -15,12 +15,8 @@ using Xunit;
 
 namespace KestrunRust.Tests
 {
-    public class LibraryTests
+    public class LibraryTests : TestBase
     {
-        public LibraryTests()
-        {
-            TestLib.Init();
-        }
 
         [Fact]
         public void VersionIsASemanticVersion()
@@ -60,7 +56,7 @@ namespace KestrunRust.Tests
         }
     }
 
-    public class SessionTests
+    public class SessionTests : TestBase
     {
         private static void MapCounter(TestServer s)
         {
@@ -329,7 +325,7 @@ namespace KestrunRust.Tests
         }
     }
 
-    public class RequestResponseTests
+    public class RequestResponseTests : TestBase
     {
         [Fact]
         public void RequestAccessorsReadWhatTheClientSent()
@@ -494,7 +490,7 @@ namespace KestrunRust.Tests
         }
     }
 
-    public class LifecycleTests
+    public class LifecycleTests : TestBase
     {
         [Fact]
         public void RestartStopTwiceAndRoutesReleasedOnFree()
@@ -668,7 +664,7 @@ namespace KestrunRust.Tests
         }
     }
 
-    public class LoggingTests
+    public class LoggingTests : TestBase
     {
         [Fact]
         public void RegisteredLoggerWritesRequestLinesErrorsAndHostMessages()

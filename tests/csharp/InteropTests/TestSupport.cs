@@ -72,6 +72,15 @@ namespace KestrunRust.Tests
         }
     }
 
+    /// <summary>Every test class loads the library under test first (whatever test runs first).</summary>
+    public abstract class TestBase
+    {
+        protected TestBase()
+        {
+            TestLib.Init();
+        }
+    }
+
     /// <summary>A started HTTPS (self-signed, port 0) server configured by the test, freed on Dispose.</summary>
     public sealed class TestServer : IDisposable
     {
