@@ -17,6 +17,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::error::{Error, Result};
 use crate::logging;
 
+/// Stack reserved for each callback thread. Hosts run whole interpreters on these threads
+/// (PowerShell gives its own pipeline threads 10 MB), so reserve more than Rust's 2 MiB default;
+/// only the pages actually touched cost memory.
+pub(crate) const CALLBACK_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// A unit of work for a callback thread.
 pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -73,7 +78,10 @@ impl CallbackPool {
             let rx: Receiver<Job> = rx.clone();
             *live.count.lock() += 1;
             let guard = LiveGuard(live.clone());
-            let spawned = std::thread::Builder::new().name(format!("kr-cb-{short}-{i}")).spawn(move || {
+            let spawned = std::thread::Builder::new()
+                .name(format!("kr-cb-{short}-{i}"))
+                .stack_size(CALLBACK_STACK_BYTES)
+                .spawn(move || {
                 let _guard = guard;
                 while let Ok(job) = rx.recv() {
                     job();
