@@ -271,6 +271,16 @@ typedef struct KrSessionOptions {
    * In-memory store bound (entries); default 1 000 000.
    */
   uint64_t max_sessions;
+  /**
+   * Secret the session cookie key is derived from (HKDF-SHA512), `cookie_key_len` bytes
+   * (16..=4096); servers given the same secret read each other's session cookies (several
+   * servers on one Redis). NULL (default) → a random key per server. Borrowed for the call (copied).
+   */
+  const uint8_t *cookie_key;
+  /**
+   * Length of `cookie_key` in bytes (0 when it is NULL).
+   */
+  size_t cookie_key_len;
 } KrSessionOptions;
 
 #ifdef __cplusplus
@@ -766,13 +776,23 @@ KrStatus kr_session_options_default(struct KrSessionOptions *out);
  * # Safety
  * - `server`: a handle from `kr_server_new` (not dereferenced).
  * - `options`: non-NULL, readable, borrowed for the call; its strings are NULL or NUL-terminated
- *   UTF-8 borrowed for the call (copied).
+ *   UTF-8 borrowed for the call (copied); `cookie_key` is NULL (with `cookie_key_len` 0) or
+ *   `cookie_key_len` readable bytes borrowed for the call (copied).
  */
 KrStatus kr_server_configure_session(struct KrServer *server,
                                      const struct KrSessionOptions *options);
 
 /**
- * Selects the Redis session store (must precede `kr_server_configure_session`).
+ * Selects the Redis session store (must precede `kr_server_configure_session`; once per server).
+ * `connection`: `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS), `unix://…`, or
+ * StackExchange.Redis's `host[:port][,password=…][,user=…][,ssl=true][,defaultDatabase=N]
+ * [,connectTimeout=ms][,syncTimeout=ms]`. `key_prefix` (ASP.NET's InstanceName, may be "") is put
+ * before every session key. Timeouts of 0 take the string's `connectTimeout` / `syncTimeout`, else
+ * 5000 ms. No connection is made here: the store connects on first use and reconnects after
+ * failures (Redis down → sessions act as empty, writes are logged as lost, each call bounded).
+ * `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are already configured,
+ * a store was already chosen, or the server runs. Give every server sharing the store the same
+ * `KrSessionOptions.cookie_key`.
  *
  * # Safety
  * - `server`: a handle from `kr_server_new` (not dereferenced).

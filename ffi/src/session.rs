@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use kestrun_native::{RedisOptions, SameSite, SecurePolicy, SessionData, SessionOptions};
+use kestrun_native::{CookieSecret, RedisOptions, SameSite, SecurePolicy, SessionData, SessionOptions};
 
 use crate::boundary::ffi_boundary;
 use crate::handles::{request_id, server_ref, KrRequest, KrServer};
@@ -63,6 +63,12 @@ pub struct KrSessionOptions {
     pub io_timeout_seconds: u64,
     /// In-memory store bound (entries); default 1 000 000.
     pub max_sessions: u64,
+    /// Secret the session cookie key is derived from (HKDF-SHA512), `cookie_key_len` bytes
+    /// (16..=4096); servers given the same secret read each other's session cookies (several
+    /// servers on one Redis). NULL (default) → a random key per server. Borrowed for the call (copied).
+    pub cookie_key: *const u8,
+    /// Length of `cookie_key` in bytes (0 when it is NULL).
+    pub cookie_key_len: usize,
 }
 
 /// Fills `*out` with the defaults (string fields NULL, i.e. the defaults above).
@@ -85,6 +91,8 @@ pub unsafe extern "C" fn kr_session_options_default(out: *mut KrSessionOptions) 
             idle_timeout_seconds: d.idle_timeout_seconds,
             io_timeout_seconds: d.io_timeout_seconds,
             max_sessions: d.max_sessions,
+            cookie_key: std::ptr::null(),
+            cookie_key_len: 0,
         };
         // SAFETY: `out` is valid for writes (contract above).
         unsafe { out.write(options) };
@@ -98,7 +106,8 @@ pub unsafe extern "C" fn kr_session_options_default(out: *mut KrSessionOptions) 
 /// # Safety
 /// - `server`: a handle from `kr_server_new` (not dereferenced).
 /// - `options`: non-NULL, readable, borrowed for the call; its strings are NULL or NUL-terminated
-///   UTF-8 borrowed for the call (copied).
+///   UTF-8 borrowed for the call (copied); `cookie_key` is NULL (with `cookie_key_len` 0) or
+///   `cookie_key_len` readable bytes borrowed for the call (copied).
 #[no_mangle]
 pub unsafe extern "C" fn kr_server_configure_session(
     server: *mut KrServer,
@@ -126,13 +135,28 @@ pub unsafe extern "C" fn kr_server_configure_session(
             idle_timeout_seconds: o.idle_timeout_seconds,
             io_timeout_seconds: o.io_timeout_seconds,
             max_sessions: o.max_sessions,
+            cookie_key: if o.cookie_key.is_null() && o.cookie_key_len == 0 {
+                None
+            } else {
+                // SAFETY: NULL (len 0) or `cookie_key_len` readable bytes valid for the call (contract above).
+                Some(CookieSecret::new(unsafe { bytes_arg(o.cookie_key, o.cookie_key_len, "cookie_key") }?.to_vec()))
+            },
         };
         srv.configure_session(options)?;
         Ok(())
     }
 }
 
-/// Selects the Redis session store (must precede `kr_server_configure_session`).
+/// Selects the Redis session store (must precede `kr_server_configure_session`; once per server).
+/// `connection`: `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS), `unix://…`, or
+/// StackExchange.Redis's `host[:port][,password=…][,user=…][,ssl=true][,defaultDatabase=N]
+/// [,connectTimeout=ms][,syncTimeout=ms]`. `key_prefix` (ASP.NET's InstanceName, may be "") is put
+/// before every session key. Timeouts of 0 take the string's `connectTimeout` / `syncTimeout`, else
+/// 5000 ms. No connection is made here: the store connects on first use and reconnects after
+/// failures (Redis down → sessions act as empty, writes are logged as lost, each call bounded).
+/// `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are already configured,
+/// a store was already chosen, or the server runs. Give every server sharing the store the same
+/// `KrSessionOptions.cookie_key`.
 ///
 /// # Safety
 /// - `server`: a handle from `kr_server_new` (not dereferenced).

@@ -275,6 +275,7 @@ fn session_options() {
     assert_eq!(o.idle_timeout_seconds, 1200);
     assert_eq!(o.io_timeout_seconds, 60);
     assert_eq!(o.max_sessions, 1_000_000);
+    assert!(o.cookie_key.is_null() && o.cookie_key_len == 0);
     // SAFETY: NULL is what is tested.
     assert_failed(unsafe { kr_session_options_default(null_mut()) }, KrStatus::KR_NULL_ARGUMENT);
 
@@ -290,9 +291,53 @@ fn session_options() {
         assert_failed(kr_server_configure_session(server, &bad), KrStatus::KR_INVALID_UTF8);
         let bad = KrSessionOptions { cookie_name: cs(c"a b"), ..o };
         assert_failed(kr_server_configure_session(server, &bad), KrStatus::KR_INVALID_ARGUMENT);
+        let bad = KrSessionOptions { cookie_key: null(), cookie_key_len: 32, ..o };
+        assert_failed(kr_server_configure_session(server, &bad), KrStatus::KR_NULL_ARGUMENT);
+        let short = [7u8; 15];
+        let bad = KrSessionOptions { cookie_key: short.as_ptr(), cookie_key_len: short.len(), ..o };
+        assert_failed(kr_server_configure_session(server, &bad), KrStatus::KR_INVALID_ARGUMENT);
+        let secret = [7u8; 16];
+        o.cookie_key = secret.as_ptr();
+        o.cookie_key_len = secret.len();
         o.cookie_name = cs(c".Test.Session");
         assert_eq!(kr_server_configure_session(server, &o), KrStatus::KR_OK);
         assert_failed(kr_server_configure_session(null_mut(), &o), KrStatus::KR_INVALID_HANDLE);
+        // The store is chosen before sessions are configured.
+        assert_failed(
+            kr_server_use_redis_session_store(server, cs(c"localhost:6379"), cs(c"p:"), 0, 0),
+            KrStatus::KR_INVALID_STATE,
+        );
+    }
+    assert_eq!(kr_server_free(server), KrStatus::KR_OK);
+}
+
+#[test]
+fn redis_session_store_configuration() {
+    let server = new_server(c"redis-config");
+    // SAFETY: the strings are valid for each call; NULL / bad UTF-8 are what is tested.
+    unsafe {
+        assert_failed(kr_server_use_redis_session_store(server, null(), cs(c""), 0, 0), KrStatus::KR_NULL_ARGUMENT);
+        assert_failed(kr_server_use_redis_session_store(server, cs(c"x:1"), null(), 0, 0), KrStatus::KR_NULL_ARGUMENT);
+        assert_failed(kr_server_use_redis_session_store(server, bad_utf8(), cs(c""), 0, 0), KrStatus::KR_INVALID_UTF8);
+        for bad in [c"", c"http://h:1", c"h:0", c"h:1,bogus=1", c"redis://h:x"] {
+            assert_failed(kr_server_use_redis_session_store(server, cs(bad), cs(c""), 0, 0), KrStatus::KR_INVALID_ARGUMENT);
+        }
+        assert_failed(
+            kr_server_use_redis_session_store(server, cs(c"h:1"), cs(c""), 4_000_000, 0),
+            KrStatus::KR_INVALID_ARGUMENT,
+        );
+        // Nothing listens there: configuring never connects.
+        assert_eq!(
+            kr_server_use_redis_session_store(server, cs(c"127.0.0.1:1,password=pw,defaultDatabase=2"), cs(c"app:"), 200, 200),
+            KrStatus::KR_OK
+        );
+        assert_failed(
+            kr_server_use_redis_session_store(server, cs(c"127.0.0.1:1"), cs(c"app:"), 0, 0),
+            KrStatus::KR_INVALID_STATE,
+        );
+        let mut o = std::mem::MaybeUninit::<KrSessionOptions>::uninit();
+        assert_eq!(kr_session_options_default(o.as_mut_ptr()), KrStatus::KR_OK);
+        assert_eq!(kr_server_configure_session(server, o.as_ptr()), KrStatus::KR_OK);
     }
     assert_eq!(kr_server_free(server), KrStatus::KR_OK);
 }

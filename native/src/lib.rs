@@ -48,7 +48,8 @@ pub use response::ResponseData;
 pub use routes::{handler_fn, RouteHandler};
 pub use server::{Server, TlsSpec};
 pub use session::{
-    MemoryBackend, RedisOptions, SameSite, SecurePolicy, SessionBackend, SessionData, SessionOptions, SessionState,
+    CookieSecret, MemoryBackend, RedisBackend, RedisConnection, RedisOptions, SameSite, SecurePolicy, SessionBackend,
+    SessionData, SessionOptions, SessionState,
 };
 
 /// The crate version (`kr_version`).

@@ -19,7 +19,7 @@ use crate::endpoint::{Endpoint, EndpointSpec};
 use crate::error::{Error, Result};
 use crate::logging;
 use crate::routes::{RouteHandler, RouteTable};
-use crate::session::{MemoryBackend, RedisOptions, SessionBackend, SessionOptions, SessionRuntime};
+use crate::session::{MemoryBackend, RedisBackend, RedisOptions, SessionBackend, SessionOptions, SessionRuntime};
 use crate::threads::ThreadTracker;
 
 pub use crate::tls::TlsSpec;
@@ -246,8 +246,11 @@ impl Server {
         })
     }
 
-    /// Selects the Redis session store; must precede [`configure_session`](Self::configure_session).
-    /// The Redis backend is not part of this build yet: after validation this returns `Internal`.
+    /// Selects the Redis session store ([`RedisBackend`]); must precede
+    /// [`configure_session`](Self::configure_session). The connection string is parsed here
+    /// (`InvalidArgument` if bad) but no connection is made: the store connects on first use, so
+    /// the server starts (and logs it) while Redis is down. `InvalidState` when sessions are already
+    /// configured or a store was already chosen, or while running.
     pub fn use_redis_session_store(&self, options: RedisOptions) -> Result<()> {
         if options.connection.trim().is_empty() {
             return Err(Error::invalid_argument("Redis connection string is empty"));
@@ -256,7 +259,20 @@ impl Server {
             if c.sessions.is_some() {
                 return Err(Error::invalid_state("the session store must be chosen before sessions are configured"));
             }
-            Err(Error::internal("the Redis session store is not available in this build yet"))
+            if c.custom_backend.is_some() {
+                return Err(Error::invalid_state(format!("server '{}' already has a session store", self.name)));
+            }
+            let backend = RedisBackend::new(&options)?;
+            logging::debug(&format!(
+                "Server '{}': Redis session store {} (key prefix {:?}, connect timeout {:?}, operation timeout {:?})",
+                self.name,
+                backend.server_display(),
+                backend.key_prefix(),
+                backend.connect_timeout(),
+                backend.operation_timeout()
+            ));
+            c.custom_backend = Some(Arc::new(backend));
+            Ok(())
         })
     }
 
@@ -330,6 +346,7 @@ impl Server {
         });
         let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone());
         let sweep = config.sessions.as_ref().and_then(|s| s.memory.clone().map(|m| (m, s.sweep_interval())));
+        let store = config.sessions.as_ref().map(|s| s.backend.clone());
         let workers = config.workers;
 
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<actix_web::dev::ServerHandle>>();
@@ -376,6 +393,9 @@ impl Server {
         }));
         drop(st);
         logging::info(&format!("Server '{}' listening on {}", self.name, urls.join(", ")));
+        if let Some(store) = store {
+            store.server_starting(&self.name);
+        }
         Ok(())
     }
 

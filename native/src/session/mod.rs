@@ -1,5 +1,7 @@
 //! Sessions: actix-session's `SessionMiddleware` (private, encrypted cookie carrying a random
-//! session key; a random cookie key per server) over a pluggable [`SessionBackend`], plus
+//! session key; a random cookie key per server, or one derived from
+//! [`SessionOptions::cookie_key`] so that several servers read each other's cookies) over a
+//! pluggable [`SessionBackend`] ([`MemoryBackend`] by default, [`RedisBackend`]), plus
 //!
 //! - [`lock`]: the per-session lock (requests of one session run one at a time);
 //! - the cookie policy the actix middleware cannot express: `Secure` only on HTTPS requests
@@ -12,6 +14,7 @@
 pub(crate) mod lock;
 pub mod memory;
 pub mod options;
+pub mod redis;
 pub mod store;
 pub mod values;
 
@@ -27,7 +30,11 @@ use actix_web::http::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use actix_web::middleware::Next;
 
 pub use memory::MemoryBackend;
-pub use options::{RedisOptions, SameSite, SecurePolicy, SessionOptions, DEFAULT_COOKIE_NAME};
+pub use options::{
+    CookieSecret, RedisOptions, SameSite, SecurePolicy, SessionOptions, DEFAULT_COOKIE_NAME, MAX_COOKIE_SECRET_BYTES,
+    MIN_COOKIE_SECRET_BYTES,
+};
+pub use redis::{RedisBackend, RedisConnection};
 pub use store::{BoxFuture, SessionBackend, SessionState};
 pub use values::SessionData;
 
@@ -55,7 +62,11 @@ impl SessionRuntime {
                 (m.clone() as Arc<dyn SessionBackend>, Some(m))
             }
         };
-        SessionRuntime { options, key: Key::generate(), backend, memory, locks: Arc::new(SessionLocks::default()) }
+        let key = match &options.cookie_key {
+            Some(secret) => Key::from(&secret.derive_key()),
+            None => Key::generate(),
+        };
+        SessionRuntime { options, key, backend, memory, locks: Arc::new(SessionLocks::default()) }
     }
 
     /// How often the memory store is swept.

@@ -57,6 +57,54 @@ impl SecurePolicy {
     }
 }
 
+/// Shortest accepted session cookie secret, in bytes.
+pub const MIN_COOKIE_SECRET_BYTES: usize = 16;
+/// Longest accepted session cookie secret, in bytes.
+pub const MAX_COOKIE_SECRET_BYTES: usize = 4096;
+
+/// A secret shared by the servers that must read each other's session cookies (several servers
+/// behind a load balancer on one Redis; ASP.NET Core shares its data-protection keys for this).
+///
+/// The 64-byte cookie key (32 bytes signing + 32 bytes encryption, the cookie crate's `Key`) is
+/// derived from it with HKDF-SHA512 (salt `Kestrun.Rust session cookie key`, info `v1`), so any
+/// secret of [`MIN_COOKIE_SECRET_BYTES`]..=[`MAX_COOKIE_SECRET_BYTES`] bytes works and equal
+/// secrets give equal keys. Use a random secret (e.g. 32+ random bytes); never one derived from
+/// public data such as a key prefix. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CookieSecret(Vec<u8>);
+
+impl CookieSecret {
+    /// Wraps `secret` (checked by [`SessionOptions::validate`]).
+    pub fn new(secret: impl Into<Vec<u8>>) -> CookieSecret {
+        CookieSecret(secret.into())
+    }
+
+    /// The secret's length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the secret is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The 64-byte cookie key derived from the secret (HKDF-SHA512).
+    pub fn derive_key(&self) -> [u8; 64] {
+        let hk = hkdf::Hkdf::<sha2::Sha512>::new(Some(b"Kestrun.Rust session cookie key"), &self.0);
+        let mut okm = [0u8; 64];
+        // 64 bytes are far below HKDF-SHA512's limit (255 * 64).
+        hk.expand(b"v1", &mut okm).expect("HKDF-SHA512 can expand to 64 bytes");
+        okm
+    }
+}
+
+impl std::fmt::Debug for CookieSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CookieSecret(<{} bytes>)", self.0.len())
+    }
+}
+
 /// Default session cookie name (ASP.NET Core's is `.AspNetCore.Session`).
 pub const DEFAULT_COOKIE_NAME: &str = ".Kestrun.Session";
 
@@ -83,6 +131,9 @@ pub struct SessionOptions {
     pub io_timeout_seconds: u64,
     /// In-memory store bound (entries); default 1 000 000.
     pub max_sessions: u64,
+    /// Secret the session cookie key is derived from; `None` (default) → a random key per server
+    /// (its cookies are readable by that server only). See [`CookieSecret`].
+    pub cookie_key: Option<CookieSecret>,
 }
 
 impl Default for SessionOptions {
@@ -98,6 +149,7 @@ impl Default for SessionOptions {
             idle_timeout_seconds: 1200,
             io_timeout_seconds: 60,
             max_sessions: 1_000_000,
+            cookie_key: None,
         }
     }
 }
@@ -135,21 +187,30 @@ impl SessionOptions {
         if self.cookie_max_age_seconds > 100 * 365 * 24 * 3600 {
             return Err(Error::invalid_argument("cookie_max_age_seconds is too large"));
         }
+        if let Some(secret) = &self.cookie_key {
+            if !(MIN_COOKIE_SECRET_BYTES..=MAX_COOKIE_SECRET_BYTES).contains(&secret.len()) {
+                return Err(Error::invalid_argument(format!(
+                    "cookie_key must be {MIN_COOKIE_SECRET_BYTES}..={MAX_COOKIE_SECRET_BYTES} bytes (got {})",
+                    secret.len()
+                )));
+            }
+        }
         Ok(())
     }
 }
 
-/// Redis session store settings (`kr_server_use_redis_session_store`); the Redis backend itself is
-/// a later addition.
+/// Redis session store settings (`kr_server_use_redis_session_store`, [`RedisBackend`](super::RedisBackend)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedisOptions {
-    /// Connection string, e.g. `redis://127.0.0.1:6379/0`.
+    /// Connection string: `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS),
+    /// `unix://…`, or StackExchange.Redis's `host[:port][,password=…][,ssl=true][,defaultDatabase=N]…`
+    /// (see [`RedisConnection::parse`](super::redis::RedisConnection::parse)).
     pub connection: String,
-    /// Prefix of every key the store writes.
+    /// Prefix of every key the store writes (ASP.NET Core's `InstanceName`); may be empty.
     pub key_prefix: String,
-    /// Connect timeout in milliseconds.
+    /// Connect timeout in milliseconds; 0 → the string's `connectTimeout`, else 5000.
     pub connect_timeout_ms: u32,
-    /// Per-operation timeout in milliseconds.
+    /// Per-command timeout in milliseconds; 0 → the string's `syncTimeout`, else 5000.
     pub operation_timeout_ms: u32,
 }
 
@@ -172,5 +233,20 @@ mod tests {
         assert!(SameSite::from_i32(4).is_err());
         assert_eq!(SecurePolicy::from_i32(1).unwrap(), SecurePolicy::Always);
         assert!(SecurePolicy::from_i32(-1).is_err());
+        let short = SessionOptions { cookie_key: Some(CookieSecret::new(vec![1u8; 15])), ..Default::default() };
+        assert!(short.validate().is_err());
+        let ok = SessionOptions { cookie_key: Some(CookieSecret::new(vec![1u8; 16])), ..Default::default() };
+        ok.validate().unwrap();
+        assert!(!format!("{ok:?}").contains("[1, 1"), "the secret is never printed");
+    }
+
+    #[test]
+    fn cookie_key_derivation_is_deterministic() {
+        let a = CookieSecret::new(b"correct horse battery staple".to_vec());
+        let b = CookieSecret::new(b"correct horse battery staple".to_vec());
+        let c = CookieSecret::new(b"correct horse battery stapl3".to_vec());
+        assert_eq!(a.derive_key(), b.derive_key());
+        assert_ne!(a.derive_key(), c.derive_key());
+        assert_ne!(a.derive_key()[..32], a.derive_key()[32..], "signing and encryption halves differ");
     }
 }
