@@ -419,8 +419,34 @@ int main(void) {
     opts.same_site = 42;
     check_status(kr_server_configure_session(g_https, &opts), KR_INVALID_ARGUMENT, "kr_server_configure_session same_site 42");
     opts.same_site = KR_SAME_SITE_LAX;
+    check(opts.cookie_key == NULL && opts.cookie_key_len == 0, "cookie_key defaults to NULL (random key per server)");
+    static const uint8_t short_key[15] = {1};
+    opts.cookie_key = short_key;
+    opts.cookie_key_len = sizeof short_key;
+    check_status(kr_server_configure_session(g_https, &opts), KR_INVALID_ARGUMENT, "kr_server_configure_session 15-byte cookie_key");
+    opts.cookie_key = NULL;
+    opts.cookie_key_len = 0;
     opts.cookie_name = ".CApi.Session";
     check_status(kr_server_configure_session(g_https, &opts), KR_OK, "kr_server_configure_session");
+    check_status(kr_server_use_redis_session_store(g_https, "127.0.0.1:6379", "", 0, 0), KR_INVALID_STATE,
+                 "Redis store after kr_server_configure_session");
+
+    /* The Redis store: validated at configuration, never connects then (nothing listens on port 1). */
+    KrServer *farm = NULL;
+    check_status(kr_server_new("c-redis", &farm), KR_OK, "kr_server_new c-redis");
+    check_status(kr_server_use_redis_session_store(farm, "http://h:1", "", 0, 0), KR_INVALID_ARGUMENT, "Redis: http:// scheme");
+    check_status(kr_server_use_redis_session_store(farm, "h:1,nonsense=1", "", 0, 0), KR_INVALID_ARGUMENT, "Redis: unknown option");
+    check_status(kr_server_use_redis_session_store(farm, "h:1", NULL, 0, 0), KR_NULL_ARGUMENT, "Redis: key_prefix NULL");
+    check_status(kr_server_use_redis_session_store(farm, "127.0.0.1:1,password=pw,ssl=false,defaultDatabase=3", "c:", 200, 200),
+                 KR_OK, "Redis: StackExchange-style string");
+    check_status(kr_server_use_redis_session_store(farm, "redis://127.0.0.1:1/0", "c:", 0, 0), KR_INVALID_STATE, "Redis: second store");
+    static const uint8_t farm_key[] = "a shared secret for the whole farm";
+    KrSessionOptions farm_opts;
+    kr_session_options_default(&farm_opts);
+    farm_opts.cookie_key = farm_key;
+    farm_opts.cookie_key_len = sizeof farm_key - 1;
+    check_status(kr_server_configure_session(farm, &farm_opts), KR_OK, "sessions on the Redis store with a cookie_key");
+    check_status(kr_server_free(farm), KR_OK, "kr_server_free c-redis");
 
     check_status(kr_server_add_route(g_https, "GET", "/counter", counter_cb, &rd_counter, free_route), KR_OK, "route GET /counter");
     check_status(kr_server_add_route(g_https, "get,post", "/echo", echo_cb, &rd_echo, free_route), KR_OK, "route GET,POST /echo");

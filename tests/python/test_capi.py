@@ -52,6 +52,8 @@ class KrSessionOptions(ctypes.Structure):
         ("idle_timeout_seconds", c_uint64),
         ("io_timeout_seconds", c_uint64),
         ("max_sessions", c_uint64),
+        ("cookie_key", c_void_p),  # const uint8_t*; NULL -> a random key per server
+        ("cookie_key_len", c_size_t),
     ]
 
 
@@ -322,6 +324,7 @@ class LibraryTests(unittest.TestCase):
         self.assertTrue(o.http_only)
         self.assertEqual((o.same_site, o.secure_policy, o.cookie_max_age_seconds), (KR_SAME_SITE_LAX, 0, -1))
         self.assertEqual((o.idle_timeout_seconds, o.io_timeout_seconds, o.max_sessions), (1200, 60, 1000000))
+        self.assertEqual((o.cookie_key, o.cookie_key_len), (None, 0))
         self.assertFailed(LIB.kr_session_options_default(None), KR_NULL_ARGUMENT)
         server = new_server()
         o.same_site = 9
@@ -330,6 +333,13 @@ class LibraryTests(unittest.TestCase):
         o.cookie_name = BAD_UTF8
         self.assertFailed(LIB.kr_server_configure_session(server, byref(o)), KR_INVALID_UTF8)
         o.cookie_name = b".Py.Session"
+        o.cookie_key, o.cookie_key_len = None, 16
+        self.assertFailed(LIB.kr_server_configure_session(server, byref(o)), KR_NULL_ARGUMENT)
+        short = create_string_buffer(b"too short", 9)
+        o.cookie_key, o.cookie_key_len = ctypes.cast(short, c_void_p), 9
+        self.assertFailed(LIB.kr_server_configure_session(server, byref(o)), KR_INVALID_ARGUMENT)
+        secret = create_string_buffer(b"a secret of sixteen+ bytes", 26)
+        o.cookie_key, o.cookie_key_len = ctypes.cast(secret, c_void_p), 26
         self.assertEqual(LIB.kr_server_configure_session(server, byref(o)), KR_OK)
         self.assertEqual(LIB.kr_server_free(server), KR_OK)
 
