@@ -211,10 +211,14 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
     server.add_route("GET", "/session/whoami", whoami_handler()).unwrap();
     server.add_route("GET", "/session/logout", logout_handler()).unwrap();
     server
-        .add_route("GET", "/hello", handler_fn(|ctx| {
-            ctx.set_body_text("Hello");
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/hello",
+            handler_fn(|ctx| {
+                ctx.set_body_text("Hello");
+                Ok(())
+            }),
+        )
         .unwrap();
     server.start().unwrap();
     let url = server.endpoint_url(0).unwrap();
@@ -265,7 +269,8 @@ fn two_servers_share_sessions_through_redis() {
     assert_eq!(redis.keys("farm:*").len(), 2);
 
     // A server with another cookie key cannot read these cookies: a new session.
-    let (c, url_c) = redis_session_server("redis-c", &redis.url(), "farm:", Options { secret: None, ..Default::default() });
+    let (c, url_c) =
+        redis_session_server("redis-c", &redis.url(), "farm:", Options { secret: None, ..Default::default() });
     assert_eq!(get(&jar, &format!("{url_c}/session/whoami")).0, 401);
 
     // Logout on B clears the state for A too.
@@ -299,7 +304,8 @@ fn concurrent_increments_of_one_session_on_one_server() {
 #[test]
 fn idle_session_expires_in_redis_and_use_extends_it() {
     let Some(redis) = redis_or_skip("idle_session_expires_in_redis_and_use_extends_it") else { return };
-    let (server, url) = redis_session_server("redis-idle", &redis.url(), "idle:", Options { idle: 2, ..Default::default() });
+    let (server, url) =
+        redis_session_server("redis-idle", &redis.url(), "idle:", Options { idle: 2, ..Default::default() });
     let jar = client();
     get(&jar, &format!("{url}/session/login?user=max"));
     let key = redis.keys("idle:*").pop().expect("session key in Redis");

@@ -171,7 +171,12 @@ impl RedisConnection {
             if !info.addr.is_supported() {
                 return Err(bad(s, "this address type is not supported on this platform"));
             }
-            return Ok(RedisConnection { info, connect_timeout: None, operation_timeout: None, ignored_endpoints: vec![] });
+            return Ok(RedisConnection {
+                info,
+                connect_timeout: None,
+                operation_timeout: None,
+                ignored_endpoints: vec![],
+            });
         }
         // StackExchange.Redis configuration: endpoints and key=value options, comma-separated.
         let mut endpoints = Vec::new();
@@ -209,10 +214,28 @@ impl RedisConnection {
                 }
                 // Accepted for compatibility, no effect here: connections are always lazy and retried
                 // (abortConnect=false behaviour), the rest tune StackExchange.Redis internals.
-                "abortconnect" | "allowadmin" | "keepalive" | "connectretry" | "name" | "clientname" | "resolvedns"
-                | "checkcertificaterevocation" | "sslprotocols" | "sslhost" | "tiebreaker" | "version"
-                | "configchannel" | "channelprefix" | "servicename" | "proxy" | "setlib" | "responsetimeout"
-                | "configcheckseconds" | "heartbeatinterval" | "highprioritysocketthreads" | "includedetailinexceptions"
+                "abortconnect"
+                | "allowadmin"
+                | "keepalive"
+                | "connectretry"
+                | "name"
+                | "clientname"
+                | "resolvedns"
+                | "checkcertificaterevocation"
+                | "sslprotocols"
+                | "sslhost"
+                | "tiebreaker"
+                | "version"
+                | "configchannel"
+                | "channelprefix"
+                | "servicename"
+                | "proxy"
+                | "setlib"
+                | "responsetimeout"
+                | "configcheckseconds"
+                | "heartbeatinterval"
+                | "highprioritysocketthreads"
+                | "includedetailinexceptions"
                 | "includeperformancecountersinexceptions" => {
                     if key.eq_ignore_ascii_case("abortConnect") {
                         parse_bool(s, key, value)?;
@@ -254,7 +277,9 @@ impl RedisConnection {
         match &self.info.addr {
             ConnectionAddr::Tcp(h, p) if h.contains(':') => format!("redis://{auth}[{h}]:{p}/{db}"),
             ConnectionAddr::Tcp(h, p) => format!("redis://{auth}{h}:{p}/{db}"),
-            ConnectionAddr::TcpTls { host, port, .. } if host.contains(':') => format!("rediss://{auth}[{host}]:{port}/{db}"),
+            ConnectionAddr::TcpTls { host, port, .. } if host.contains(':') => {
+                format!("rediss://{auth}[{host}]:{port}/{db}")
+            }
             ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{auth}{host}:{port}/{db}"),
             ConnectionAddr::Unix(path) => format!("unix://{auth}{}?db={db}", path.display()),
         }
@@ -322,8 +347,12 @@ impl RedisBackend {
         if options.key_prefix.len() > 1024 {
             return Err(Error::invalid_argument("Redis key prefix is longer than 1024 bytes"));
         }
-        let connect_timeout =
-            timeout_from(options.connect_timeout_ms, parsed.connect_timeout, DEFAULT_CONNECT_TIMEOUT, "connect timeout")?;
+        let connect_timeout = timeout_from(
+            options.connect_timeout_ms,
+            parsed.connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT,
+            "connect timeout",
+        )?;
         let operation_timeout = timeout_from(
             options.operation_timeout_ms,
             parsed.operation_timeout,
@@ -412,7 +441,9 @@ impl RedisBackend {
         Box::pin(async move {
             match task.await {
                 Ok(Ok(result)) => result,
-                Ok(Err(_)) => Err(Error::timeout(format!("Redis on {} did not answer within {bound:?}", inner.display))),
+                Ok(Err(_)) => {
+                    Err(Error::timeout(format!("Redis on {} did not answer within {bound:?}", inner.display)))
+                }
                 Err(e) => Err(Error::internal(format!("Redis task failed: {e}"))),
             }
         })
@@ -455,7 +486,9 @@ impl Inner {
         let result = match tokio::time::timeout(self.connect_timeout + self.operation_timeout, attempt).await {
             Ok(Ok(m)) => Ok(m),
             Ok(Err(e)) => Err(format!("cannot connect to Redis on {}: {e}", self.display)),
-            Err(_) => Err(format!("cannot connect to Redis on {}: timed out after {:?}", self.display, self.connect_timeout)),
+            Err(_) => {
+                Err(format!("cannot connect to Redis on {}: timed out after {:?}", self.display, self.connect_timeout))
+            }
         };
         match result {
             Ok(m) => {
@@ -652,7 +685,15 @@ mod tests {
         let c = RedisConnection::parse("a:1,b:2").unwrap();
         assert_eq!(tcp(&c), ("a".into(), 1));
         assert_eq!(c.ignored_endpoints, vec!["b:2".to_string()]);
-        for bad in ["host:0", "host:99999", "host:1,ssl=maybe", "password=x", "host:1,defaultDatabase=-1", "host:1,connectTimeout=0", "a b:1"] {
+        for bad in [
+            "host:0",
+            "host:99999",
+            "host:1,ssl=maybe",
+            "password=x",
+            "host:1,defaultDatabase=-1",
+            "host:1,connectTimeout=0",
+            "a b:1",
+        ] {
             assert!(RedisConnection::parse(bad).is_err(), "{bad} must be rejected");
         }
     }
@@ -678,9 +719,15 @@ mod tests {
         let b = RedisBackend::new(&o(0, 0, "localhost:1")).unwrap();
         assert_eq!((b.connect_timeout(), b.operation_timeout()), (DEFAULT_CONNECT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT));
         let b = RedisBackend::new(&o(0, 0, "localhost:1,connectTimeout=700,syncTimeout=300")).unwrap();
-        assert_eq!((b.connect_timeout(), b.operation_timeout()), (Duration::from_millis(700), Duration::from_millis(300)));
+        assert_eq!(
+            (b.connect_timeout(), b.operation_timeout()),
+            (Duration::from_millis(700), Duration::from_millis(300))
+        );
         let b = RedisBackend::new(&o(900, 80, "localhost:1,connectTimeout=700")).unwrap();
-        assert_eq!((b.connect_timeout(), b.operation_timeout()), (Duration::from_millis(900), Duration::from_millis(80)));
+        assert_eq!(
+            (b.connect_timeout(), b.operation_timeout()),
+            (Duration::from_millis(900), Duration::from_millis(80))
+        );
         assert_eq!(b.redis_key("abc"), "p:abc");
         assert!(RedisBackend::new(&o(4_000_000, 0, "localhost:1")).is_err());
     }
