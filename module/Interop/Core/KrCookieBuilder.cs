@@ -45,5 +45,16 @@ namespace KestrunRust
 
         /// <summary>Bound of the in-memory store (null = native default).</summary>
         public ulong? MaxSessions { get; set; }
+
+        /// <summary>Secret (16..4096 bytes) the session cookie key is derived from (HKDF-SHA512 in the engine):
+        /// servers given the same secret read each other's session cookies, as ASP.NET Core servers sharing their
+        /// data-protection keys do. Null = a random key per server (its cookies are readable by that server only).</summary>
+        public byte[] CookieKey { get; set; }
+
+        /// <summary>Whether a <see cref="CookieKey"/> is set (the key itself is never shown).</summary>
+        public bool HasCookieKey
+        {
+            get { return CookieKey != null && CookieKey.Length > 0; }
+        }
     }
 }

@@ -83,6 +83,8 @@ namespace KestrunRust
         public ulong IdleTimeoutSeconds;
         public ulong IoTimeoutSeconds;
         public ulong MaxSessions;
+        public IntPtr CookieKey;        // const uint8_t*; NULL -> a random key per server
+        public nuint CookieKeyLen;      // size_t
     }
 
     /// <summary>int32_t (*KrRouteCallback)(KrRequest* request, void* user_data)</summary>
@@ -158,6 +160,9 @@ namespace KestrunRust
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_configure_session(IntPtr server, ref KrSessionOptionsNative options);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_use_redis_session_store(IntPtr server, ref byte connection, ref byte keyPrefix, uint connectTimeoutMs, uint operationTimeoutMs);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_start(IntPtr server);

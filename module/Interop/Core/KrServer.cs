@@ -150,6 +150,9 @@ namespace KestrunRust
         /// <summary>What Add-KrSession configured (null when sessions are off).</summary>
         public KrSessionSettings Session { get; private set; }
 
+        /// <summary>What Add-KrDistributedRedisCache configured (null = the in-memory session store).</summary>
+        public KrRedisCacheSettings DistributedCache { get; private set; }
+
         /// <summary>Set by Enable-KrConfiguration.</summary>
         public bool ConfigurationEnabled { get; set; }
 
@@ -295,7 +298,8 @@ namespace KestrunRust
             }
         }
 
-        /// <summary>Enables cookie sessions (the in-memory store) with <paramref name="settings"/>.</summary>
+        /// <summary>Enables cookie sessions with <paramref name="settings"/>, on the store chosen before (Redis with
+        /// <see cref="UseRedisSessionStore"/>), else the in-memory store.</summary>
         public void ConfigureSession(KrSessionSettings settings)
         {
             if (settings == null)
@@ -307,9 +311,18 @@ namespace KestrunRust
                 IntPtr h = RequireHandle();
                 KrError.Check(KrNative.kr_session_options_default(out KrSessionOptionsNative options), "kr_session_options_default");
                 KrCookieBuilder cookie = settings.Cookie;
-                IntPtr name = IntPtr.Zero, path = IntPtr.Zero, domain = IntPtr.Zero;
+                IntPtr name = IntPtr.Zero, path = IntPtr.Zero, domain = IntPtr.Zero, key = IntPtr.Zero;
+                int keyLength = 0;
                 try
                 {
+                    if (settings.HasCookieKey)
+                    {
+                        keyLength = settings.CookieKey.Length;
+                        key = Marshal.AllocCoTaskMem(keyLength);
+                        Marshal.Copy(settings.CookieKey, 0, key, keyLength);
+                        options.CookieKey = key;
+                        options.CookieKeyLen = (nuint)keyLength;
+                    }
                     if (cookie != null)
                     {
                         if (!string.IsNullOrEmpty(cookie.Name))
@@ -364,7 +377,46 @@ namespace KestrunRust
                     Marshal.FreeCoTaskMem(name);
                     Marshal.FreeCoTaskMem(path);
                     Marshal.FreeCoTaskMem(domain);
+                    if (key != IntPtr.Zero)
+                    {
+                        // The library copied the secret; do not leave it in freed memory.
+                        Marshal.Copy(new byte[keyLength], 0, key, keyLength);
+                        Marshal.FreeCoTaskMem(key);
+                    }
                 }
+            }
+        }
+
+        /// <summary>Keeps the session state in Redis (Add-KrDistributedRedisCache). Must come before
+        /// <see cref="ConfigureSession"/>, once per server. The connection string is checked here; no connection is
+        /// made until the first session is used.</summary>
+        public void UseRedisSessionStore(KrRedisCacheSettings settings)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+            if (string.IsNullOrWhiteSpace(settings.Configuration))
+            {
+                throw new ArgumentException("A Redis configuration (connection string) must be given.", nameof(settings));
+            }
+            lock (_gate)
+            {
+                IntPtr h = RequireHandle();
+                if (DistributedCache != null)
+                {
+                    throw new InvalidOperationException("The server '" + Name + "' already has a distributed cache (" + DistributedCache +
+                        "); a server has one session store: register it once.");
+                }
+                if (Session != null)
+                {
+                    throw new InvalidOperationException("The server '" + Name + "' already has sessions (Add-KrSession): register the distributed cache first, then call Add-KrSession.");
+                }
+                byte[] c = KrUtf8.ZArray(settings.Configuration);
+                byte[] p = KrUtf8.ZArray(settings.InstanceName ?? string.Empty);
+                KrError.Check(KrNative.kr_server_use_redis_session_store(h, ref c[0], ref p[0], settings.ConnectTimeoutMs, settings.OperationTimeoutMs),
+                    "kr_server_use_redis_session_store", KrRedisCacheSettings.Redact(settings.Configuration));
+                DistributedCache = settings;
             }
         }
 
