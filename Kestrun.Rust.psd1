@@ -31,6 +31,7 @@
         # Cookie
         'New-KrCookieBuilder'
         # Session
+        'Add-KrDistributedRedisCache'
         'Add-KrSession'
         'Get-KrSessionInt32'
         'Set-KrSessionInt32'

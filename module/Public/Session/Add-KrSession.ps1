@@ -4,11 +4,11 @@ function Add-KrSession {
         Enables cookie-based sessions on a server.
     .DESCRIPTION
         Turns on the engine's session middleware: each client gets a session identified by an encrypted cookie
-        (set when the session is first written), whose values live in a server-side store (in-memory by default)
-        and expire after -IdleTimeout seconds without a request (sliding). Requests of one session are served one
-        at a time, so read-modify-write sequences such as a counter are safe. Routes then use Get-KrSession* /
-        Set-KrSession* / Remove-KrSession / Clear-KrSession. A route that fails (500) has its session changes
-        discarded.
+        (set when the session is first written), whose values live in a server-side store (in-memory by default, Redis
+        after Add-KrDistributedRedisCache) and expire after -IdleTimeout seconds without a request (sliding). Requests
+        of one session are served one at a time by a server, so read-modify-write sequences such as a counter are
+        safe. Routes then use Get-KrSession* / Set-KrSession* / Remove-KrSession / Clear-KrSession. A route that
+        fails (500) has its session changes discarded.
     .PARAMETER Server
         The server (default: the current one).
     .PARAMETER Cookie
@@ -17,9 +17,17 @@ function Add-KrSession {
         Seconds of inactivity after which a session is abandoned (default 1200 = 20 minutes).
     .PARAMETER IOTimeout
         Seconds allowed for each load / save of the session store (default 60).
+    .PARAMETER DataProtectionKey
+        A secret (16 to 4096 characters) the session cookie's key is derived from (HKDF-SHA512). Servers given the same
+        secret read each other's session cookies, so a client keeps its session when a load balancer sends it to another
+        server sharing the same distributed cache (Add-KrDistributedRedisCache) — as ASP.NET Core servers sharing their
+        data-protection keys. Use a long random secret kept out of source control (e.g. from an environment variable),
+        never something derived from public values such as the InstanceName. Without it, each server uses a random key
+        and its cookies are readable by that server (run) only.
     .PARAMETER NoDistributedMemoryCache
         Kestrun compatibility: do not add the default in-memory store because another store was configured. Kestrun.Rust
-        uses its in-memory store unless another store was configured for the server.
+        uses the store registered for the server (Add-KrDistributedRedisCache), else its in-memory store, with or without
+        this switch.
     .PARAMETER PassThru
         Return the server.
     .EXAMPLE
@@ -27,6 +35,11 @@ function Add-KrSession {
         Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10
     .EXAMPLE
         New-KrCookieBuilder -Name 'sid' | Add-KrSession -IdleTimeout 600
+    .EXAMPLE
+        Add-KrDistributedRedisCache -Configuration 'localhost:6379' -InstanceName 'MyApp:'
+        Add-KrSession -NoDistributedMemoryCache -DataProtectionKey $env:MYAPP_SESSION_SECRET
+
+        Sessions in Redis, shared by every server given the same secret.
     .OUTPUTS
         KestrunRust.KrServer (with -PassThru)
     #>
@@ -48,6 +61,11 @@ function Add-KrSession {
         [int]$IOTimeout,
 
         [Parameter()]
+        [Alias('CookieKey')]
+        [ValidateLength(16, 4096)]
+        [string]$DataProtectionKey,
+
+        [Parameter()]
         [switch]$NoDistributedMemoryCache,
 
         [Parameter()]
@@ -66,8 +84,17 @@ function Add-KrSession {
             if ($PSBoundParameters.ContainsKey('IOTimeout')) {
                 $settings.IoTimeoutSeconds = [uint64]$IOTimeout
             }
-            if ($NoDistributedMemoryCache.IsPresent) {
-                Write-Verbose 'Add-KrSession -NoDistributedMemoryCache: the session store configured for the server is used (the in-memory store when none was).'
+            if ($PSBoundParameters.ContainsKey('DataProtectionKey')) {
+                $settings.CookieKey = [System.Text.Encoding]::UTF8.GetBytes($DataProtectionKey)
+            }
+            if ($null -ne $Server.DistributedCache) {
+                Write-Verbose "Add-KrSession: sessions are kept in $($Server.DistributedCache.ToString())."
+                if (-not $settings.HasCookieKey) {
+                    Write-Warning ("Server '$($Server.Name)' keeps sessions in Redis but has no -DataProtectionKey: its session cookies are " +
+                        'readable by this server only. Give every server that shares the cache the same -DataProtectionKey.')
+                }
+            } elseif ($NoDistributedMemoryCache.IsPresent) {
+                Write-Verbose 'Add-KrSession -NoDistributedMemoryCache: no distributed cache is registered for the server, so its in-memory store is used.'
             }
             $Server.ConfigureSession($settings)
         } catch {
