@@ -290,14 +290,20 @@ const HEALTH_UNKNOWN: u8 = 0;
 const HEALTH_UP: u8 = 1;
 const HEALTH_DOWN: u8 = 2;
 
+/// The lazily created connection manager, and when / why the last failed first connect happened.
+#[derive(Default)]
+struct ConnSlot {
+    manager: Option<ConnectionManager>,
+    last_failure: Option<(Instant, String)>,
+}
+
 struct Inner {
     client: Client,
     prefix: String,
     display: String,
     connect_timeout: Duration,
     operation_timeout: Duration,
-    /// The lazily created connection manager, and when the last failed first connect happened.
-    conn: tokio::sync::Mutex<(Option<ConnectionManager>, Option<(Instant, String)>)>,
+    conn: tokio::sync::Mutex<ConnSlot>,
     health: AtomicU8,
 }
 
@@ -382,7 +388,7 @@ impl RedisBackend {
                 display,
                 connect_timeout,
                 operation_timeout,
-                conn: tokio::sync::Mutex::new((None, None)),
+                conn: tokio::sync::Mutex::new(ConnSlot::default()),
                 health: AtomicU8::new(HEALTH_UNKNOWN),
             }),
             runtime: Some(runtime),
@@ -470,10 +476,10 @@ impl Inner {
     /// The connection manager, connecting on first use (at most once per [`RETRY_BACKOFF`]).
     async fn manager(&self) -> Result<ConnectionManager> {
         let mut slot = self.conn.lock().await;
-        if let Some(m) = &slot.0 {
+        if let Some(m) = &slot.manager {
             return Ok(m.clone());
         }
-        if let Some((at, message)) = &slot.1 {
+        if let Some((at, message)) = &slot.last_failure {
             if at.elapsed() < RETRY_BACKOFF {
                 return Err(Error::io(message.clone()));
             }
@@ -492,11 +498,11 @@ impl Inner {
         };
         match result {
             Ok(m) => {
-                *slot = (Some(m.clone()), None);
+                *slot = ConnSlot { manager: Some(m.clone()), last_failure: None };
                 Ok(m)
             }
             Err(message) => {
-                slot.1 = Some((Instant::now(), message.clone()));
+                slot.last_failure = Some((Instant::now(), message.clone()));
                 self.mark(false, &message);
                 Err(Error::io(message))
             }
