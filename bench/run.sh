@@ -281,70 +281,80 @@ baseline_rows "1. baseline: bare actix-web,"
 # ---------------------------------------------------------------------------------------------------
 # 2. + 3. Native routes through the C API (function-pointer callbacks), HTTP and HTTPS.
 SESSION_TARGET="≥ 0.60× base"
+# Rows: what|scheme|callback threads ("" = the library's default, 2 × cores). The "tuned" rows give the
+# server as many callback threads as wrk has connections, to show what the default costs.
+NATIVE_ROWS=(
+  "hello|http|" "hello|https|" "hello|http|$CONNS"
+  "one|http|" "one|https|"
+  "many|http|" "many|https|" "many|http|$CONNS"
+  "new|http|"
+)
 native_rows() {
-  local scheme what label port url cookie lua result cookies
-  for what in hello one many new; do
-    for scheme in http https; do
-      [[ $scheme == https && $what == new ]] && continue
-      case $what in
-        hello) label="2. native C API: GET /hello, ${scheme^^}" ;;
-        one) label="3. native C API: session counter, 1 session, ${scheme^^}" ;;
-        many) label="3. native C API: session counter, $COOKIES sessions, ${scheme^^}" ;;
-        new) label="3. native C API: session counter, new session per request, ${scheme^^}" ;;
-      esac
-      if (( ! lib_ok )); then skip_row "$label" — "failed: library did not build"; continue; fi
-      echo "=== $label"
-      if ! start_server "native-$scheme-$what" "$server_bin" --https; then
-        skip_row "$label" — "failed: bench_server did not start"; continue
-      fi
-      port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
-      url="$scheme://127.0.0.1:$port"
-      local ok=1 target="—" extra=()
-      lua=""
-      case $what in
-        hello) url+="/hello" ;;
-        one)
-          cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
-          [[ -n $cookie ]] || ok=0
-          extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
-        many)
-          cookies=$logs/native-$scheme-cookies.txt
-          cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
-          export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter"; target=$SESSION_TARGET ;;
-        new) url+="/session/counter"; target=$SESSION_TARGET ;;
-      esac
-      if (( ! ok )); then
-        skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
-      fi
-      if run_wrk "native-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
-        PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
-        result="—"
-        [[ $target != "—" ]] && result=$(verdict_ratio "$R_RPS" "$scheme" 0.60)
-        if [[ $what == one ]]; then
-          # Integrity: every request of the run went to one session; the counter must equal the
-          # number of counter requests the server served (no lost update under the session lock).
-          # Every answered increment was committed before its answer, so the final counter is at least
-          # the number of answers (cookie request + warm-up + run + this request); it is at most the
-          # number of callbacks run (a request abandoned when wrk stops may run without committing).
-          local final served answered
-          final=$(curl -fsS --max-time 10 -H "Cookie: $cookie" "http://127.0.0.1:$HTTP_PORT/session/counter" |
-            sed -nE 's/.*"counter":([0-9]+).*/\1/p')
-          served=$(curl -fsS --max-time 10 "http://127.0.0.1:$HTTP_PORT/stats" | sed -nE 's/.*"counter":([0-9]+).*/\1/p')
-          answered=$((1 + W_REQ + R_REQ + 1))
-          if [[ -n $final && -n $served ]] && (( final >= answered && final <= served )); then
-            result="no lost update (counter $(commas "$final"))"
-          else
-            result="LOST UPDATES (counter ${final:-?}, $answered answered)"
-            notes+=("$label: the session counter is ${final:-?} after $answered answered increments (${served:-?} callbacks run): updates were lost.")
-          fi
+  local entry scheme what threads label port url cookie lua result cookies target ok extra server_args tag
+  for entry in "${NATIVE_ROWS[@]}"; do
+    IFS='|' read -r what scheme threads <<<"$entry"
+    case $what in
+      hello) label="2. native C API: GET /hello, ${scheme^^}" ;;
+      one) label="3. native C API: session counter, 1 session, ${scheme^^}" ;;
+      many) label="3. native C API: session counter, $COOKIES sessions, ${scheme^^}" ;;
+      new) label="3. native C API: session counter, new session per request, ${scheme^^}" ;;
+    esac
+    server_args=(--https); tag=$what
+    if [[ -n $threads ]]; then
+      label+=", $threads callback threads"; server_args+=(--callback-threads "$threads"); tag+="-t$threads"
+    fi
+    if (( ! lib_ok )); then skip_row "$label" — "failed: library did not build"; continue; fi
+    echo "=== $label"
+    if ! start_server "native-$scheme-$tag" "$server_bin" "${server_args[@]}"; then
+      skip_row "$label" — "failed: bench_server did not start"; continue
+    fi
+    port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
+    url="$scheme://127.0.0.1:$port"
+    ok=1; target="—"; extra=()
+    lua=""
+    case $what in
+      hello) url+="/hello" ;;
+      one)
+        cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
+        [[ -n $cookie ]] || ok=0
+        extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
+      many)
+        cookies=$logs/native-$scheme-$tag-cookies.txt
+        cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
+        export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter"; target=$SESSION_TARGET ;;
+      new) url+="/session/counter"; target=$SESSION_TARGET ;;
+    esac
+    if (( ! ok )); then
+      skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
+    fi
+    if run_wrk "native-$scheme-$tag" "$url" "$lua" "${extra[@]}"; then
+      PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+      result="—"
+      [[ $target != "—" ]] && result=$(verdict_ratio "$R_RPS" "$scheme" 0.60)
+      if [[ $what == one ]]; then
+        # Integrity: every request of the run went to one session; the counter must equal the
+        # number of counter requests the server served (no lost update under the session lock).
+        # Every answered increment was committed before its answer, so the final counter is at least
+        # the number of answers (cookie request + warm-up + run + this request); it is at most the
+        # number of callbacks run (a request abandoned when wrk stops may run without committing).
+        local final served answered
+        final=$(curl -fsS --max-time 10 -H "Cookie: $cookie" "http://127.0.0.1:$HTTP_PORT/session/counter" |
+          sed -nE 's/.*"counter":([0-9]+).*/\1/p')
+        served=$(curl -fsS --max-time 10 "http://127.0.0.1:$HTTP_PORT/stats" | sed -nE 's/.*"counter":([0-9]+).*/\1/p')
+        answered=$((1 + W_REQ + R_REQ + 1))
+        if [[ -n $final && -n $served ]] && (( final >= answered && final <= served )); then
+          result="no lost update (counter $(commas "$final"))"
+        else
+          result="LOST UPDATES (counter ${final:-?}, $answered answered)"
+          notes+=("$label: the session counter is ${final:-?} after $answered answered increments (${served:-?} callbacks run): updates were lost.")
         fi
-        measured_row "$label" "$scheme" "$target" "$result"
-      else
-        skip_row "$label" — "failed: no wrk result"
       fi
-      stop_pid "$SRV_PID"
-      [[ $STOP_STATUS != 0 ]] && notes+=("$label: bench_server did not exit cleanly on SIGTERM (status $STOP_STATUS).")
-    done
+      measured_row "$label" "$scheme" "$target" "$result"
+    else
+      skip_row "$label" — "failed: no wrk result"
+    fi
+    stop_pid "$SRV_PID"
+    [[ $STOP_STATUS != 0 ]] && notes+=("$label: bench_server did not exit cleanly on SIGTERM (status $STOP_STATUS).")
   done
 }
 native_rows
