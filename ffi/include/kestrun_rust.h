@@ -288,34 +288,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Copies this thread's last error message into `buf` (the string-out convention).
- *
- * Returns `KR_OK`, `KR_BUFFER_TOO_SMALL` or `KR_NULL_ARGUMENT` (`out_len` NULL, or `buf` NULL with
- * `buf_len > 0`). The message is `""` when no call on this thread failed yet. The last error is left
- * unchanged by every call to this function, whatever it returns. Successful calls of other functions
- * do not clear it either: read it right after the failing call.
- *
- * # Safety
- * - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; otherwise valid for
- *   `buf_len` writable bytes. The message (plus a NUL) is copied into it.
- * - `out_len`: borrowed for the call; must be non-NULL and writable; receives the message length in
- *   bytes without the NUL.
- */
-KrStatus kr_last_error_message(char *buf,
-                               size_t buf_len,
-                               size_t *out_len);
-
-/**
- * Copies the crate version (e.g. `"0.1.0"`) into `buf` (the string-out convention).
- *
- * # Safety
- * - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
- *   writable bytes; receives the version and a NUL.
- * - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
- */
-KrStatus kr_version(char *buf, size_t buf_len, size_t *out_len);
-
-/**
  * Sets the minimum level written to the sinks (a `KrLogLevel`; else `KR_INVALID_ARGUMENT`).
  */
 KrStatus kr_log_set_level(int32_t level);
@@ -346,184 +318,6 @@ KrStatus kr_log_clear_sinks(void);
  * `message`: NUL-terminated UTF-8, borrowed for the call only.
  */
 KrStatus kr_log_write(int32_t level, const char *message);
-
-/**
- * Creates a server named `name` and stores its handle in `*out_server`.
- *
- * # Safety
- * - `name`: NUL-terminated UTF-8, borrowed for the call (copied).
- * - `out_server`: non-NULL, writable, borrowed for the call; receives a handle that stays valid until
- *   `kr_server_free` (untouched unless `KR_OK`).
- */
-KrStatus kr_server_new(const char *name,
-                       struct KrServer **out_server);
-
-/**
- * Frees a server: stops it if running (graceful, bounded by its shutdown timeout), then drops its
- * routes: each route's `free_user_data` runs exactly once, before this returns (unless a callback
- * was still running past the timeout: then when that callback returns). The handle is invalid after
- * this call whatever it returns (`KR_TIMEOUT` reports a stop that did not finish in time); a second
- * free returns `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
- *
- * `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
- */
-KrStatus kr_server_free(struct KrServer *server);
-
-/**
- * Adds a plain HTTP endpoint. `address`: an IPv4/IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`, `::`)
- * or `localhost`; `port` 0 picks a free port at start. `*out_index` receives the endpoint's index.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `address`: NUL-terminated UTF-8, borrowed for the call (copied).
- * - `out_index`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_add_endpoint_http(struct KrServer *server,
-                                     const char *address,
-                                     uint16_t port,
-                                     size_t *out_index);
-
-/**
- * Adds an HTTPS endpoint with a self-signed certificate generated in memory for `localhost`,
- * `127.0.0.1`, `::1` and `address`. Arguments as `kr_server_add_endpoint_http`.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `address`: NUL-terminated UTF-8, borrowed for the call (copied).
- * - `out_index`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_add_endpoint_https_self_signed(struct KrServer *server,
-                                                  const char *address,
-                                                  uint16_t port,
-                                                  size_t *out_index);
-
-/**
- * Adds an HTTPS endpoint with a PEM certificate chain and private key, read at this call
- * (`KR_TLS_ERROR` / `KR_IO_ERROR` reported here).
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `address`, `cert_path`, `key_path`: NUL-terminated UTF-8, borrowed for the call (copied).
- * - `out_index`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_add_endpoint_https_pem(struct KrServer *server,
-                                          const char *address,
-                                          uint16_t port,
-                                          const char *cert_path,
-                                          const char *key_path,
-                                          size_t *out_index);
-
-/**
- * Sets the number of callback threads: 1..=1024 (default 2 × cores).
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_set_callback_threads(struct KrServer *server, uint32_t count);
-
-/**
- * Sets how long a request may wait for a free callback thread before 503 (default 30000 ms).
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_set_callback_wait_ms(struct KrServer *server, uint32_t ms);
-
-/**
- * Sets the graceful shutdown bound used by `kr_server_free` (default 5000 ms).
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_set_shutdown_timeout_ms(struct KrServer *server, uint32_t ms);
-
-/**
- * Sets the largest accepted request body (default 30 MiB); larger → 413 JSON.
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_set_max_body_bytes(struct KrServer *server, uint64_t bytes);
-
-/**
- * Binds every endpoint (`KR_BIND_FAILED` naming `address:port`), then serves on the server's own
- * threads and returns. Starting a running server → `KR_INVALID_STATE`; restart after stop works.
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_start(struct KrServer *server);
-
-/**
- * Stops gracefully: stops accepting, lets in-flight requests finish (at most `timeout_ms`), joins
- * the server's threads. Stopping a stopped server is `KR_OK`.
- *
- * `server`: a handle from `kr_server_new` (not dereferenced).
- */
-KrStatus kr_server_stop(struct KrServer *server, uint32_t timeout_ms);
-
-/**
- * `*out` = whether the server is running.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `out`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_is_running(struct KrServer *server, bool *out);
-
-/**
- * `*out` = the number of endpoints.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `out`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_endpoint_count(struct KrServer *server, size_t *out);
-
-/**
- * `*out_port` = the endpoint's bound port once started (the configured port before);
- * `KR_INVALID_ARGUMENT` for an index out of range.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `out_port`: non-NULL, writable, borrowed for the call.
- */
-KrStatus kr_server_endpoint_port(struct KrServer *server, size_t index, uint16_t *out_port);
-
-/**
- * The endpoint's URL, e.g. `https://127.0.0.1:8080` (string-out convention).
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced).
- * - `buf`: borrowed for the call; NULL only with `buf_len == 0`; else `buf_len` writable bytes;
- *   receives the URL and a NUL.
- * - `out_len`: non-NULL, borrowed for the call; receives the length without the NUL.
- */
-KrStatus kr_server_endpoint_url(struct KrServer *server,
-                                size_t index,
-                                char *buf,
-                                size_t buf_len,
-                                size_t *out_len);
-
-/**
- * Adds a route: `verbs` is comma-separated and case-insensitive (`"GET"`, `"get,post"`, `"*"` = any);
- * `pattern` is a path such as `/a/{id}/b`. The same pattern with an overlapping verb twice →
- * `KR_INVALID_ARGUMENT`; a started server → `KR_INVALID_STATE`.
- *
- * Ownership of `user_data`: on `KR_OK` the server owns it and calls `free_user_data(user_data)`
- * exactly once when the route is dropped (by `kr_server_free`); on any other status the caller keeps
- * it and `free_user_data` is never called.
- *
- * # Safety
- * - `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
- * - `verbs`, `pattern`: NUL-terminated UTF-8, borrowed for the call (copied).
- * - `callback`: non-NULL; must stay callable from any thread until `free_user_data` ran / the server
- *   is freed.
- * - `user_data`: opaque, never dereferenced by the library; passed back to `callback` and
- *   `free_user_data` untouched.
- * - `free_user_data`: NULL or a function callable once from any thread.
- */
-KrStatus kr_server_add_route(struct KrServer *server,
-                             const char *verbs,
-                             const char *pattern,
-                             KrRouteCallback callback,
-                             void *user_data,
-                             KrFreeCallback free_user_data);
 
 /**
  * The request method, e.g. `GET`.
@@ -762,6 +556,184 @@ KrStatus kr_response_add_cookie(struct KrRequest *request,
                                 int32_t same_site);
 
 /**
+ * Adds a route: `verbs` is comma-separated and case-insensitive (`"GET"`, `"get,post"`, `"*"` = any);
+ * `pattern` is a path such as `/a/{id}/b`. The same pattern with an overlapping verb twice →
+ * `KR_INVALID_ARGUMENT`; a started server → `KR_INVALID_STATE`.
+ *
+ * Ownership of `user_data`: on `KR_OK` the server owns it and calls `free_user_data(user_data)`
+ * exactly once when the route is dropped (by `kr_server_free`); on any other status the caller keeps
+ * it and `free_user_data` is never called.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
+ * - `verbs`, `pattern`: NUL-terminated UTF-8, borrowed for the call (copied).
+ * - `callback`: non-NULL; must stay callable from any thread until `free_user_data` ran / the server
+ *   is freed.
+ * - `user_data`: opaque, never dereferenced by the library; passed back to `callback` and
+ *   `free_user_data` untouched.
+ * - `free_user_data`: NULL or a function callable once from any thread.
+ */
+KrStatus kr_server_add_route(struct KrServer *server,
+                             const char *verbs,
+                             const char *pattern,
+                             KrRouteCallback callback,
+                             void *user_data,
+                             KrFreeCallback free_user_data);
+
+/**
+ * Creates a server named `name` and stores its handle in `*out_server`.
+ *
+ * # Safety
+ * - `name`: NUL-terminated UTF-8, borrowed for the call (copied).
+ * - `out_server`: non-NULL, writable, borrowed for the call; receives a handle that stays valid until
+ *   `kr_server_free` (untouched unless `KR_OK`).
+ */
+KrStatus kr_server_new(const char *name,
+                       struct KrServer **out_server);
+
+/**
+ * Frees a server: stops it if running (graceful, bounded by its shutdown timeout), then drops its
+ * routes: each route's `free_user_data` runs exactly once, before this returns (unless a callback
+ * was still running past the timeout: then when that callback returns). The handle is invalid after
+ * this call whatever it returns (`KR_TIMEOUT` reports a stop that did not finish in time); a second
+ * free returns `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
+ */
+KrStatus kr_server_free(struct KrServer *server);
+
+/**
+ * Adds a plain HTTP endpoint. `address`: an IPv4/IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`, `::`)
+ * or `localhost`; `port` 0 picks a free port at start. `*out_index` receives the endpoint's index.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `address`: NUL-terminated UTF-8, borrowed for the call (copied).
+ * - `out_index`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_add_endpoint_http(struct KrServer *server,
+                                     const char *address,
+                                     uint16_t port,
+                                     size_t *out_index);
+
+/**
+ * Adds an HTTPS endpoint with a self-signed certificate generated in memory for `localhost`,
+ * `127.0.0.1`, `::1` and `address`. Arguments as `kr_server_add_endpoint_http`.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `address`: NUL-terminated UTF-8, borrowed for the call (copied).
+ * - `out_index`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_add_endpoint_https_self_signed(struct KrServer *server,
+                                                  const char *address,
+                                                  uint16_t port,
+                                                  size_t *out_index);
+
+/**
+ * Adds an HTTPS endpoint with a PEM certificate chain and private key, read at this call
+ * (`KR_TLS_ERROR` / `KR_IO_ERROR` reported here).
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `address`, `cert_path`, `key_path`: NUL-terminated UTF-8, borrowed for the call (copied).
+ * - `out_index`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_add_endpoint_https_pem(struct KrServer *server,
+                                          const char *address,
+                                          uint16_t port,
+                                          const char *cert_path,
+                                          const char *key_path,
+                                          size_t *out_index);
+
+/**
+ * Sets the number of callback threads: 1..=1024 (default 2 × cores).
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_callback_threads(struct KrServer *server, uint32_t count);
+
+/**
+ * Sets how long a request may wait for a free callback thread before 503 (default 30000 ms).
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_callback_wait_ms(struct KrServer *server, uint32_t ms);
+
+/**
+ * Sets the graceful shutdown bound used by `kr_server_free` (default 5000 ms).
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_shutdown_timeout_ms(struct KrServer *server, uint32_t ms);
+
+/**
+ * Sets the largest accepted request body (default 30 MiB); larger → 413 JSON.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_max_body_bytes(struct KrServer *server, uint64_t bytes);
+
+/**
+ * Binds every endpoint (`KR_BIND_FAILED` naming `address:port`), then serves on the server's own
+ * threads and returns. Starting a running server → `KR_INVALID_STATE`; restart after stop works.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_start(struct KrServer *server);
+
+/**
+ * Stops gracefully: stops accepting, lets in-flight requests finish (at most `timeout_ms`), joins
+ * the server's threads. Stopping a stopped server is `KR_OK`.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_stop(struct KrServer *server, uint32_t timeout_ms);
+
+/**
+ * `*out` = whether the server is running.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `out`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_is_running(struct KrServer *server, bool *out);
+
+/**
+ * `*out` = the number of endpoints.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `out`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_endpoint_count(struct KrServer *server, size_t *out);
+
+/**
+ * `*out_port` = the endpoint's bound port once started (the configured port before);
+ * `KR_INVALID_ARGUMENT` for an index out of range.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `out_port`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_endpoint_port(struct KrServer *server, size_t index, uint16_t *out_port);
+
+/**
+ * The endpoint's URL, e.g. `https://127.0.0.1:8080` (string-out convention).
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `buf`: borrowed for the call; NULL only with `buf_len == 0`; else `buf_len` writable bytes;
+ *   receives the URL and a NUL.
+ * - `out_len`: non-NULL, borrowed for the call; receives the length without the NUL.
+ */
+KrStatus kr_server_endpoint_url(struct KrServer *server,
+                                size_t index,
+                                char *buf,
+                                size_t buf_len,
+                                size_t *out_len);
+
+/**
  * Fills `*out` with the defaults (string fields NULL, i.e. the defaults above).
  *
  * # Safety
@@ -922,6 +894,34 @@ KrStatus kr_session_key_at(struct KrRequest *request,
                            char *buf,
                            size_t buf_len,
                            size_t *out_len);
+
+/**
+ * Copies this thread's last error message into `buf` (the string-out convention).
+ *
+ * Returns `KR_OK`, `KR_BUFFER_TOO_SMALL` or `KR_NULL_ARGUMENT` (`out_len` NULL, or `buf` NULL with
+ * `buf_len > 0`). The message is `""` when no call on this thread failed yet. The last error is left
+ * unchanged by every call to this function, whatever it returns. Successful calls of other functions
+ * do not clear it either: read it right after the failing call.
+ *
+ * # Safety
+ * - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; otherwise valid for
+ *   `buf_len` writable bytes. The message (plus a NUL) is copied into it.
+ * - `out_len`: borrowed for the call; must be non-NULL and writable; receives the message length in
+ *   bytes without the NUL.
+ */
+KrStatus kr_last_error_message(char *buf,
+                               size_t buf_len,
+                               size_t *out_len);
+
+/**
+ * Copies the crate version (e.g. `"0.1.0"`) into `buf` (the string-out convention).
+ *
+ * # Safety
+ * - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
+ *   writable bytes; receives the version and a NUL.
+ * - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
+ */
+KrStatus kr_version(char *buf, size_t buf_len, size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

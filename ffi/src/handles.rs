@@ -37,17 +37,19 @@ fn server_id(server: *const KrServer) -> FfiResult<u64> {
 /// Looks a server handle up (NULL / freed / foreign / wrong kind → `KR_INVALID_HANDLE`).
 pub(crate) fn server_ref(server: *const KrServer) -> FfiResult<Arc<Server>> {
     let id = server_id(server)?;
-    SERVERS
-        .get(id)
-        .ok_or_else(|| FfiError::invalid_handle(format!("{id:#018x} is not a live server handle (freed, foreign or wrong kind)")))
+    SERVERS.get(id).ok_or_else(|| {
+        FfiError::invalid_handle(format!("{id:#018x} is not a live server handle (freed, foreign or wrong kind)"))
+    })
 }
 
 /// Removes a server handle from the registry; a second removal fails with `KR_INVALID_HANDLE`.
 pub(crate) fn take_server(server: *const KrServer) -> FfiResult<Arc<Server>> {
     let id = server_id(server)?;
-    SERVERS
-        .remove(id)
-        .ok_or_else(|| FfiError::invalid_handle(format!("{id:#018x} is not a live server handle (already freed, foreign or wrong kind)")))
+    SERVERS.remove(id).ok_or_else(|| {
+        FfiError::invalid_handle(format!(
+            "{id:#018x} is not a live server handle (already freed, foreign or wrong kind)"
+        ))
+    })
 }
 
 /// The token handed to a route callback for a request.

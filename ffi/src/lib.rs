@@ -14,16 +14,16 @@ compile_error!("kestrun_rust encodes 64-bit handle ids in pointers: 64-bit targe
 
 // Declaration order is the order of the functions in the generated header.
 mod boundary;
-mod strings;
-pub mod status;
-pub mod version;
-pub mod logging;
 pub mod handles;
-pub mod server;
-pub mod routes;
+pub mod logging;
 pub mod request;
 pub mod response;
+pub mod routes;
+pub mod server;
 pub mod session;
+pub mod status;
+mod strings;
+pub mod version;
 
 pub use handles::{KrRequest, KrServer};
 pub use logging::*;

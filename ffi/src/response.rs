@@ -6,9 +6,9 @@ use kestrun_native::CookieSpec;
 use crate::boundary::ffi_boundary;
 use crate::handles::{request_id, KrRequest};
 use crate::request::on_request;
-use kestrun_native::SameSite;
 use crate::status::KrStatus;
 use crate::strings::{bytes_arg, opt_str_arg, str_arg};
+use kestrun_native::SameSite;
 
 /// Sets the response status: 100..=999, else `KR_INVALID_ARGUMENT`.
 ///

@@ -125,11 +125,7 @@ pub(crate) fn last_error() -> String {
 /// - `out_len`: borrowed for the call; must be non-NULL and writable; receives the message length in
 ///   bytes without the NUL.
 #[no_mangle]
-pub unsafe extern "C" fn kr_last_error_message(
-    buf: *mut c_char,
-    buf_len: usize,
-    out_len: *mut usize,
-) -> KrStatus {
+pub unsafe extern "C" fn kr_last_error_message(buf: *mut c_char, buf_len: usize, out_len: *mut usize) -> KrStatus {
     ffi_boundary! { keep_last_error;
         let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
         let message = last_error();

@@ -129,7 +129,10 @@ fn null_and_invalid_utf8_strings() {
             kr_server_add_route(server, cs(c"GET"), null(), Some(ok_callback), null_mut(), None),
             KrStatus::KR_NULL_ARGUMENT,
         );
-        assert_failed(kr_server_add_route(server, cs(c"GET"), cs(c"/x"), None, null_mut(), None), KrStatus::KR_NULL_ARGUMENT);
+        assert_failed(
+            kr_server_add_route(server, cs(c"GET"), cs(c"/x"), None, null_mut(), None),
+            KrStatus::KR_NULL_ARGUMENT,
+        );
         assert_eq!(kr_server_free(server), KrStatus::KR_OK);
     }
 }
@@ -250,7 +253,10 @@ fn finalizer_runs_exactly_once_on_free_and_never_on_failed_add() {
             KrStatus::KR_NULL_ARGUMENT,
         );
         // A NULL finalizer is fine.
-        assert_eq!(kr_server_add_route(server, cs(c"*"), cs(c"/c"), Some(ok_callback), null_mut(), None), KrStatus::KR_OK);
+        assert_eq!(
+            kr_server_add_route(server, cs(c"*"), cs(c"/c"), Some(ok_callback), null_mut(), None),
+            KrStatus::KR_OK
+        );
     }
     assert_eq!(FREED.load(Ordering::SeqCst), 0, "not before the server is freed");
     assert_eq!(kr_server_free(server), KrStatus::KR_OK);
@@ -320,7 +326,10 @@ fn redis_session_store_configuration() {
         assert_failed(kr_server_use_redis_session_store(server, cs(c"x:1"), null(), 0, 0), KrStatus::KR_NULL_ARGUMENT);
         assert_failed(kr_server_use_redis_session_store(server, bad_utf8(), cs(c""), 0, 0), KrStatus::KR_INVALID_UTF8);
         for bad in [c"", c"http://h:1", c"h:0", c"h:1,bogus=1", c"redis://h:x"] {
-            assert_failed(kr_server_use_redis_session_store(server, cs(bad), cs(c""), 0, 0), KrStatus::KR_INVALID_ARGUMENT);
+            assert_failed(
+                kr_server_use_redis_session_store(server, cs(bad), cs(c""), 0, 0),
+                KrStatus::KR_INVALID_ARGUMENT,
+            );
         }
         assert_failed(
             kr_server_use_redis_session_store(server, cs(c"h:1"), cs(c""), 4_000_000, 0),
@@ -328,7 +337,13 @@ fn redis_session_store_configuration() {
         );
         // Nothing listens there: configuring never connects.
         assert_eq!(
-            kr_server_use_redis_session_store(server, cs(c"127.0.0.1:1,password=pw,defaultDatabase=2"), cs(c"app:"), 200, 200),
+            kr_server_use_redis_session_store(
+                server,
+                cs(c"127.0.0.1:1,password=pw,defaultDatabase=2"),
+                cs(c"app:"),
+                200,
+                200
+            ),
             KrStatus::KR_OK
         );
         assert_failed(

@@ -19,9 +19,16 @@ fn committed_header_matches_generated() {
 fn header_declares_every_exported_function() {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let header = std::fs::read_to_string(crate_dir.join(HEADER_PATH)).expect("header exists");
-    for name in ["kr_version", "kr_last_error_message", "kr_server_new", "kr_server_free", "kr_request_body",
-        "kr_response_write", "kr_session_get_int32", "kr_log_write"]
-    {
+    for name in [
+        "kr_version",
+        "kr_last_error_message",
+        "kr_server_new",
+        "kr_server_free",
+        "kr_request_body",
+        "kr_response_write",
+        "kr_session_get_int32",
+        "kr_log_write",
+    ] {
         assert!(header.contains(&format!(" {name}(")), "{name} missing from header");
     }
     for constant in ["KR_OK = 0", "KR_PANIC = 98", "KR_INTERNAL = 99", "KR_SAME_SITE_UNSPECIFIED = 3"] {

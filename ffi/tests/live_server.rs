@@ -21,7 +21,11 @@ unsafe extern "C" fn hello(request: *mut KrRequest, _user_data: *mut c_void) -> 
     let body = b"hello";
     // SAFETY: valid content type string and body slice.
     let st = unsafe { kr_response_write(request, 200, c"text/plain".as_ptr(), body.as_ptr(), body.len()) };
-    if st == KrStatus::KR_OK { 0 } else { 1 }
+    if st == KrStatus::KR_OK {
+        0
+    } else {
+        1
+    }
 }
 
 unsafe extern "C" fn failing(_request: *mut KrRequest, _user_data: *mut c_void) -> i32 {
@@ -54,7 +58,14 @@ fn callbacks_stale_handles_and_finalizers() {
             KrStatus::KR_OK
         );
         assert_eq!(
-            kr_server_add_route(server, c"GET".as_ptr(), c"/fail".as_ptr(), Some(failing), null_mut(), Some(count_free)),
+            kr_server_add_route(
+                server,
+                c"GET".as_ptr(),
+                c"/fail".as_ptr(),
+                Some(failing),
+                null_mut(),
+                Some(count_free)
+            ),
             KrStatus::KR_OK
         );
         assert_eq!(kr_server_start(server), KrStatus::KR_OK);

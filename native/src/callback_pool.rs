@@ -82,11 +82,11 @@ impl CallbackPool {
                 .name(format!("kr-cb-{short}-{i}"))
                 .stack_size(CALLBACK_STACK_BYTES)
                 .spawn(move || {
-                let _guard = guard;
-                while let Ok(job) = rx.recv() {
-                    job();
-                }
-            });
+                    let _guard = guard;
+                    while let Ok(job) = rx.recv() {
+                        job();
+                    }
+                });
             match spawned {
                 Ok(handle) => pool.threads.lock().push(handle),
                 Err(e) => {

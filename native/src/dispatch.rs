@@ -119,15 +119,18 @@ fn too_large(max: u64) -> HttpResponse {
 }
 
 async fn read_body(req: &HttpRequest, mut payload: web::Payload, max: u64) -> Result<Bytes, HttpResponse> {
-    if let Some(len) = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok()) {
+    if let Some(len) =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok())
+    {
         if len > max {
             return Err(too_large(max));
         }
     }
     let mut buf = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| error_response(StatusCode::BAD_REQUEST, &format!("The request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            error_response(StatusCode::BAD_REQUEST, &format!("The request body could not be read: {e}"))
+        })?;
         if (buf.len() + chunk.len()) as u64 > max {
             return Err(too_large(max));
         }

@@ -29,7 +29,12 @@ impl EndpointSpec {
     }
 
     /// An HTTPS endpoint with a PEM certificate chain and key read from files.
-    pub fn https_pem_files(address: &str, port: u16, cert_path: impl Into<std::path::PathBuf>, key_path: impl Into<std::path::PathBuf>) -> Self {
+    pub fn https_pem_files(
+        address: &str,
+        port: u16,
+        cert_path: impl Into<std::path::PathBuf>,
+        key_path: impl Into<std::path::PathBuf>,
+    ) -> Self {
         EndpointSpec {
             address: address.to_string(),
             port,
@@ -56,9 +61,9 @@ pub(crate) fn parse_address(address: &str) -> Result<(IpAddr, String)> {
         return Ok((IpAddr::V4(Ipv4Addr::LOCALHOST), "localhost".to_string()));
     }
     let bare = a.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(a);
-    let ip: IpAddr = bare.parse().map_err(|_| {
-        Error::invalid_argument(format!("{address:?} is not an IPv4 / IPv6 address or \"localhost\""))
-    })?;
+    let ip: IpAddr = bare
+        .parse()
+        .map_err(|_| Error::invalid_argument(format!("{address:?} is not an IPv4 / IPv6 address or \"localhost\"")))?;
     let host = match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => format!("[{v6}]"),

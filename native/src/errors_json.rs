@@ -53,7 +53,8 @@ mod tests {
 
     #[test]
     fn body_shape() {
-        let v: serde_json::Value = serde_json::from_str(&error_body(StatusCode::NOT_FOUND, "No route matches GET /x")).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&error_body(StatusCode::NOT_FOUND, "No route matches GET /x")).unwrap();
         assert_eq!(v["status"], 404);
         assert_eq!(v["error"], "Not Found");
         assert_eq!(v["message"], "No route matches GET /x");

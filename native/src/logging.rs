@@ -138,8 +138,7 @@ pub fn file_sink_paths() -> Vec<PathBuf> {
 
 /// Whether a message at `level` would be written (a sink exists and the level passes).
 pub fn enabled(level: LogLevel) -> bool {
-    HAS_SINKS.load(Ordering::Acquire)
-        && (level >= LogLevel::Error || level as u8 >= MIN_LEVEL.load(Ordering::Relaxed))
+    HAS_SINKS.load(Ordering::Acquire) && (level >= LogLevel::Error || level as u8 >= MIN_LEVEL.load(Ordering::Relaxed))
 }
 
 /// Writes `message` at `level` to every sink (if [`enabled`]).
@@ -207,7 +206,10 @@ mod tests {
     #[test]
     fn line_format() {
         let t = time::macros::datetime!(2026-11-21 10:00:00.123 UTC);
-        assert_eq!(format_line(LogLevel::Debug, "GET / 200 0.35ms", t), "2026-11-21T10:00:00.123Z [DBG] GET / 200 0.35ms\n");
+        assert_eq!(
+            format_line(LogLevel::Debug, "GET / 200 0.35ms", t),
+            "2026-11-21T10:00:00.123Z [DBG] GET / 200 0.35ms\n"
+        );
     }
 
     #[test]

@@ -165,11 +165,7 @@ impl RequestContext {
         if !exact.is_empty() {
             return exact.get(index).copied();
         }
-        self.query
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .nth(index)
+        self.query.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).nth(index)
     }
 
     /// How many values the query parameter `name` has (0 when absent).

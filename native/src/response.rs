@@ -32,10 +32,7 @@ pub fn normalize_content_type(content_type: &str) -> String {
     let essence = trimmed.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let text_like = essence.starts_with("text/")
         || matches!(essence.as_str(), "application/json" | "application/xml" | "application/javascript");
-    let has_charset = trimmed
-        .split(';')
-        .skip(1)
-        .any(|p| p.trim().to_ascii_lowercase().starts_with("charset="));
+    let has_charset = trimmed.split(';').skip(1).any(|p| p.trim().to_ascii_lowercase().starts_with("charset="));
     if text_like && !has_charset {
         format!("{trimmed}; charset=utf-8")
     } else {
@@ -253,7 +250,14 @@ mod tests {
         r.add_cookie(&c).unwrap();
         let s = &r.cookies[0];
         assert!(s.starts_with("a=b%20c"), "{s}");
-        assert!(s.contains("Path=/p") && s.contains("Max-Age=60") && s.contains("HttpOnly") && s.contains("Secure") && s.contains("SameSite=Strict"), "{s}");
+        assert!(
+            s.contains("Path=/p")
+                && s.contains("Max-Age=60")
+                && s.contains("HttpOnly")
+                && s.contains("Secure")
+                && s.contains("SameSite=Strict"),
+            "{s}"
+        );
         assert!(r.add_cookie(&CookieSpec::new("bad name", "x")).is_err());
     }
 }

@@ -323,7 +323,9 @@ impl Server {
         let mut st = self.state.lock();
         match st.phase {
             Phase::Stopped => {}
-            Phase::Running(_) => return Err(Error::invalid_state(format!("server '{}' is already running", self.name))),
+            Phase::Running(_) => {
+                return Err(Error::invalid_state(format!("server '{}' is already running", self.name)))
+            }
             Phase::Stopping => return Err(Error::invalid_state(format!("server '{}' is stopping", self.name))),
         }
         let config = &st.config;
@@ -383,14 +385,8 @@ impl Server {
             ep.bound_port = Some(port);
         }
         let urls: Vec<String> = st.config.endpoints.iter().map(Endpoint::url).collect();
-        st.phase = Phase::Running(Box::new(Running {
-            thread,
-            handle,
-            force_tx: Some(force_tx),
-            done_rx,
-            pool,
-            tracker,
-        }));
+        st.phase =
+            Phase::Running(Box::new(Running { thread, handle, force_tx: Some(force_tx), done_rx, pool, tracker }));
         drop(st);
         logging::info(&format!("Server '{}' listening on {}", self.name, urls.join(", ")));
         if let Some(store) = store {

@@ -101,8 +101,11 @@ mod tests {
         let (_, other_key) = self_signed_pem(&[]).unwrap();
         let e = server_config(&TlsSpec::Pem { cert_pem: cert, key_pem: other_key }, "x").unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Tls);
-        let e = server_config(&TlsSpec::PemFiles { cert_path: "/nonexistent/c.pem".into(), key_path: "/nonexistent/k.pem".into() }, "x")
-            .unwrap_err();
+        let e = server_config(
+            &TlsSpec::PemFiles { cert_path: "/nonexistent/c.pem".into(), key_path: "/nonexistent/k.pem".into() },
+            "x",
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Tls);
         assert!(e.message().contains("/nonexistent/c.pem"));
     }

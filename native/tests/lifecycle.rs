@@ -11,10 +11,14 @@ use kestrun_native::{handler_fn, ErrorKind, Server};
 
 fn hello(server: &Server, text: &'static str) {
     server
-        .add_route("GET", "/hello", handler_fn(move |ctx| {
-            ctx.set_body_text(text);
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/hello",
+            handler_fn(move |ctx| {
+                ctx.set_body_text(text);
+                Ok(())
+            }),
+        )
         .unwrap();
 }
 
@@ -135,10 +139,7 @@ fn state_rules() {
     assert_eq!(server.add_endpoint_http("127.0.0.1", 0).unwrap_err().kind(), ErrorKind::InvalidState);
     assert_eq!(server.add_route("GET", "/", handler_fn(|_| Ok(()))).unwrap_err().kind(), ErrorKind::InvalidState);
     assert_eq!(server.set_callback_threads(3).unwrap_err().kind(), ErrorKind::InvalidState);
-    assert_eq!(
-        server.configure_session(Default::default()).unwrap_err().kind(),
-        ErrorKind::InvalidState
-    );
+    assert_eq!(server.configure_session(Default::default()).unwrap_err().kind(), ErrorKind::InvalidState);
     server.stop(Duration::from_secs(10)).unwrap();
     server.add_route("GET", "/", handler_fn(|_| Ok(()))).unwrap();
     assert_eq!(Server::new("").err().unwrap().kind(), ErrorKind::InvalidArgument);
@@ -175,12 +176,16 @@ fn graceful_stop_lets_in_flight_requests_finish() {
     let server = Server::new("graceful").unwrap();
     server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
     server
-        .add_route("GET", "/slow", handler_fn(move |ctx| {
-            e.store(true, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(700));
-            ctx.set_body_text("done");
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/slow",
+            handler_fn(move |ctx| {
+                e.store(true, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(700));
+                ctx.set_body_text("done");
+                Ok(())
+            }),
+        )
         .unwrap();
     server.start().unwrap();
     let url = server.endpoint_url(0).unwrap();
@@ -203,13 +208,17 @@ fn stop_is_bounded_by_its_timeout() {
     let server = Server::new("bounded").unwrap();
     server.add_endpoint_http("127.0.0.1", 0).unwrap();
     server
-        .add_route("GET", "/stuck", handler_fn(move |_| {
-            e.store(true, Ordering::SeqCst);
-            while !r.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/stuck",
+            handler_fn(move |_| {
+                e.store(true, Ordering::SeqCst);
+                while !r.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Ok(())
+            }),
+        )
         .unwrap();
     hello(&server, "ok");
     server.start().unwrap();

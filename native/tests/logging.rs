@@ -26,10 +26,14 @@ fn demo_server() -> (Server, String) {
     let server = Server::new("logging").unwrap();
     server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
     server
-        .add_route("GET", "/ok", handler_fn(|ctx| {
-            ctx.set_body_text("ok");
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/ok",
+            handler_fn(|ctx| {
+                ctx.set_body_text("ok");
+                Ok(())
+            }),
+        )
         .unwrap();
     server.add_route("GET", "/fail", handler_fn(|_| Err("nope".into()))).unwrap();
     server.start().unwrap();

@@ -31,11 +31,15 @@ fn not_found_method_not_allowed_and_payload_too_large_are_json() {
     let (server, url) = https_server("errors", |s| {
         s.set_max_body_bytes(1024).unwrap();
         s.add_route("GET,put", "/items/{id}", handler_fn(|_| Ok(()))).unwrap();
-        s.add_route("POST", "/upload", handler_fn(|ctx| {
-            let n = ctx.body().len();
-            ctx.set_body_text(&n.to_string());
-            Ok(())
-        }))
+        s.add_route(
+            "POST",
+            "/upload",
+            handler_fn(|ctx| {
+                let n = ctx.body().len();
+                ctx.set_body_text(&n.to_string());
+                Ok(())
+            }),
+        )
         .unwrap();
     });
     let c = bare_client();
@@ -60,16 +64,24 @@ fn not_found_method_not_allowed_and_payload_too_large_are_json() {
 #[test]
 fn failing_and_panicking_callbacks_give_500_and_the_server_keeps_serving() {
     let (server, url) = https_server("failures", |s| {
-        s.add_route("GET", "/fail", handler_fn(|ctx| {
-            ctx.set_body_text("partial");
-            Err("boom".into())
-        }))
+        s.add_route(
+            "GET",
+            "/fail",
+            handler_fn(|ctx| {
+                ctx.set_body_text("partial");
+                Err("boom".into())
+            }),
+        )
         .unwrap();
         s.add_route("GET", "/panic", handler_fn(|_| panic!("callback panic"))).unwrap();
-        s.add_route("GET", "/ok", handler_fn(|ctx| {
-            ctx.set_body_text("fine");
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/ok",
+            handler_fn(|ctx| {
+                ctx.set_body_text("fine");
+                Ok(())
+            }),
+        )
         .unwrap();
     });
     let c = bare_client();
@@ -90,16 +102,24 @@ fn saturated_callback_pool_gives_503_after_the_wait() {
     let (server, url) = https_server("saturated", move |s| {
         s.set_callback_threads(1).unwrap();
         s.set_callback_wait_ms(300).unwrap();
-        s.add_route("GET", "/block", handler_fn(move |_| {
-            e.fetch_add(1, Ordering::SeqCst);
-            r.wait();
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/block",
+            handler_fn(move |_| {
+                e.fetch_add(1, Ordering::SeqCst);
+                r.wait();
+                Ok(())
+            }),
+        )
         .unwrap();
-        s.add_route("GET", "/quick", handler_fn(|ctx| {
-            ctx.set_body_text("quick");
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/quick",
+            handler_fn(|ctx| {
+                ctx.set_body_text("quick");
+                Ok(())
+            }),
+        )
         .unwrap();
     });
     let c = bare_client();
@@ -119,34 +139,38 @@ fn saturated_callback_pool_gives_503_after_the_wait() {
 #[test]
 fn request_round_trip() {
     let (server, url) = https_server("round-trip", |s| {
-        s.add_route("*", "/echo/{id}/x/{Name}", handler_fn(|ctx| {
-            let body = serde_json::json!({
-                "method": ctx.method(),
-                "path": ctx.path(),
-                "query_string": ctx.query_string(),
-                "a0": ctx.query("a", 0),
-                "a1": ctx.query("a", 1),
-                "a2": ctx.query("a", 2),
-                "a_count": ctx.query_count("a"),
-                "missing_count": ctx.query_count("missing"),
-                "space": ctx.query("s", 0),
-                "utf8": ctx.query("u", 0),
-                "upper": ctx.query("A", 0),
-                "id": ctx.route_param("id"),
-                "name": ctx.route_param("name"),
-                "nope": ctx.route_param("nope"),
-                "header": ctx.header("X-Test"),
-                "multi": ctx.header("x-multi"),
-                "absent_header": ctx.header("x-absent"),
-                "cookie_a": ctx.cookie("ca"),
-                "cookie_b": ctx.cookie("cb"),
-                "body": String::from_utf8_lossy(ctx.body()),
-                "remote": ctx.remote_addr(),
-                "scheme": ctx.scheme(),
-                "host": ctx.host(),
-            });
-            ctx.write(200, Some("application/json"), body.to_string().as_bytes()).map_err(|e| e.to_string())
-        }))
+        s.add_route(
+            "*",
+            "/echo/{id}/x/{Name}",
+            handler_fn(|ctx| {
+                let body = serde_json::json!({
+                    "method": ctx.method(),
+                    "path": ctx.path(),
+                    "query_string": ctx.query_string(),
+                    "a0": ctx.query("a", 0),
+                    "a1": ctx.query("a", 1),
+                    "a2": ctx.query("a", 2),
+                    "a_count": ctx.query_count("a"),
+                    "missing_count": ctx.query_count("missing"),
+                    "space": ctx.query("s", 0),
+                    "utf8": ctx.query("u", 0),
+                    "upper": ctx.query("A", 0),
+                    "id": ctx.route_param("id"),
+                    "name": ctx.route_param("name"),
+                    "nope": ctx.route_param("nope"),
+                    "header": ctx.header("X-Test"),
+                    "multi": ctx.header("x-multi"),
+                    "absent_header": ctx.header("x-absent"),
+                    "cookie_a": ctx.cookie("ca"),
+                    "cookie_b": ctx.cookie("cb"),
+                    "body": String::from_utf8_lossy(ctx.body()),
+                    "remote": ctx.remote_addr(),
+                    "scheme": ctx.scheme(),
+                    "host": ctx.host(),
+                });
+                ctx.write(200, Some("application/json"), body.to_string().as_bytes()).map_err(|e| e.to_string())
+            }),
+        )
         .unwrap();
     });
     let port = server.endpoint_port(0).unwrap();
@@ -193,54 +217,78 @@ fn request_round_trip() {
 fn response_headers_cookies_and_content_types() {
     let (server, url) = https_server("responses", |s| {
         s.add_route("GET", "/default", handler_fn(|_| Ok(()))).unwrap();
-        s.add_route("GET", "/text", handler_fn(|ctx| {
-            ctx.set_body_text("héllo");
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/text",
+            handler_fn(|ctx| {
+                ctx.set_body_text("héllo");
+                Ok(())
+            }),
+        )
         .unwrap();
-        s.add_route("GET", "/html", handler_fn(|ctx| {
-            ctx.set_content_type("text/html").map_err(|e| e.to_string())?;
-            ctx.set_body_text("<p>x</p>");
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/html",
+            handler_fn(|ctx| {
+                ctx.set_content_type("text/html").map_err(|e| e.to_string())?;
+                ctx.set_body_text("<p>x</p>");
+                Ok(())
+            }),
+        )
         .unwrap();
-        s.add_route("GET", "/png", handler_fn(|ctx| {
-            ctx.write(201, Some("image/png"), &[0x89, b'P', b'N', b'G']).map_err(|e| e.to_string())
-        }))
+        s.add_route(
+            "GET",
+            "/png",
+            handler_fn(|ctx| ctx.write(201, Some("image/png"), &[0x89, b'P', b'N', b'G']).map_err(|e| e.to_string())),
+        )
         .unwrap();
-        s.add_route("GET", "/latin", handler_fn(|ctx| {
-            ctx.write(200, Some("text/plain; charset=iso-8859-1"), b"x").map_err(|e| e.to_string())
-        }))
+        s.add_route(
+            "GET",
+            "/latin",
+            handler_fn(|ctx| ctx.write(200, Some("text/plain; charset=iso-8859-1"), b"x").map_err(|e| e.to_string())),
+        )
         .unwrap();
-        s.add_route("GET", "/headers", handler_fn(|ctx| {
-            ctx.set_status(202).map_err(|e| e.to_string())?;
-            ctx.add_header("X-One", "1").map_err(|e| e.to_string())?;
-            ctx.add_header("X-Many", "a").map_err(|e| e.to_string())?;
-            ctx.add_header("X-Many", "b").map_err(|e| e.to_string())?;
-            assert!(ctx.add_header("Bad Name", "x").is_err());
-            assert!(ctx.add_header("X-Bad", "a\r\nb").is_err());
-            assert!(ctx.set_status(1000).is_err());
-            let mut c = CookieSpec::new("theme", "dark mode");
-            c.path = Some("/".into());
-            c.max_age_seconds = 120;
-            c.http_only = true;
-            c.secure = true;
-            c.same_site = SameSite::Strict;
-            ctx.add_cookie(&c).map_err(|e| e.to_string())?;
-            ctx.add_cookie(&CookieSpec::new("plain", "v")).map_err(|e| e.to_string())?;
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/headers",
+            handler_fn(|ctx| {
+                ctx.set_status(202).map_err(|e| e.to_string())?;
+                ctx.add_header("X-One", "1").map_err(|e| e.to_string())?;
+                ctx.add_header("X-Many", "a").map_err(|e| e.to_string())?;
+                ctx.add_header("X-Many", "b").map_err(|e| e.to_string())?;
+                assert!(ctx.add_header("Bad Name", "x").is_err());
+                assert!(ctx.add_header("X-Bad", "a\r\nb").is_err());
+                assert!(ctx.set_status(1000).is_err());
+                let mut c = CookieSpec::new("theme", "dark mode");
+                c.path = Some("/".into());
+                c.max_age_seconds = 120;
+                c.http_only = true;
+                c.secure = true;
+                c.same_site = SameSite::Strict;
+                ctx.add_cookie(&c).map_err(|e| e.to_string())?;
+                ctx.add_cookie(&CookieSpec::new("plain", "v")).map_err(|e| e.to_string())?;
+                Ok(())
+            }),
+        )
         .unwrap();
-        s.add_route("GET", "/users/{id}", handler_fn(|ctx| {
-            let id = ctx.route_param("id").unwrap_or_default().to_string();
-            ctx.set_body_text(&format!("user {id}"));
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/users/{id}",
+            handler_fn(|ctx| {
+                let id = ctx.route_param("id").unwrap_or_default().to_string();
+                ctx.set_body_text(&format!("user {id}"));
+                Ok(())
+            }),
+        )
         .unwrap();
-        s.add_route("GET", "/users/me", handler_fn(|ctx| {
-            ctx.set_body_text("me");
-            Ok(())
-        }))
+        s.add_route(
+            "GET",
+            "/users/me",
+            handler_fn(|ctx| {
+                ctx.set_body_text("me");
+                Ok(())
+            }),
+        )
         .unwrap();
     });
     let c = bare_client();
@@ -266,7 +314,8 @@ fn response_headers_cookies_and_content_types() {
     assert_eq!(resp.headers()["x-one"], "1");
     let many: Vec<_> = resp.headers().get_all("x-many").iter().map(|v| v.to_str().unwrap()).collect();
     assert_eq!(many, ["a", "b"]);
-    let cookies: Vec<_> = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let cookies: Vec<_> =
+        resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
     assert_eq!(cookies.len(), 2, "{cookies:?}");
     let theme = cookies.iter().find(|c| c.starts_with("theme=")).unwrap();
     for attr in ["theme=dark%20mode", "Path=/", "Max-Age=120", "HttpOnly", "Secure", "SameSite=Strict"] {
@@ -318,10 +367,19 @@ fn callbacks_run_on_named_callback_threads_and_handles_die_with_the_callback() {
 fn route_configuration_errors() {
     let server = Server::new("config-errors").unwrap();
     let h = handler_fn(|_| Ok(()));
-    assert_eq!(server.add_route("GET", "no-slash", h.clone()).unwrap_err().kind(), kestrun_native::ErrorKind::InvalidArgument);
-    assert_eq!(server.add_route("FO O", "/", h.clone()).unwrap_err().kind(), kestrun_native::ErrorKind::InvalidArgument);
+    assert_eq!(
+        server.add_route("GET", "no-slash", h.clone()).unwrap_err().kind(),
+        kestrun_native::ErrorKind::InvalidArgument
+    );
+    assert_eq!(
+        server.add_route("FO O", "/", h.clone()).unwrap_err().kind(),
+        kestrun_native::ErrorKind::InvalidArgument
+    );
     server.add_route("get", "/a/{id}", h.clone()).unwrap();
-    assert_eq!(server.add_route("GET,POST", "/a/{x}", h.clone()).unwrap_err().kind(), kestrun_native::ErrorKind::InvalidArgument);
+    assert_eq!(
+        server.add_route("GET,POST", "/a/{x}", h.clone()).unwrap_err().kind(),
+        kestrun_native::ErrorKind::InvalidArgument
+    );
     server.add_route("POST", "/a/{x}", h).unwrap();
     assert_eq!(server.route_count(), 2);
 }

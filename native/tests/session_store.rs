@@ -45,7 +45,12 @@ impl SessionBackend for Flaky {
         })
     }
 
-    fn save<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn save<'a>(
+        &'a self,
+        key: &'a str,
+        state: SessionState,
+        ttl: Duration,
+    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
         Box::pin(async move {
             self.writes.fetch_add(1, Ordering::SeqCst);
             if self.fail_writes.load(Ordering::SeqCst) {
@@ -55,7 +60,12 @@ impl SessionBackend for Flaky {
         })
     }
 
-    fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn update<'a>(
+        &'a self,
+        key: &'a str,
+        state: SessionState,
+        ttl: Duration,
+    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
         Box::pin(async move {
             self.writes.fetch_add(1, Ordering::SeqCst);
             if self.fail_writes.load(Ordering::SeqCst) {

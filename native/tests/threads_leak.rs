@@ -48,10 +48,14 @@ fn start_stop_50_times_leaks_no_threads_or_ports() {
     server.set_callback_threads(3).unwrap();
     server.configure_session(SessionOptions::default()).unwrap();
     server
-        .add_route("GET", "/ping", handler_fn(|ctx| {
-            ctx.set_body_text("pong");
-            Ok(())
-        }))
+        .add_route(
+            "GET",
+            "/ping",
+            handler_fn(|ctx| {
+                ctx.set_body_text("pong");
+                Ok(())
+            }),
+        )
         .unwrap();
 
     // Warm-up cycle: process-wide lazies are created once.
@@ -80,7 +84,9 @@ fn start_stop_50_times_leaks_no_threads_or_ports() {
         immediate_max = immediate_max.max(thread_count());
     }
     let elapsed = t0.elapsed();
-    eprintln!("50 start/stop cycles: {elapsed:?}; baseline {baseline} threads, at most {immediate_max} right after a stop");
+    eprintln!(
+        "50 start/stop cycles: {elapsed:?}; baseline {baseline} threads, at most {immediate_max} right after a stop"
+    );
 
     let after = wait_for_threads(baseline);
     assert!(after <= baseline, "threads leaked: {baseline} before, {after} after 50 cycles");

@@ -19,8 +19,7 @@ fn tls_config() -> rustls::ServerConfig {
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     let certified = rcgen::generate_simple_self_signed(names).expect("self-signed certificate");
     let cert = certified.cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der())
-        .expect("private key");
+    let key = rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).expect("private key");
     rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .expect("protocol versions")

@@ -111,7 +111,9 @@ impl SessionStore for StoreAdapter {
         session_key: &SessionKey,
         ttl: &actix_web::cookie::time::Duration,
     ) -> Result<(), anyhow::Error> {
-        if let Err(message) = self.bounded("update_ttl", self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl))).await {
+        if let Err(message) =
+            self.bounded("update_ttl", self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl))).await
+        {
             logging::warn(&message);
         }
         Ok(())
