@@ -2,7 +2,7 @@
 # Kestrun.Rust benchmark suite: builds the workspace in release mode, runs every scenario against
 # servers on 127.0.0.1 with wrk, prints ONE table and rewrites bench/RESULTS.md with it.
 #
-#   bash bench/run.sh                      # from anywhere; takes about two minutes without pwsh
+#   bash bench/run.sh                      # from anywhere; about 3 minutes (plus the build) without pwsh
 #
 # Every figure is measured in this run next to the bare actix-web baseline (bench/src/bin/baseline.rs,
 # same vendored crates): the "vs base" column is req/s divided by the baseline's req/s on the same
