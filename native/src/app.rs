@@ -91,10 +91,11 @@ pub(crate) fn build(
     let sessions = parts.dispatcher.sessions.clone();
     let session_mw = sessions.as_ref().unwrap_or(&parts.no_sessions).middleware();
     let outer_rt = sessions.clone();
+    let lock_wait = parts.dispatcher.pool.wait();
     let name: Arc<str> = Arc::from(parts.dispatcher.server_name.as_str());
     let mut app = App::new()
         .wrap(Condition::new(sessions.is_some(), session_mw))
-        .wrap(from_fn(move |req, next| session::outer_middleware(outer_rt.clone(), req, next)))
+        .wrap(from_fn(move |req, next| session::outer_middleware(outer_rt.clone(), lock_wait, req, next)))
         .wrap(from_fn(move |req, next| log_requests(name.clone(), req, next)))
         .default_service(web::to(not_found));
     for group in parts.routes.groups() {

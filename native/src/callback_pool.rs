@@ -1,18 +1,20 @@
 //! [`CallbackPool`]: the dedicated OS threads on which route callbacks run (never on actix's async
 //! workers), one bounded pool per running server.
 //!
-//! A request first takes a permit (an async semaphore with one permit per thread) within the
-//! configured wait, so it never queues behind busy threads for longer than that (→ 503), then hands
-//! its job to a free thread. The permit travels with the job and is released when the callback
-//! returns, even if the client went away meanwhile. At stop the pool is closed (waiting requests get
-//! 503) and its threads are joined once their current callback returned.
+//! A request hands its job to the pool's FIFO queue; the callback threads take jobs from it one after
+//! the other (a thread that finishes a callback takes the next queued job directly, without a round
+//! trip through the async worker). A job not started within the configured wait is taken out of the
+//! queue again (→ 503), so a request never queues behind busy threads for longer than that. When a
+//! thread is idle at submission the job is known to start at once and no timer is armed at all. At
+//! stop the pool is closed (queued jobs are dropped: their requests get 503) and its threads are
+//! joined once their current callback returned.
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{Error, Result};
 use crate::logging;
@@ -25,13 +27,50 @@ pub(crate) const CALLBACK_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// A unit of work for a callback thread.
 pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// Why no callback thread could be had.
+/// The pool is shutting down: no job is accepted any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unavailable {
-    /// Every thread stayed busy for the whole wait.
-    Busy,
-    /// The pool is shutting down.
-    Closed,
+pub(crate) struct Closed;
+
+/// A queued job, as returned by [`CallbackPool::submit`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ticket {
+    id: u64,
+    /// A thread was idle when the job was queued behind fewer jobs than idle threads: it starts
+    /// without waiting for any callback to finish (no need to bound the wait).
+    pub(crate) immediate: bool,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<(u64, Job)>,
+    next_id: u64,
+    /// Threads waiting for a job (spinning or sleeping).
+    idle: usize,
+    /// Of those, the ones sleeping on the condition variable.
+    sleeping: usize,
+    closed: bool,
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    cv: Condvar,
+    /// `queue.jobs.len()`, readable without the lock by spinning threads.
+    pending: AtomicUsize,
+}
+
+impl Shared {
+    fn sync_pending(&self, q: &Queue) {
+        self.pending.store(q.jobs.len(), Ordering::Relaxed);
+    }
+
+    fn pop(&self, q: &mut Queue) -> Option<Job> {
+        let job = q.jobs.pop_front().map(|(_, job)| job);
+        if job.is_some() {
+            self.sync_pending(q);
+        }
+        job
+    }
 }
 
 #[derive(Default)]
@@ -53,29 +92,71 @@ impl Drop for LiveGuard {
 pub(crate) struct CallbackPool {
     size: usize,
     wait: Duration,
-    semaphore: Arc<Semaphore>,
-    sender: Mutex<Option<Sender<Job>>>,
+    shared: Arc<Shared>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     live: Arc<Live>,
+}
+
+/// How many times an idle thread yields, watching for a job, before it sleeps: a request of a busy
+/// server usually arrives within that, and taking it without a sleep / wake-up pair halves the
+/// hand-off latency (which is what serialized requests, e.g. of one session, wait for).
+const SPIN_YIELDS: u32 = 60;
+
+fn worker_loop(shared: &Shared) {
+    loop {
+        let job = {
+            let mut q = shared.queue.lock();
+            match shared.pop(&mut q) {
+                Some(job) => job,
+                None if q.closed => return,
+                None => {
+                    q.idle += 1;
+                    drop(q);
+                    for _ in 0..SPIN_YIELDS {
+                        if shared.pending.load(Ordering::Relaxed) > 0 {
+                            break;
+                        }
+                        std::thread::yield_now();
+                    }
+                    let mut q = shared.queue.lock();
+                    let job = loop {
+                        if let Some(job) = shared.pop(&mut q) {
+                            break Some(job);
+                        }
+                        if q.closed {
+                            break None;
+                        }
+                        q.sleeping += 1;
+                        shared.cv.wait(&mut q);
+                        q.sleeping -= 1;
+                    };
+                    q.idle -= 1;
+                    match job {
+                        Some(job) => job,
+                        None => return,
+                    }
+                }
+            }
+        };
+        job();
+    }
 }
 
 impl CallbackPool {
     /// Starts `size` threads named `kr-cb-<name>-<i>` (names are truncated by the OS).
     pub(crate) fn start(name: &str, size: usize, wait: Duration) -> Result<Arc<CallbackPool>> {
         let size = size.max(1);
-        let (tx, rx) = crossbeam_channel::bounded::<Job>(size);
         let live = Arc::new(Live::default());
         let pool = Arc::new(CallbackPool {
             size,
             wait,
-            semaphore: Arc::new(Semaphore::new(size)),
-            sender: Mutex::new(Some(tx)),
+            shared: Arc::new(Shared::default()),
             threads: Mutex::new(Vec::with_capacity(size)),
             live: live.clone(),
         });
         let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(6).collect();
         for i in 0..size {
-            let rx: Receiver<Job> = rx.clone();
+            let shared = pool.shared.clone();
             *live.count.lock() += 1;
             let guard = LiveGuard(live.clone());
             let spawned = std::thread::Builder::new()
@@ -83,13 +164,12 @@ impl CallbackPool {
                 .stack_size(CALLBACK_STACK_BYTES)
                 .spawn(move || {
                     let _guard = guard;
-                    while let Ok(job) = rx.recv() {
-                        job();
-                    }
+                    worker_loop(&shared);
                 });
             match spawned {
                 Ok(handle) => pool.threads.lock().push(handle),
                 Err(e) => {
+                    // This thread never ran: its guard was dropped with the closure.
                     let _ = pool.shutdown(Duration::from_secs(5));
                     return Err(Error::internal(format!("cannot spawn callback thread: {e}")));
                 }
@@ -103,30 +183,65 @@ impl CallbackPool {
         self.size
     }
 
-    /// Waits (up to the configured wait) for a free thread.
-    pub(crate) async fn acquire(&self) -> std::result::Result<OwnedSemaphorePermit, Unavailable> {
-        match tokio::time::timeout(self.wait, self.semaphore.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_)) => Err(Unavailable::Closed),
-            Err(_) => Err(Unavailable::Busy),
-        }
+    /// How long a job may stay queued before [`cancel`](Self::cancel) should be tried.
+    pub(crate) fn wait(&self) -> Duration {
+        self.wait
     }
 
-    /// Hands `job` to a thread (call with a permit held, so a thread is free).
-    pub(crate) fn submit(&self, job: Job) -> std::result::Result<(), Unavailable> {
-        let sender = self.sender.lock();
-        match sender.as_ref() {
-            Some(tx) => tx.send(job).map_err(|_| Unavailable::Closed),
-            None => Err(Unavailable::Closed),
+    /// Queues `job` for the next free thread. `Closed` (the job dropped) when the pool is stopping.
+    pub(crate) fn submit(&self, job: Job) -> std::result::Result<Ticket, Closed> {
+        let ticket = {
+            let mut q = self.shared.queue.lock();
+            if q.closed {
+                drop(q);
+                drop(job);
+                return Err(Closed);
+            }
+            let id = q.next_id;
+            q.next_id += 1;
+            let immediate = q.jobs.len() < q.idle;
+            q.jobs.push_back((id, job));
+            self.shared.sync_pending(&q);
+            // Spinning threads take jobs by themselves; wake a sleeping one for the rest.
+            let spinning = q.idle - q.sleeping;
+            (Ticket { id, immediate }, q.sleeping > 0 && q.jobs.len() > spinning)
+        };
+        if ticket.1 {
+            self.shared.cv.notify_one();
         }
+        Ok(ticket.0)
+    }
+
+    /// Takes a job that no thread has started yet out of the queue (dropping it). `true` if it was
+    /// still queued, `false` if a thread already took it (it runs to completion).
+    pub(crate) fn cancel(&self, ticket: Ticket) -> bool {
+        let removed = {
+            let mut q = self.shared.queue.lock();
+            match q.jobs.iter().position(|(id, _)| *id == ticket.id) {
+                Some(i) => {
+                    let removed = q.jobs.remove(i);
+                    self.shared.sync_pending(&q);
+                    removed
+                }
+                None => None,
+            }
+        };
+        removed.is_some()
     }
 
     /// Closes the pool and joins its threads, waiting at most `timeout` for running callbacks.
-    /// Threads still inside a callback after that are detached (they exit when it returns) and
-    /// `ErrorKind::Timeout` is returned.
+    /// Jobs still queued are dropped. Threads still inside a callback after that are detached (they
+    /// exit when it returns) and `ErrorKind::Timeout` is returned.
     pub(crate) fn shutdown(&self, timeout: Duration) -> Result<()> {
-        self.semaphore.close();
-        drop(self.sender.lock().take());
+        let dropped: Vec<(u64, Job)> = {
+            let mut q = self.shared.queue.lock();
+            q.closed = true;
+            let dropped = q.jobs.drain(..).collect();
+            self.shared.sync_pending(&q);
+            dropped
+        };
+        self.shared.cv.notify_all();
+        drop(dropped);
         let deadline = Instant::now() + timeout;
         let all_done = {
             let mut count = self.live.count.lock();

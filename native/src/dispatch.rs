@@ -11,7 +11,7 @@ use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt as _;
 
-use crate::callback_pool::{CallbackPool, Unavailable};
+use crate::callback_pool::CallbackPool;
 use crate::errors_json::error_response;
 use crate::logging;
 use crate::request::{self, RequestContext};
@@ -56,35 +56,39 @@ impl Dispatcher {
             s
         });
 
-        let permit = match self.pool.acquire().await {
-            Ok(p) => p,
-            Err(Unavailable::Busy) => {
-                let msg = format!(
-                    "No callback thread became free within the configured wait ({} threads busy)",
-                    self.pool.size()
-                );
-                logging::warn(&format!("[{}] {} {}: {msg}", self.server_name, req.method(), req.path()));
-                return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
-            }
-            Err(Unavailable::Closed) => {
-                return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping");
-            }
-        };
-
-        let (tx, rx) = tokio::sync::oneshot::channel::<Outcome>();
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<Outcome>();
         let handler = entry.handler.clone();
         let job = Box::new(move || {
             let id = request::register(ctx);
             let status = catch_unwind(AssertUnwindSafe(|| handler.call(id))).map_err(panic_message);
             let ctx = request::unregister(id).unwrap_or_default();
             let _ = tx.send((status, ctx));
-            drop(permit);
         });
-        if self.pool.submit(job).is_err() {
-            return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping");
-        }
+        let ticket = match self.pool.submit(job) {
+            Ok(t) => t,
+            Err(_) => return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
+        };
+        // A job that found an idle thread starts at once: no timer. Otherwise the wait for a free
+        // thread is bounded; a job still queued after it is taken back (503).
+        let outcome = if ticket.immediate {
+            rx.await
+        } else {
+            match tokio::time::timeout(self.pool.wait(), &mut rx).await {
+                Ok(outcome) => outcome,
+                Err(_) if self.pool.cancel(ticket) => {
+                    let msg = format!(
+                        "No callback thread became free within the configured wait ({} threads busy)",
+                        self.pool.size()
+                    );
+                    logging::warn(&format!("[{}] {} {}: {msg}", self.server_name, req.method(), req.path()));
+                    return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
+                }
+                // Already running: wait for its outcome.
+                Err(_) => rx.await,
+            }
+        };
 
-        match rx.await {
+        match outcome {
             Err(_) => error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
             Ok((Ok(0), mut ctx)) => {
                 if let (Some(s), Some(data)) = (session, ctx.session.take()) {

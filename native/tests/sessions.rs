@@ -329,3 +329,51 @@ fn sessions_survive_a_restart() {
     assert_eq!(counter(&c, &url), 2, "the store and the cookie key outlive a stop");
     server.stop(Duration::from_secs(10)).unwrap();
 }
+
+#[test]
+fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
+    let release = Arc::new(Barrier::new(2));
+    let entered = Arc::new(AtomicUsize::new(0));
+    let (r, e) = (release.clone(), entered.clone());
+    let (server, url) = session_server("lockwait", SessionOptions::default(), move |s| {
+        s.set_callback_threads(4).unwrap();
+        s.set_callback_wait_ms(300).unwrap();
+        s.add_route(
+            "GET",
+            "/block",
+            handler_fn(move |ctx| {
+                ctx.session_mut().map_err(|e| e.to_string())?.set_int32("blocked", 1);
+                e.fetch_add(1, Ordering::SeqCst);
+                r.wait();
+                Ok(())
+            }),
+        )
+        .unwrap();
+    });
+    let c = client();
+    assert_eq!(counter(&c, &url), 1);
+    // A request of the session holds its lock (inside its callback) …
+    let (c2, url2) = (c.clone(), url.clone());
+    let blocker = std::thread::spawn(move || c2.get(format!("{url2}/block")).send().unwrap().status());
+    while entered.load(Ordering::SeqCst) == 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // … so the next one of the same session gives up after the callback wait: 503 JSON.
+    let t0 = std::time::Instant::now();
+    let resp = c.get(format!("{url}/counter")).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 503);
+    assert_eq!(resp.headers()["content-type"], "application/json; charset=utf-8");
+    let v = json(resp);
+    assert_eq!(v["status"], 503);
+    assert_eq!(v["error"], "Service Unavailable");
+    assert!(v["message"].as_str().unwrap().contains("300 ms"), "{v}");
+    assert!(t0.elapsed() >= Duration::from_millis(250), "{:?}", t0.elapsed());
+    // Other sessions do not wait.
+    assert_eq!(counter(&client(), &url), 1);
+    release.wait();
+    assert_eq!(blocker.join().unwrap(), 200);
+    // The refused request changed nothing; the session is served again.
+    assert_eq!(counter(&c, &url), 2);
+    assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "2");
+    server.stop(Duration::from_secs(10)).unwrap();
+}

@@ -13,6 +13,7 @@
 //! that session's lock goes away, so the map only holds sessions with requests in flight.
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use actix_web::cookie::{CookieJar, Key};
 use actix_web::dev::ServiceRequest;
@@ -34,7 +35,18 @@ pub(crate) struct SessionLockGuard {
 
 impl SessionLocks {
     /// Waits for and takes the lock of session `key`.
+    #[cfg(test)]
     pub(crate) async fn lock(self: &Arc<Self>, key: &str) -> SessionLockGuard {
+        loop {
+            if let Some(guard) = self.lock_within(key, std::time::Duration::from_secs(3600)).await {
+                return guard;
+            }
+        }
+    }
+
+    /// Takes the lock of session `key`, waiting at most `wait` for it; `None` if it stayed held that
+    /// long (the uncontended case arms no timer).
+    pub(crate) async fn lock_within(self: &Arc<Self>, key: &str, wait: Duration) -> Option<SessionLockGuard> {
         let mutex = {
             let mut map = self.map.lock();
             match map.get(key).and_then(Weak::upgrade) {
@@ -46,8 +58,14 @@ impl SessionLocks {
                 }
             }
         };
-        let guard = mutex.lock_owned().await;
-        SessionLockGuard { guard: Some(guard), locks: Arc::clone(self), key: key.to_string() }
+        let guard = match mutex.clone().try_lock_owned() {
+            Ok(g) => Some(g),
+            Err(_) => tokio::time::timeout(wait, mutex.clone().lock_owned()).await.ok(),
+        };
+        drop(mutex);
+        // Built even on a timeout: dropping it cleans the map entry up if nobody else uses it.
+        let guard = SessionLockGuard { guard, locks: Arc::clone(self), key: key.to_string() };
+        guard.guard.is_some().then_some(guard)
     }
 
     /// Number of sessions with a lock entry (requests in flight).
@@ -82,7 +100,6 @@ pub(crate) fn session_key_of(req: &ServiceRequest, cookie_name: &str, key: &Key)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[tokio::test]
     async fn serializes_one_key_and_cleans_up() {
@@ -101,5 +118,13 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(5), waiter).await.unwrap().unwrap();
         drop(g2);
         assert_eq!(locks.len(), 0, "map cleaned up");
+        // A bounded wait gives up while the lock is held, and cleans up after itself.
+        let g3 = locks.lock("c").await;
+        assert!(locks.lock_within("c", Duration::from_millis(50)).await.is_none());
+        assert_eq!(locks.len(), 1);
+        drop(g3);
+        assert_eq!(locks.len(), 0, "map cleaned up after a timed-out wait");
+        let g4 = locks.lock_within("c", Duration::from_millis(50)).await;
+        assert!(g4.is_some(), "free again");
     }
 }

@@ -23,10 +23,11 @@ use std::time::Duration;
 
 use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_session::SessionMiddleware;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, Key};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 
 pub use memory::MemoryBackend;
@@ -38,6 +39,8 @@ pub use redis::{RedisBackend, RedisConnection};
 pub use store::{BoxFuture, SessionBackend, SessionState};
 pub use values::SessionData;
 
+use crate::errors_json::error_response;
+use crate::logging;
 use lock::SessionLocks;
 use store::StoreAdapter;
 
@@ -138,23 +141,36 @@ impl SessionRuntime {
 }
 
 /// The outer session middleware: takes the per-session lock (see [`lock`]) around the inner
-/// services (actix-session's middleware and the route) and applies the cookie policy.
-pub(crate) async fn outer_middleware<B: MessageBody>(
+/// services (actix-session's middleware and the route) and applies the cookie policy. The wait for
+/// the lock is bounded by `wait` (the server's callback wait): past it the request gets 503 JSON,
+/// like a request that finds no free callback thread.
+pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
     runtime: Option<Arc<SessionRuntime>>,
+    wait: Duration,
     req: ServiceRequest,
     next: Next<B>,
-) -> Result<ServiceResponse<B>, actix_web::Error> {
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(rt) = runtime else {
-        return next.call(req).await;
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let https = req.app_config().secure();
     let guard = match lock::session_key_of(&req, &rt.options.cookie_name, &rt.key) {
-        Some(key) => Some(rt.locks.lock(&key).await),
+        Some(key) => match rt.locks.lock_within(&key, wait).await {
+            Some(guard) => Some(guard),
+            None => {
+                let msg = format!(
+                    "Another request of this session did not finish within the configured wait ({} ms)",
+                    wait.as_millis()
+                );
+                logging::warn(&format!("{} {}: {msg}", req.method(), req.path()));
+                return Ok(req.into_response(error_response(StatusCode::SERVICE_UNAVAILABLE, &msg)));
+            }
+        },
         None => None,
     };
     let result = next.call(req).await;
     drop(guard);
     let mut res = result?;
     rt.rewrite_set_cookie(res.headers_mut(), https);
-    Ok(res)
+    Ok(res.map_into_boxed_body())
 }
