@@ -51,12 +51,13 @@ struct Queue {
     closed: bool,
 }
 
-#[derive(Default)]
 struct Shared {
     queue: Mutex<Queue>,
     cv: Condvar,
     /// `queue.jobs.len()`, readable without the lock by spinning threads.
     pending: AtomicUsize,
+    /// At most this many idle threads spin at a time (one per core; the others sleep right away).
+    max_spinners: usize,
 }
 
 impl Shared {
@@ -110,13 +111,16 @@ fn worker_loop(shared: &Shared) {
                 Some(job) => job,
                 None if q.closed => return,
                 None => {
+                    let spin = q.idle - q.sleeping < shared.max_spinners;
                     q.idle += 1;
                     drop(q);
-                    for _ in 0..SPIN_YIELDS {
-                        if shared.pending.load(Ordering::Relaxed) > 0 {
-                            break;
+                    if spin {
+                        for _ in 0..SPIN_YIELDS {
+                            if shared.pending.load(Ordering::Relaxed) > 0 {
+                                break;
+                            }
+                            std::thread::yield_now();
                         }
-                        std::thread::yield_now();
                     }
                     let mut q = shared.queue.lock();
                     let job = loop {
@@ -150,7 +154,12 @@ impl CallbackPool {
         let pool = Arc::new(CallbackPool {
             size,
             wait,
-            shared: Arc::new(Shared::default()),
+            shared: Arc::new(Shared {
+                queue: Mutex::default(),
+                cv: Condvar::new(),
+                pending: AtomicUsize::new(0),
+                max_spinners: num_cpus::get().clamp(1, size),
+            }),
             threads: Mutex::new(Vec::with_capacity(size)),
             live: live.clone(),
         });
