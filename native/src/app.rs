@@ -57,11 +57,11 @@ async fn log_requests<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let start = Instant::now();
-    let line = logging::enabled(LogLevel::Debug).then(|| format!("{} {}", req.method(), req.path()));
+    // Nothing (not even the clock) when the request line would not be written.
+    let line = logging::enabled(LogLevel::Debug).then(|| (format!("{} {}", req.method(), req.path()), Instant::now()));
     match next.call(req).await {
         Ok(res) => {
-            if let Some(line) = line {
+            if let Some((line, start)) = line {
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
                 logging::debug(&format!("{line} {} {ms:.2}ms", res.status().as_u16()));
             }

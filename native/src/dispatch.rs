@@ -157,10 +157,6 @@ fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestC
                 .map(|v| (name.clone(), percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned()))
         })
         .collect();
-    let cookies = req
-        .cookies()
-        .map(|cs| cs.iter().map(|c| (c.name().to_string(), c.value().to_string())).collect())
-        .unwrap_or_default();
     let secure = req.app_config().secure();
     let host = req
         .headers()
@@ -176,7 +172,7 @@ fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestC
         query,
         route_params,
         headers: req.headers().clone(),
-        cookies,
+        cookies: Default::default(),
         body,
         remote_addr: req.peer_addr(),
         scheme: if secure { "https" } else { "http" },

@@ -5,9 +5,11 @@
 //! soon as the callback returns: [`with_request`] works only in between, and any later use of the id
 //! yields `ErrorKind::InvalidHandle`.
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::net::SocketAddr;
 
-use actix_web::http::header::{HeaderMap, HeaderName};
+use actix_web::cookie::Cookie;
+use actix_web::http::header::{HeaderMap, HeaderName, COOKIE};
 use actix_web::web::Bytes;
 use parking_lot::Mutex;
 
@@ -121,13 +123,30 @@ pub struct RequestContext {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) route_params: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
-    pub(crate) cookies: Vec<(String, String)>,
+    /// Parsed from the `Cookie` headers on first use (most callbacks never look at cookies).
+    pub(crate) cookies: OnceCell<Vec<(String, String)>>,
     pub(crate) body: Bytes,
     pub(crate) remote_addr: Option<SocketAddr>,
     pub(crate) scheme: &'static str,
     pub(crate) host: String,
     pub(crate) response: ResponseData,
     pub(crate) session: Option<SessionData>,
+}
+
+/// The request cookies, parsed like actix-web's `HttpRequest::cookies` (every `Cookie` header split on
+/// `;`, values percent-decoded); none at all if a header is not UTF-8 or a pair does not parse.
+fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut cookies = Vec::new();
+    for header in headers.get_all(COOKIE) {
+        let Ok(s) = std::str::from_utf8(header.as_bytes()) else { return Vec::new() };
+        for pair in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            match Cookie::parse_encoded(pair) {
+                Ok(c) => cookies.push((c.name().to_string(), c.value().to_string())),
+                Err(_) => return Vec::new(),
+            }
+        }
+    }
+    cookies
 }
 
 fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -214,7 +233,7 @@ impl RequestContext {
 
     /// The request cookie `name` (decoded value).
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        lookup(&self.cookies, name)
+        lookup(self.cookies.get_or_init(|| parse_cookies(&self.headers)), name)
     }
 
     /// The request body.
@@ -320,6 +339,20 @@ mod tests {
         assert_eq!(ctx.query("b", 0), Some("x y"));
         assert_eq!(ctx.query("c", 0), Some("é"));
         assert_eq!(ctx.query_count("zz"), 0);
+    }
+
+    #[test]
+    fn cookies_parsed_on_demand() {
+        let mut ctx = RequestContext::for_tests();
+        ctx.headers.append(COOKIE, HeaderValue::from_static("a=1; b=x%20y"));
+        ctx.headers.append(COOKIE, HeaderValue::from_static("C=3"));
+        assert_eq!(ctx.cookie("a"), Some("1"));
+        assert_eq!(ctx.cookie("b"), Some("x y"));
+        assert_eq!(ctx.cookie("c"), Some("3"));
+        assert_eq!(ctx.cookie("d"), None);
+        let mut bad = RequestContext::for_tests();
+        bad.headers.append(COOKIE, HeaderValue::from_static("a=1; novalue"));
+        assert_eq!(bad.cookie("a"), None, "like actix-web: one bad pair → no cookies");
     }
 
     #[test]

@@ -377,3 +377,21 @@ fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
     assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "2");
     server.stop(Duration::from_secs(10)).unwrap();
 }
+
+#[test]
+fn reading_a_session_sends_no_cookie_and_keeps_it() {
+    let (server, url) = session_server("read-no-cookie", SessionOptions::default(), |_| {});
+    let c = bare_client();
+    let resp = c.get(format!("{url}/counter")).send().unwrap();
+    let cookie = set_cookies(&resp).remove(0);
+    let pair = cookie.split(';').next().unwrap().to_string();
+    // A request that only reads the session: no Set-Cookie (as ASP.NET Core), the state is there.
+    let resp = c.get(format!("{url}/peek")).header("cookie", &pair).send().unwrap();
+    assert!(set_cookies(&resp).is_empty(), "{:?}", set_cookies(&resp));
+    assert_eq!(resp.text().unwrap(), "1");
+    // A write sends the cookie again.
+    let resp = c.get(format!("{url}/counter")).header("cookie", &pair).send().unwrap();
+    assert_eq!(set_cookies(&resp).len(), 1);
+    assert_eq!(json(resp)["counter"], 2);
+    server.stop(Duration::from_secs(10)).unwrap();
+}

@@ -15,8 +15,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use actix_web::cookie::{CookieJar, Key};
+use actix_web::cookie::Key;
 use actix_web::dev::ServiceRequest;
+use aes_gcm::aead::generic_array::GenericArray;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::Aes256Gcm;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
 use parking_lot::Mutex;
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
@@ -86,15 +91,39 @@ impl Drop for SessionLockGuard {
     }
 }
 
+/// Opens the session cookie's value the way the cookie crate's private jar does (what actix-session
+/// uses): base64 (standard, canonical padding) of a 12-byte nonce followed by the AES-256-GCM
+/// ciphertext and tag, the cookie name as associated data. Built once per server: the private jar
+/// expands the AES key on every read.
+pub(crate) struct CookieOpener {
+    cipher: Aes256Gcm,
+}
+
+const NONCE_LEN: usize = 12;
+
+impl CookieOpener {
+    pub(crate) fn new(key: &Key) -> CookieOpener {
+        CookieOpener { cipher: Aes256Gcm::new(GenericArray::from_slice(key.encryption())) }
+    }
+
+    /// The plaintext of `value` sealed for the cookie `name`; `None` if it does not open.
+    pub(crate) fn open(&self, name: &str, value: &str) -> Option<String> {
+        let data = B64.decode(value).ok()?;
+        if data.len() <= NONCE_LEN {
+            return None;
+        }
+        let (nonce, msg) = data.split_at(NONCE_LEN);
+        let plain = self.cipher.decrypt(GenericArray::from_slice(nonce), Payload { msg, aad: name.as_bytes() }).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
 /// The session key carried by the request's session cookie, if the cookie is present and decrypts
-/// with `key` (same check as actix-session's; a tampered or forged cookie yields `None`).
-pub(crate) fn session_key_of(req: &ServiceRequest, cookie_name: &str, key: &Key) -> Option<String> {
+/// with the server's key (same check as actix-session's; a tampered or forged cookie yields `None`).
+pub(crate) fn session_key_of(req: &ServiceRequest, cookie_name: &str, opener: &CookieOpener) -> Option<String> {
     let cookies = req.cookies().ok()?;
     let cookie = cookies.iter().find(|c| c.name() == cookie_name)?;
-    let mut jar = CookieJar::new();
-    jar.add_original(cookie.clone());
-    let decrypted = jar.private(key).get(cookie_name)?;
-    Some(decrypted.value().to_string())
+    opener.open(cookie_name, cookie.value())
 }
 
 #[cfg(test)]
@@ -126,5 +155,23 @@ mod tests {
         assert_eq!(locks.len(), 0, "map cleaned up after a timed-out wait");
         let g4 = locks.lock_within("c", Duration::from_millis(50)).await;
         assert!(g4.is_some(), "free again");
+    }
+
+    #[test]
+    fn opener_reads_what_the_private_jar_seals() {
+        use actix_web::cookie::{Cookie, CookieJar};
+        let key = Key::generate();
+        let opener = CookieOpener::new(&key);
+        let mut jar = CookieJar::new();
+        jar.private_mut(&key).add(Cookie::new("sid", "the session key"));
+        let sealed = jar.get("sid").unwrap().value().to_string();
+        assert_eq!(opener.open("sid", &sealed).as_deref(), Some("the session key"));
+        assert_eq!(opener.open("other", &sealed), None, "the name is authenticated");
+        assert_eq!(CookieOpener::new(&Key::generate()).open("sid", &sealed), None, "another key");
+        let mut tampered = sealed.clone().into_bytes();
+        tampered[20] = if tampered[20] == b'A' { b'B' } else { b'A' };
+        assert_eq!(opener.open("sid", std::str::from_utf8(&tampered).unwrap()), None);
+        assert_eq!(opener.open("sid", "AAAA"), None);
+        assert_eq!(opener.open("sid", "not base64!"), None);
     }
 }

@@ -159,6 +159,24 @@ impl MemoryBackend {
         }
     }
 
+    /// [`load_sync`](Self::load_sync) that also slides the expiry of a found entry.
+    fn load_touch_sync(&self, key: &str, ttl: Duration) -> Option<SessionState> {
+        let now = self.now_us();
+        let mut shard = self.shard(key).lock();
+        let expires_at = self.expiry(&mut shard, ttl);
+        match shard.map.get_mut(key) {
+            None => None,
+            Some(e) if e.expires_at > now => {
+                e.expires_at = expires_at;
+                Some(e.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+            }
+            Some(_) => {
+                shard.map.swap_remove(key);
+                None
+            }
+        }
+    }
+
     fn touch_sync(&self, key: &str, ttl: Duration) {
         let now = self.now_us();
         let mut shard = self.shard(key).lock();
@@ -194,6 +212,11 @@ impl SessionBackend for MemoryBackend {
     fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         self.touch_sync(key, ttl);
         Box::pin(async { Ok(()) })
+    }
+
+    fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
+        let r = self.load_touch_sync(key, ttl);
+        Box::pin(async move { Ok(r) })
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>> {
@@ -250,6 +273,14 @@ mod tests {
             m.touch_sync("k", Duration::from_millis(300));
         }
         assert!(m.load_sync("k").is_some(), "touched within the TTL each time");
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(100));
+            assert!(m.load_touch_sync("k", Duration::from_millis(300)).is_some());
+        }
+        assert!(m.load_sync("k").is_some(), "loads slide the TTL too");
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(m.load_touch_sync("k", Duration::from_millis(300)).is_none(), "an expired entry is not revived");
+        assert_eq!(m.len(), 0);
     }
 
     #[test]

@@ -41,8 +41,8 @@ pub use values::SessionData;
 
 use crate::errors_json::error_response;
 use crate::logging;
-use lock::SessionLocks;
-use store::StoreAdapter;
+use lock::{CookieOpener, SessionLocks};
+use store::{std_ttl, StoreAdapter};
 
 /// Everything one server needs to run sessions; kept across restarts of the server (so sessions in
 /// the in-memory store and the cookie key survive a stop / start).
@@ -53,6 +53,8 @@ pub(crate) struct SessionRuntime {
     /// Set when the backend is the built-in memory store (the server sweeps it periodically).
     pub(crate) memory: Option<Arc<MemoryBackend>>,
     pub(crate) locks: Arc<SessionLocks>,
+    /// Reads session cookies for the lock (see [`lock::session_key_of`]).
+    pub(crate) opener: CookieOpener,
 }
 
 impl SessionRuntime {
@@ -69,7 +71,8 @@ impl SessionRuntime {
             Some(secret) => Key::from(&secret.derive_key()),
             None => Key::generate(),
         };
-        SessionRuntime { options, key, backend, memory, locks: Arc::new(SessionLocks::default()) }
+        let opener = CookieOpener::new(&key);
+        SessionRuntime { options, key, backend, memory, locks: Arc::new(SessionLocks::default()), opener }
     }
 
     /// How often the memory store is swept.
@@ -80,8 +83,8 @@ impl SessionRuntime {
     /// actix-session's middleware for this configuration (built once per worker).
     pub(crate) fn middleware(&self) -> SessionMiddleware<StoreAdapter> {
         let o = &self.options;
-        let adapter = StoreAdapter::new(self.backend.clone(), Duration::from_secs(o.io_timeout_seconds));
         let ttl = CookieDuration::seconds(i64::try_from(o.idle_timeout_seconds).unwrap_or(i64::MAX / 2));
+        let adapter = StoreAdapter::new(self.backend.clone(), Duration::from_secs(o.io_timeout_seconds), std_ttl(&ttl));
         SessionMiddleware::builder(adapter, self.key.clone())
             .cookie_name(o.cookie_name.clone())
             .cookie_path(o.cookie_path.clone())
@@ -91,7 +94,10 @@ impl SessionRuntime {
             .cookie_secure(o.secure_policy != SecurePolicy::None)
             .cookie_content_security(CookieContentSecurity::Private)
             .session_lifecycle(
-                BrowserSession::default().state_ttl(ttl).state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                // The sliding idle timeout is done by the store on each load (`load_and_touch`), so an
+                // unchanged session costs no store write and no Set-Cookie (ASP.NET Core does not
+                // resend the cookie per request either).
+                BrowserSession::default().state_ttl(ttl).state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
             )
             .build()
     }
@@ -154,7 +160,7 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let https = req.app_config().secure();
-    let guard = match lock::session_key_of(&req, &rt.options.cookie_name, &rt.key) {
+    let guard = match lock::session_key_of(&req, &rt.options.cookie_name, &rt.opener) {
         Some(key) => match rt.locks.lock_within(&key, wait).await {
             Some(guard) => Some(guard),
             None => {

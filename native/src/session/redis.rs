@@ -13,9 +13,10 @@
 //! | call | Redis command |
 //! |---|---|
 //! | `load` | `GET prefix+key` → JSON of the `HashMap<String, String>` state (absent → no session) |
+//! | `load_and_touch` | `GET prefix+key` + `EXPIRE prefix+key ttl` in one pipeline (what each request does: the sliding idle timeout) |
 //! | `save` | `SET prefix+key json NX EX ttl` |
 //! | `update` | `SET prefix+key json XX EX ttl`, and `SET prefix+key json EX ttl` if the key had expired |
-//! | `update_ttl` | `EXPIRE prefix+key ttl` (actix-session's TTL extension on every request) |
+//! | `update_ttl` | `EXPIRE prefix+key ttl` |
 //! | `delete` | `DEL prefix+key` |
 //!
 //! The idle timeout is Redis key expiry (`EX` / `EXPIRE`, whole seconds, at least 1), so an idle
@@ -511,10 +512,19 @@ impl Inner {
 
     /// Runs `cmd`, retrying once when the connection was lost (the manager reconnects).
     async fn query<T: redis::FromRedisValue>(&self, what: &str, cmd: redis::Cmd) -> Result<T> {
+        self.run(what, Request::Cmd(cmd)).await
+    }
+
+    /// Runs `request` (a command or a pipeline), retrying once when the connection was lost.
+    async fn run<T: redis::FromRedisValue>(&self, what: &str, request: Request) -> Result<T> {
         let mut conn = self.manager().await?;
         let mut retried = false;
         loop {
-            match cmd.query_async::<T>(&mut conn).await {
+            let outcome = match &request {
+                Request::Cmd(cmd) => cmd.query_async::<T>(&mut conn).await,
+                Request::Pipe(pipe) => pipe.query_async::<T>(&mut conn).await,
+            };
+            match outcome {
                 Ok(v) => {
                     self.mark(true, "");
                     return Ok(v);
@@ -534,6 +544,21 @@ impl Inner {
     }
 }
 
+/// What [`Inner::run`] sends.
+enum Request {
+    Cmd(redis::Cmd),
+    Pipe(redis::Pipeline),
+}
+
+fn parse_state(redis_key: &str, value: Option<String>) -> Result<Option<SessionState>> {
+    match value {
+        None => Ok(None),
+        Some(json) => serde_json::from_str::<HashMap<String, String>>(&json)
+            .map(Some)
+            .map_err(|e| Error::io(format!("session state in Redis key {redis_key:?} is not valid JSON: {e}"))),
+    }
+}
+
 fn ttl_seconds(ttl: Duration) -> u64 {
     ttl.as_secs().max(1)
 }
@@ -543,12 +568,18 @@ impl SessionBackend for RedisBackend {
         let redis_key = self.redis_key(key);
         self.spawn(move |inner| async move {
             let value: Option<String> = inner.query("GET", redis::cmd("GET").arg(&redis_key).clone()).await?;
-            match value {
-                None => Ok(None),
-                Some(json) => serde_json::from_str::<HashMap<String, String>>(&json)
-                    .map(Some)
-                    .map_err(|e| Error::io(format!("session state in Redis key {redis_key:?} is not valid JSON: {e}"))),
-            }
+            parse_state(&redis_key, value)
+        })
+    }
+
+    fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
+        let redis_key = self.redis_key(key);
+        self.spawn(move |inner| async move {
+            // GET + EXPIRE in one round trip (a pipeline: works on every Redis version, unlike GETEX).
+            let mut pipe = redis::pipe();
+            pipe.cmd("GET").arg(&redis_key).cmd("EXPIRE").arg(&redis_key).arg(ttl_seconds(ttl)).ignore();
+            let (value,): (Option<String>,) = inner.run("GET + EXPIRE", Request::Pipe(pipe)).await?;
+            parse_state(&redis_key, value)
         })
     }
 

@@ -36,6 +36,22 @@ pub trait SessionBackend: Send + Sync + 'static {
     fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>>;
     /// Extends the expiry of `key` to `ttl` from now (no-op if absent).
     fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>>;
+    /// [`load`](Self::load), extending the expiry of a found state to `ttl` from now: the sliding idle
+    /// timeout, so that every request that reads a session keeps it alive (the engine loads a
+    /// session once per request and writes it back only when it changed, without a separate TTL
+    /// call). Default: `load`, then `update_ttl` when found (a failed `update_ttl` is logged, the
+    /// state still returned). Stores override it to do both in one operation.
+    fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
+        Box::pin(async move {
+            let state = self.load(key).await?;
+            if state.is_some() {
+                if let Err(e) = self.update_ttl(key, ttl).await {
+                    logging::warn(&format!("session store update_ttl failed: {e}"));
+                }
+            }
+            Ok(state)
+        })
+    }
     /// Deletes `key` (no-op if absent).
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>>;
     /// Called (on the caller's thread, must not block) each time a server using this store
@@ -49,11 +65,13 @@ pub trait SessionBackend: Send + Sync + 'static {
 pub(crate) struct StoreAdapter {
     backend: Arc<dyn SessionBackend>,
     io_timeout: Duration,
+    /// The idle timeout, slid on every load.
+    idle_ttl: Duration,
 }
 
 impl StoreAdapter {
-    pub(crate) fn new(backend: Arc<dyn SessionBackend>, io_timeout: Duration) -> Self {
-        StoreAdapter { backend, io_timeout }
+    pub(crate) fn new(backend: Arc<dyn SessionBackend>, io_timeout: Duration, idle_ttl: Duration) -> Self {
+        StoreAdapter { backend, io_timeout, idle_ttl }
     }
 
     async fn bounded<T>(&self, what: &str, fut: BoxFuture<'_, Result<T>>) -> Result<T, String> {
@@ -65,13 +83,13 @@ impl StoreAdapter {
     }
 }
 
-fn std_ttl(ttl: &actix_web::cookie::time::Duration) -> Duration {
+pub(crate) fn std_ttl(ttl: &actix_web::cookie::time::Duration) -> Duration {
     Duration::try_from(*ttl).unwrap_or(Duration::from_secs(1))
 }
 
 impl SessionStore for StoreAdapter {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
-        match self.bounded("load", self.backend.load(session_key.as_ref())).await {
+        match self.bounded("load", self.backend.load_and_touch(session_key.as_ref(), self.idle_ttl)).await {
             Ok(state) => Ok(state),
             Err(message) => {
                 logging::warn(&format!("{message}; continuing with an empty session"));
