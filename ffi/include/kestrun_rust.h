@@ -654,6 +654,16 @@ KrStatus kr_server_add_endpoint_https_pem(struct KrServer *server,
 KrStatus kr_server_set_callback_threads(struct KrServer *server, uint32_t count);
 
 /**
+ * Sets the number of actix worker threads, which do the async I/O (accept, TLS, HTTP parsing, sessions):
+ * 1..=64 (default min(cores, 4)). Callbacks never run on them (see `kr_server_set_callback_threads`).
+ * Only before `kr_server_start` (or between a stop and the next start): `KR_INVALID_STATE` while running.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_worker_threads(struct KrServer *server,
+                                      uint32_t count);
+
+/**
  * Sets how long a request may wait for a free callback thread before 503 (default 30000 ms).
  *
  * `server`: a handle from `kr_server_new` (not dereferenced).

@@ -141,6 +141,19 @@ pub extern "C" fn kr_server_set_callback_threads(server: *mut KrServer, count: u
     }
 }
 
+/// Sets the number of actix worker threads, which do the async I/O (accept, TLS, HTTP parsing, sessions):
+/// 1..=64 (default min(cores, 4)). Callbacks never run on them (see `kr_server_set_callback_threads`).
+/// Only before `kr_server_start` (or between a stop and the next start): `KR_INVALID_STATE` while running.
+///
+/// `server`: a handle from `kr_server_new` (not dereferenced).
+#[no_mangle]
+pub extern "C" fn kr_server_set_worker_threads(server: *mut KrServer, count: u32) -> KrStatus {
+    ffi_boundary! {
+        server_ref(server)?.set_worker_threads(count)?;
+        Ok(())
+    }
+}
+
 /// Sets how long a request may wait for a free callback thread before 503 (default 30000 ms).
 ///
 /// `server`: a handle from `kr_server_new` (not dereferenced).

@@ -406,6 +406,9 @@ int main(void) {
                  "kr_server_add_endpoint_https_pem cert_path NULL");
     check_status(kr_server_set_callback_threads(g_https, 0), KR_INVALID_ARGUMENT, "kr_server_set_callback_threads 0");
     check_status(kr_server_set_callback_threads(g_https, 4), KR_OK, "kr_server_set_callback_threads 4");
+    check_status(kr_server_set_worker_threads(g_https, 0), KR_INVALID_ARGUMENT, "kr_server_set_worker_threads 0");
+    check_status(kr_server_set_worker_threads(g_https, 65), KR_INVALID_ARGUMENT, "kr_server_set_worker_threads 65");
+    check_status(kr_server_set_worker_threads(g_https, 2), KR_OK, "kr_server_set_worker_threads 2");
     check_status(kr_server_set_callback_wait_ms(g_https, 10000), KR_OK, "kr_server_set_callback_wait_ms");
     check_status(kr_server_set_shutdown_timeout_ms(g_https, 3000), KR_OK, "kr_server_set_shutdown_timeout_ms");
     check_status(kr_server_set_max_body_bytes(g_https, 1024), KR_OK, "kr_server_set_max_body_bytes 1024");
@@ -466,6 +469,7 @@ int main(void) {
     check(!running, "not running before start");
     check_status(kr_server_start(g_https), KR_OK, "kr_server_start HTTPS");
     check_status(kr_server_start(g_https), KR_INVALID_STATE, "kr_server_start twice");
+    check_status(kr_server_set_worker_threads(g_https, 3), KR_INVALID_STATE, "kr_server_set_worker_threads while running");
     check_status(kr_server_add_endpoint_http(g_https, "127.0.0.1", 0, &index), KR_INVALID_STATE,
                  "kr_server_add_endpoint_http on a running server");
     check_status(kr_server_add_route(g_https, "GET", "/late", counter_cb, &rd_dup, free_route), KR_INVALID_STATE,

@@ -75,6 +75,7 @@ def load_library(path):
         "kr_server_add_endpoint_https_self_signed": [H, c_char_p, c_uint16, sz],
         "kr_server_add_endpoint_https_pem": [H, c_char_p, c_uint16, c_char_p, c_char_p, sz],
         "kr_server_set_callback_threads": [H, c_uint32],
+        "kr_server_set_worker_threads": [H, c_uint32],
         "kr_server_set_callback_wait_ms": [H, c_uint32],
         "kr_server_set_shutdown_timeout_ms": [H, c_uint32],
         "kr_server_set_max_body_bytes": [H, c_uint64],
@@ -353,6 +354,8 @@ class HandleTests(unittest.TestCase):
         server = new_server()
         self.assertEqual(LIB.kr_server_set_callback_threads(server, 2), KR_OK)
         self.assertFailed(LIB.kr_server_set_callback_threads(server, 0), KR_INVALID_ARGUMENT)
+        self.assertFailed(LIB.kr_server_set_worker_threads(server, 0), KR_INVALID_ARGUMENT)
+        self.assertFailed(LIB.kr_server_set_worker_threads(server, 65), KR_INVALID_ARGUMENT)
         self.assertEqual(LIB.kr_server_free(server), KR_OK)
         self.assertFailed(LIB.kr_server_free(server), KR_INVALID_HANDLE)
         self.assertFailed(LIB.kr_server_start(server), KR_INVALID_HANDLE)
@@ -537,6 +540,7 @@ class ServerTests(unittest.TestCase):
         assert LIB.kr_server_add_endpoint_https_self_signed(cls.https, b"127.0.0.1", 0, byref(idx)) == KR_OK
         assert idx.value == 0
         assert LIB.kr_server_set_callback_threads(cls.https, 4) == KR_OK
+        assert LIB.kr_server_set_worker_threads(cls.https, 1) == KR_OK
         assert LIB.kr_server_set_max_body_bytes(cls.https, 1024) == KR_OK
         o = KrSessionOptions()
         LIB.kr_session_options_default(byref(o))
@@ -570,6 +574,7 @@ class ServerTests(unittest.TestCase):
         self.assertEqual(LIB.kr_server_is_running(self.https, byref(running)), KR_OK)
         self.assertTrue(running.value)
         self.assertFailed(LIB.kr_server_start(self.https), KR_INVALID_STATE)
+        self.assertFailed(LIB.kr_server_set_worker_threads(self.https, 2), KR_INVALID_STATE)
         idx = c_size_t()
         self.assertFailed(LIB.kr_server_add_endpoint_http(self.https, b"127.0.0.1", 0, byref(idx)),
                           KR_INVALID_STATE)
