@@ -49,6 +49,30 @@ fn not_found(what: &str, name: &str) -> FfiError {
     FfiError::new(KrStatus::KR_NOT_FOUND, format!("{what} `{name}` is absent"))
 }
 
+/// Copies the request value named by the C string `name` (looked up with `lookup`) into the caller's
+/// buffer; `KR_NOT_FOUND` ("`what` `name` is absent") when there is none.
+///
+/// # Safety
+/// `name` is NUL-terminated (or NULL: `KR_NULL_ARGUMENT`) and valid for the call; `buf`, `buf_len`,
+/// `out_len` follow the string-out convention.
+unsafe fn named_str_out(
+    request: *const KrRequest,
+    what: &str,
+    name: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+    lookup: impl for<'a> FnOnce(&'a RequestContext, &str) -> Option<Cow<'a, str>>,
+) -> FfiResult<()> {
+    request_id(request)?;
+    // SAFETY: `name` is a NUL-terminated string valid for the call (forwarded caller guarantee).
+    let name = unsafe { str_arg(name, "name") }?;
+    // SAFETY: buf / out_len per the string-out convention (forwarded caller guarantee).
+    unsafe {
+        request_str_out(request, buf, buf_len, out_len, |ctx| lookup(ctx, name).ok_or_else(|| not_found(what, name)))
+    }
+}
+
 /// The request method, e.g. `GET`.
 ///
 /// # Safety
@@ -241,15 +265,8 @@ pub unsafe extern "C" fn kr_request_route_param(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: buf / out_len per this function's contract.
-        unsafe {
-            request_str_out(request, buf, buf_len, out_len, |ctx| {
-                ctx.route_param(name).map(Cow::from).ok_or_else(|| not_found("route parameter", name))
-            })
-        }
+        // SAFETY: name / buf / out_len per this function's contract.
+        unsafe { named_str_out(request, "route parameter", name, buf, buf_len, out_len, |ctx, name| ctx.route_param(name).map(Cow::from)) }
     }
 }
 
@@ -269,15 +286,8 @@ pub unsafe extern "C" fn kr_request_header(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: buf / out_len per this function's contract.
-        unsafe {
-            request_str_out(request, buf, buf_len, out_len, |ctx| {
-                ctx.header(name).ok_or_else(|| not_found("header", name))
-            })
-        }
+        // SAFETY: name / buf / out_len per this function's contract.
+        unsafe { named_str_out(request, "header", name, buf, buf_len, out_len, |ctx, name| ctx.header(name)) }
     }
 }
 
@@ -296,15 +306,8 @@ pub unsafe extern "C" fn kr_request_cookie(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: buf / out_len per this function's contract.
-        unsafe {
-            request_str_out(request, buf, buf_len, out_len, |ctx| {
-                ctx.cookie(name).map(Cow::from).ok_or_else(|| not_found("cookie", name))
-            })
-        }
+        // SAFETY: name / buf / out_len per this function's contract.
+        unsafe { named_str_out(request, "cookie", name, buf, buf_len, out_len, |ctx, name| ctx.cookie(name).map(Cow::from)) }
     }
 }
 

@@ -111,20 +111,25 @@ impl MemoryBackend {
         state.into_iter().map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str())).collect::<Vec<_>>().into_boxed_slice()
     }
 
-    fn load_sync(&self, key: &str) -> Option<SessionState> {
+    /// The live state at `key`; with `slide`, its expiry is also moved to `slide` from now (the sliding
+    /// idle timeout). An expired entry is removed, never revived.
+    fn load_sync(&self, key: &str, slide: Option<Duration>) -> Option<SessionState> {
         let now = self.now_us();
         let mut shard = self.shard(key).lock();
-        let expired = match shard.map.get(key) {
-            None => return None,
+        let expires_at = slide.map(|ttl| self.expiry(&mut shard, ttl));
+        match shard.map.get_mut(key) {
+            None => None,
             Some(e) if e.expires_at > now => {
-                return Some(e.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+                if let Some(expires_at) = expires_at {
+                    e.expires_at = expires_at;
+                }
+                Some(e.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
             }
-            Some(_) => true,
-        };
-        if expired {
-            shard.map.swap_remove(key);
+            Some(_) => {
+                shard.map.swap_remove(key);
+                None
+            }
         }
-        None
     }
 
     fn store_sync(&self, key: &str, state: SessionState, ttl: Duration) {
@@ -159,24 +164,6 @@ impl MemoryBackend {
         }
     }
 
-    /// [`load_sync`](Self::load_sync) that also slides the expiry of a found entry.
-    fn load_touch_sync(&self, key: &str, ttl: Duration) -> Option<SessionState> {
-        let now = self.now_us();
-        let mut shard = self.shard(key).lock();
-        let expires_at = self.expiry(&mut shard, ttl);
-        match shard.map.get_mut(key) {
-            None => None,
-            Some(e) if e.expires_at > now => {
-                e.expires_at = expires_at;
-                Some(e.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-            }
-            Some(_) => {
-                shard.map.swap_remove(key);
-                None
-            }
-        }
-    }
-
     fn touch_sync(&self, key: &str, ttl: Duration) {
         let now = self.now_us();
         let mut shard = self.shard(key).lock();
@@ -195,7 +182,7 @@ impl MemoryBackend {
 
 impl SessionBackend for MemoryBackend {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionState>>> {
-        let r = self.load_sync(key);
+        let r = self.load_sync(key, None);
         Box::pin(async move { Ok(r) })
     }
 
@@ -215,7 +202,7 @@ impl SessionBackend for MemoryBackend {
     }
 
     fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
-        let r = self.load_touch_sync(key, ttl);
+        let r = self.load_sync(key, Some(ttl));
         Box::pin(async move { Ok(r) })
     }
 
@@ -237,14 +224,14 @@ mod tests {
     fn save_load_update_delete() {
         let m = MemoryBackend::new(10);
         let ttl = Duration::from_secs(60);
-        assert!(m.load_sync("k").is_none());
+        assert!(m.load_sync("k", None).is_none());
         m.store_sync("k", state("a", "1"), ttl);
-        assert_eq!(m.load_sync("k").unwrap()["a"], "1");
+        assert_eq!(m.load_sync("k", None).unwrap()["a"], "1");
         m.store_sync("k", state("a", "2"), ttl);
-        assert_eq!(m.load_sync("k").unwrap()["a"], "2");
+        assert_eq!(m.load_sync("k", None).unwrap()["a"], "2");
         assert_eq!(m.len(), 1);
         m.delete_sync("k");
-        assert!(m.load_sync("k").is_none());
+        assert!(m.load_sync("k", None).is_none());
         m.delete_sync("k");
     }
 
@@ -255,13 +242,13 @@ mod tests {
         m.store_sync("long", state("a", "1"), Duration::from_secs(60));
         m.store_sync("short2", state("a", "1"), Duration::from_millis(30));
         std::thread::sleep(Duration::from_millis(100));
-        assert!(m.load_sync("short").is_none(), "expired entries are unreadable at once");
+        assert!(m.load_sync("short", None).is_none(), "expired entries are unreadable at once");
         assert_eq!(m.len(), 2, "read removed it");
         m.touch_sync("short2", Duration::from_secs(60));
         assert_eq!(m.sweep_expired(), 1, "an expired entry cannot be revived by a touch");
-        assert!(m.load_sync("short2").is_none());
+        assert!(m.load_sync("short2", None).is_none());
         assert_eq!(m.len(), 1);
-        assert!(m.load_sync("long").is_some());
+        assert!(m.load_sync("long", None).is_some());
     }
 
     #[test]
@@ -272,14 +259,14 @@ mod tests {
             std::thread::sleep(Duration::from_millis(100));
             m.touch_sync("k", Duration::from_millis(300));
         }
-        assert!(m.load_sync("k").is_some(), "touched within the TTL each time");
+        assert!(m.load_sync("k", None).is_some(), "touched within the TTL each time");
         for _ in 0..4 {
             std::thread::sleep(Duration::from_millis(100));
-            assert!(m.load_touch_sync("k", Duration::from_millis(300)).is_some());
+            assert!(m.load_sync("k", Some(Duration::from_millis(300))).is_some());
         }
-        assert!(m.load_sync("k").is_some(), "loads slide the TTL too");
+        assert!(m.load_sync("k", None).is_some(), "loads slide the TTL too");
         std::thread::sleep(Duration::from_millis(400));
-        assert!(m.load_touch_sync("k", Duration::from_millis(300)).is_none(), "an expired entry is not revived");
+        assert!(m.load_sync("k", Some(Duration::from_millis(300))).is_none(), "an expired entry is not revived");
         assert_eq!(m.len(), 0);
     }
 
@@ -293,14 +280,14 @@ mod tests {
         m.touch_sync("a", ttl); // a is now the most recently used
         m.store_sync("d", state("x", "1"), ttl);
         assert_eq!(m.len(), 3);
-        assert!(m.load_sync("b").is_none(), "least recently used evicted");
-        assert!(m.load_sync("a").is_some());
-        assert!(m.load_sync("c").is_some());
-        assert!(m.load_sync("d").is_some());
+        assert!(m.load_sync("b", None).is_none(), "least recently used evicted");
+        assert!(m.load_sync("a", None).is_some());
+        assert!(m.load_sync("c", None).is_some());
+        assert!(m.load_sync("d", None).is_some());
         // Updating an existing key never evicts.
         m.store_sync("c", state("x", "2"), ttl);
         assert_eq!(m.len(), 3);
-        assert!(m.load_sync("a").is_some() && m.load_sync("d").is_some());
+        assert!(m.load_sync("a", None).is_some() && m.load_sync("d", None).is_some());
     }
 
     #[test]
@@ -313,6 +300,6 @@ mod tests {
         }
         assert!(m.len() <= LARGE_STORE as usize);
         assert!(m.len() >= LARGE_STORE as usize - SHARDS_LARGE * 200, "most of the capacity is used");
-        assert!(m.load_sync(&format!("key{}", LARGE_STORE as usize + 999)).is_some(), "newest kept");
+        assert!(m.load_sync(&format!("key{}", LARGE_STORE as usize + 999), None).is_some(), "newest kept");
     }
 }
