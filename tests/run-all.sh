@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test suite of Kestrun.Rust and ends with one line: `N passed, N failed[, N skipped]`.
-#   bash tests/run-all.sh            # from the repository root
-# Suites: Rust (cargo test --workspace), header freshness, C API (gcc), C API (Python ctypes),
-# C API (C# / .NET, when dotnet is installed), PowerShell module (Pester 5, when pwsh is installed).
+# The second of the README's two commands: installs what the suites need, runs every suite of Kestrun.Rust and ends
+# with one line: `N passed, N failed`.
+#   bash tests/run-all.sh            # from anywhere
+# Installs (each step idempotent, quick when already there; see tools/prereqs.sh): the vendored crates where no
+# crates registry answers, PowerShell 7.6.9 as a .NET tool unless a pwsh >= 7.4 is on PATH, Pester 5.7.1 from
+# NuGet, and Debian's gcc, python3, curl, redis-server, nodejs and npm when missing.
+# Suites: Rust (cargo test --workspace), header freshness, C API (gcc), C API (Python ctypes), C API and interop
+# (C# / .NET), PowerShell module (Pester 5). A prerequisite that cannot be had, and any test reported as skipped,
+# count as failures with the reason printed: nothing is ever skipped silently.
 # Exit status is non-zero when any test failed or a suite could not run.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,13 +16,15 @@ export KR_PROFILE=${KR_PROFILE:-debug}
 export KR_LIB=${KR_LIB:-$root/target/$KR_PROFILE/libkestrun_rust.so}
 logdir=${KR_TEST_LOGS:-$root/target/test-logs}
 mkdir -p "$logdir"
+# shellcheck source=../tools/prereqs.sh
+source "$root/tools/prereqs.sh"
 
-total_pass=0 total_fail=0 total_skip=0
+total_pass=0 total_fail=0
 summary=()
 
-record() { # suite passed failed [skipped]
-  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3)); total_skip=$((total_skip + ${4:-0}))
-  summary+=("$(printf '%-12s %4s passed, %4s failed, %4s skipped' "$1" "$2" "$3" "${4:-0}")")
+record() { # suite passed failed
+  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
+  summary+=("$(printf '%-22s %4s passed, %4s failed' "$1" "$2" "$3")")
 }
 
 # A suite that prints `N passed, N failed` as its last such line. A suite that exits non-zero without
@@ -36,9 +43,26 @@ run_counted() { # name log command...
   p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
   f=$(sed -E 's/.*\b([0-9]+) failed.*/\1/' <<<"$line")
   s=0; [[ $line =~ ([0-9]+)\ skipped ]] && s=${BASH_REMATCH[1]}
+  if ((s)); then echo "!!! $name reported $s skipped tests (counted as failed)"; f=$((f + s)); fi
   if [[ $rc -ne 0 && $f -eq 0 ]]; then echo "!!! $name exited $rc"; f=1; fi
-  record "$name" "$p" "$f" "$s"
+  record "$name" "$p" "$f"
 }
+
+# 0. Prerequisites.
+echo "=== prerequisites"
+prereq_failed=0
+need() { # name command...
+  if ! "${@:2}"; then echo "!!! prerequisite not available: $1"; record "prereq:$1" 0 1; prereq_failed=1; return 1; fi
+}
+need debian-packages kr_need_commands gcc:gcc python3:python3 curl:curl redis-server:redis-server \
+  redis-cli:redis-server node:nodejs npm:npm
+need cargo kr_need_cargo
+need dotnet command -v dotnet
+have_pwsh=0
+if need pwsh kr_need_pwsh; then
+  have_pwsh=1
+  need pester kr_need_pester || have_pwsh=0
+fi
 
 # 1. Rust
 echo "=== build: cargo build --workspace"
@@ -52,8 +76,8 @@ else
   if [[ $rc -ne 0 && $f -eq 0 ]]; then f=1; fi
   # Tests that need a missing tool (redis-server) print `SKIPPED <test>: <reason>` and return: not passes.
   sk=$(grep -c '^SKIPPED ' "$logdir/rust.log")
-  p=$((p - sk))
-  record rust "$p" "$f" "$sk"
+  if ((sk)); then echo "!!! $sk Rust tests were skipped (counted as failed):"; grep '^SKIPPED ' "$logdir/rust.log"; fi
+  record rust "$((p - sk))" "$((f + sk))"
 
   # 2. The committed header is what cbindgen generates from the sources.
   if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && git ls-files --error-unmatch ffi/include/kestrun_rust.h >/dev/null 2>&1; then
@@ -69,32 +93,25 @@ else
   run_counted c "$logdir/c.log" bash tests/c/run.sh
   run_counted python "$logdir/python.log" bash tests/python/run.sh
 
-  # 5. The C API from C# (the module's interop layer), where a .NET SDK is installed.
-  if [[ -f tests/csharp/run.sh ]]; then
-    if command -v dotnet >/dev/null 2>&1; then
-      run_counted csharp "$logdir/csharp.log" bash tests/csharp/run.sh
-    else
-      echo "=== csharp: skipped (no dotnet SDK on this machine)"; record csharp 0 0 1
-    fi
-  fi
+  # 5. The C API from C# (the module's interop layer).
+  run_counted csharp "$logdir/csharp.log" bash tests/csharp/run.sh
 fi
 
-# 6. The PowerShell module.
-pwsh_bin=${KR_PWSH:-$(command -v pwsh || true)}
-if [[ -n $pwsh_bin ]]; then
+# 6. The PowerShell module: built with build.ps1, tested with Pester 5.
+if ((have_pwsh)); then
   echo "=== module build: pwsh ./build.ps1 -Configuration ${KR_PROFILE^}"
-  if "$pwsh_bin" -NoProfile -File ./build.ps1 -Configuration "${KR_PROFILE^}" 2>&1 | tee "$logdir/build-ps.log"; [[ ${PIPESTATUS[0]} -eq 0 ]]; then
-    run_counted pester "$logdir/pester.log" "$pwsh_bin" -NoProfile -File tests/pester/Invoke-Tests.ps1
+  if "$KR_PWSH" -NoProfile -File ./build.ps1 -Configuration "${KR_PROFILE^}" -SkipNative 2>&1 | tee "$logdir/build-ps.log"; [[ ${PIPESTATUS[0]} -eq 0 ]]; then
+    run_counted pester "$logdir/pester.log" "$KR_PWSH" -NoProfile -File tests/pester/Invoke-Tests.ps1
   else
     record pester 0 1
   fi
 else
-  echo "=== pester: skipped (pwsh not found; install PowerShell 7.4+ to run the module's tests)"
-  record pester 0 0 1
+  echo "!!! pester: not run (PowerShell or Pester could not be had; see the prerequisites above)"
+  record pester 0 1
 fi
 
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
-echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+echo "$total_pass passed, $total_fail failed"
 [[ $total_fail -eq 0 ]]

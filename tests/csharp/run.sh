@@ -6,7 +6,7 @@
 #    PowerShell 7.4 (C# 10, warnings as errors). Counts as one test.
 # 2. xunit: the PowerShell-independent interop (module/Interop/Core) drives libkestrun_rust for real.
 # 3. Static checks of the module's PowerShell sources that need no pwsh (tests/pester/lint: syntax through
-#    tree-sitter-powershell, one documented function per Public file, manifest exports); skipped when node/npm or
+#    tree-sitter-powershell, one documented function per Public file, manifest exports); a failure when node/npm or
 #    the npm registry is not available.
 # The library is taken from KR_LIB, else target/debug, else target/release (this script does not build it).
 # Ends with one line: `N passed, N failed`; exits non-zero when anything failed.
@@ -71,8 +71,11 @@ if [[ -n $trx ]]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
   f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  n=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")
   [[ $p =~ ^[0-9]+$ ]] || p=0
   [[ $f =~ ^[0-9]+$ ]] || f=0
+  [[ $n =~ ^[0-9]+$ ]] || n=0
+  if ((n)); then echo "!!! $n xunit tests were not executed (skipped): counted as failed"; f=$((f + n)); fi
   passed=$((passed + p))
   failed=$((failed + f))
   if [[ $rc -ne 0 && $f -eq 0 ]]; then
@@ -88,7 +91,8 @@ echo "=== PowerShell static checks (no pwsh needed): tests/pester/lint/run.sh"
 bash "$root/tests/pester/lint/run.sh" 2>&1 | tee "$out/lint.log"
 rc=${PIPESTATUS[0]}
 if [[ $rc -eq 3 ]]; then
-  echo "(PowerShell static checks skipped)"
+  echo "!!! the PowerShell static checks could not be set up (see above): counted as failed"
+  failed=$((failed + 1))
 else
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/lint.log" | tail -n 1)
   if [[ -n $line ]]; then

@@ -4,7 +4,8 @@
     Runs the Kestrun.Rust Pester 5 suite (tests/pester/*.Tests.ps1).
 .DESCRIPTION
     Needs the module staged by build.ps1 (out/Kestrun.Rust). Prints Pester's detailed output, then one final line
-    `N passed, N failed`, and exits 1 when anything failed (a failed BeforeAll / container counts as a failure).
+    `N passed, N failed`, and exits 1 when anything failed (a failed BeforeAll / container, and a skipped test,
+    count as failures).
 .PARAMETER Path
     Test files or folders (default: this folder).
 .PARAMETER Output
@@ -40,6 +41,11 @@ $result = Invoke-Pester -Configuration $configuration
 
 $passed = [int]$result.PassedCount
 $failed = [int]$result.FailedCount + [int]$result.FailedBlocksCount + [int]$result.FailedContainersCount
+# Nothing is skipped silently: a skipped test (e.g. a prerequisite missing) counts as failed, with its name.
+foreach ($test in @($result.Skipped)) {
+    Write-Host "skipped, counted as failed: $($test.ExpandedPath)"
+    $failed++
+}
 if ($result.Result -ne 'Passed' -and $failed -eq 0) {
     $failed = 1
 }
