@@ -70,7 +70,7 @@ $nativeBuilt = Join-Path -Path (Join-Path -Path $targetDir -ChildPath $profileDi
 if (-not $SkipNative.IsPresent) {
     $cargo = Get-Command -Name 'cargo' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if ($null -eq $cargo) {
-        throw 'cargo was not found on PATH: install Rust (https://rustup.rs) or use -SkipNative with a library already built.'
+        throw 'cargo was not found on PATH: install Rust 1.89 or newer, or use -SkipNative with a library already built.'
     }
     $cargoArgs = @('build', '--manifest-path', (Join-Path -Path $root -ChildPath 'Cargo.toml'), '-p', 'kestrun_rust')
     if ($Configuration -eq 'Release') {

@@ -1,24 +1,40 @@
 function Resolve-KrServer {
     <#
     .SYNOPSIS
-        Returns the server a command acts on: the one given, else the current one (the last created by New-KrServer).
+        Returns the server a command acts on: the one given or named, else the current one (the last created by
+        New-KrServer).
     .DESCRIPTION
-        Throws an InvalidOperationException with a useful message when there is no server or when the given
+        With -Name, looks the server up by name and throws an ArgumentException ("There is no Kestrun.Rust server
+        named '<name>'.") when there is none. Without it, takes -Server, or the current server when -Server is
+        $null. Throws an InvalidOperationException with a useful message when there is no server or when the
         server was removed.
     .PARAMETER Server
         The server passed to the command (may be $null).
+    .PARAMETER Name
+        The name of the server (the -Name of Stop-KrServer / Remove-KrServer).
     .EXAMPLE
         $Server = Resolve-KrServer -Server $Server
+    .EXAMPLE
+        $Server = Resolve-KrServer -Name 'api'
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Server')]
     [OutputType([KestrunRust.KrServer])]
     param(
-        [Parameter()]
+        [Parameter(ParameterSetName = 'Server')]
         [AllowNull()]
-        [KestrunRust.KrServer]$Server
+        [KestrunRust.KrServer]$Server,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Name')]
+        [ValidateNotNullOrEmpty()]
+        [string]$Name
     )
 
-    if ($null -eq $Server) {
+    if ($PSCmdlet.ParameterSetName -eq 'Name') {
+        $Server = [KestrunRust.KrServerManager]::Get($Name)
+        if ($null -eq $Server) {
+            throw [System.ArgumentException]::new("There is no Kestrun.Rust server named '$Name'.")
+        }
+    } elseif ($null -eq $Server) {
         $Server = [KestrunRust.KrServerManager]::Current
         if ($null -eq $Server) {
             throw [System.InvalidOperationException]::new('There is no Kestrun.Rust server: create one with New-KrServer first (or pass -Server).')

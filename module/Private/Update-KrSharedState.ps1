@@ -1,14 +1,16 @@
 function Update-KrSharedState {
     <#
     .SYNOPSIS
-        Captures the caller's variables and script-defined functions into a server, for its route runspaces.
+        Captures the caller's variables, script-defined functions and imported modules into a server, for its
+        route runspaces.
     .DESCRIPTION
-        Reads, through the calling command's $PSCmdlet.SessionState, every variable and function visible where the
-        user called Enable-KrConfiguration / Start-KrServer (the user's script), leaves out PowerShell's automatic
-        and preference variables and functions that do not come from a script file, and stores them in
-        $Server.SharedVariables / $Server.SharedFunctions. Each route runspace starts with them (as in Kestrun,
-        variables defined before Enable-KrConfiguration are visible inside routes). Values are shared by reference;
-        script blocks are re-created unbound so that they run in the route's runspace.
+        Lists, in the calling command's $PSCmdlet.SessionState (the user's script, where Enable-KrConfiguration /
+        Start-KrServer was called), every variable, function and module visible there; leaves out PowerShell's
+        automatic and preference variables, functions that do not come from a script file, Kestrun.Rust and
+        PowerShell's own modules; and stores them in $Server.SharedVariables / $Server.SharedFunctions /
+        $Server.SharedModules (module paths). Each route runspace starts with them, set once when it is created
+        (as in Kestrun, variables defined before Enable-KrConfiguration are visible inside routes). Values are
+        shared by reference; script blocks are re-created unbound so that they run in the route's runspace.
     .PARAMETER Server
         The server to update.
     .PARAMETER Cmdlet
@@ -17,6 +19,8 @@ function Update-KrSharedState {
         Wildcard patterns of variable names to leave out (added to the server's exclusion list).
     .PARAMETER ExcludeFunctions
         Wildcard patterns of function names to leave out (added to the server's exclusion list).
+    .PARAMETER ExcludeModules
+        Wildcard patterns of module names not to import in the route runspaces (added to the server's exclusion list).
     .PARAMETER Overwrite
         Replace values captured before (Enable-KrConfiguration); without it only new names are added (Start-KrServer).
     .EXAMPLE
@@ -37,6 +41,9 @@ function Update-KrSharedState {
         [string[]]$ExcludeFunctions,
 
         [Parameter()]
+        [string[]]$ExcludeModules,
+
+        [Parameter()]
         [switch]$Overwrite
     )
 
@@ -46,18 +53,27 @@ function Update-KrSharedState {
     foreach ($pattern in @($ExcludeFunctions)) {
         if (-not [string]::IsNullOrWhiteSpace($pattern)) { $Server.ExcludedFunctions.Add($pattern) }
     }
+    foreach ($pattern in @($ExcludeModules)) {
+        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $Server.ExcludedModules.Add($pattern) }
+    }
 
     $builtIn = $script:KrBuiltInVariableNames
     $callerState = $Cmdlet.SessionState
 
-    # Every variable and function visible where the command was called (the caller's scope and its parents).
+    # Every variable and function visible where the command was called (the caller's scope and its parents). The
+    # commands run in the caller's session state: run here, the variable: and function: drives would list this
+    # module's scopes instead.
+    $inCaller = {
+        param([string]$Script)
+        @($callerState.InvokeCommand.InvokeScript($callerState, [scriptblock]::Create($Script), @()) | ForEach-Object { $_.psobject.BaseObject })
+    }
     $variables = [System.Collections.Generic.List[System.Management.Automation.PSVariable]]::new()
-    foreach ($item in @($callerState.InvokeProvider.ChildItem.Get('variable:', $false))) {
-        if ($item.BaseObject -is [System.Management.Automation.PSVariable]) { $variables.Add($item.BaseObject) }
+    foreach ($item in (& $inCaller 'Get-Variable')) {
+        if ($item -is [System.Management.Automation.PSVariable]) { $variables.Add($item) }
     }
     $functions = [System.Collections.Generic.List[System.Management.Automation.FunctionInfo]]::new()
-    foreach ($item in @($callerState.InvokeProvider.ChildItem.Get('function:', $false))) {
-        if ($item.BaseObject -is [System.Management.Automation.FunctionInfo]) { $functions.Add($item.BaseObject) }
+    foreach ($item in (& $inCaller 'Get-ChildItem -LiteralPath function:')) {
+        if ($item -is [System.Management.Automation.FunctionInfo]) { $functions.Add($item) }
     }
 
     # Plus, by name, what the calling script assigns, declares as parameters or defines as functions (as Kestrun
@@ -71,10 +87,16 @@ function Update-KrSharedState {
         foreach ($node in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.AssignmentStatementAst] }, $true)) {
             $left = $node.Left
             if ($left -is [System.Management.Automation.Language.ConvertExpressionAst]) { $left = $left.Child }
-            if ($left -is [System.Management.Automation.Language.VariableExpressionAst]) { $null = $names.Add($left.VariablePath.UnqualifiedPath) }
+            if ($left -is [System.Management.Automation.Language.VariableExpressionAst]) {
+                $name = Get-KrVariableAstName -VariablePath $left.VariablePath
+                if ($null -ne $name) { $null = $names.Add($name) }
+            }
         }
         if ($null -ne $ast.ParamBlock) {
-            foreach ($parameter in $ast.ParamBlock.Parameters) { $null = $names.Add($parameter.Name.VariablePath.UnqualifiedPath) }
+            foreach ($parameter in $ast.ParamBlock.Parameters) {
+                $name = Get-KrVariableAstName -VariablePath $parameter.Name.VariablePath
+                if ($null -ne $name) { $null = $names.Add($name) }
+            }
         }
         foreach ($name in $names) {
             $variable = $callerState.PSVariable.Get($name)
@@ -82,12 +104,9 @@ function Update-KrSharedState {
         }
         foreach ($node in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)) {
             if ($node.Parent -isnot [System.Management.Automation.Language.NamedBlockAst] -or $node.Parent.Parent -ne $ast) { continue }
-            try {
-                $found = @($callerState.InvokeProvider.Item.Get("function:\$($node.Name)") | ForEach-Object { $_.BaseObject } |
-                        Where-Object { $_ -is [System.Management.Automation.FunctionInfo] })
-            } catch {
-                $found = @()  # defined in the script but not (yet) in scope
-            }
+            $quoted = "'" + $node.Name.Replace("'", "''") + "'"
+            $found = @(& $inCaller "Get-Command -Name $quoted -CommandType Function -ErrorAction Ignore" |
+                    Where-Object { $_ -is [System.Management.Automation.FunctionInfo] })  # none: defined but not (yet) in scope
             foreach ($function in $found) {
                 if (-not $functions.Contains($function)) { $functions.Add($function) }
             }
@@ -122,6 +141,56 @@ function Update-KrSharedState {
         if (-not $Overwrite -and $Server.SharedFunctions.ContainsKey($function.Name)) { continue }
         $Server.SharedFunctions[$function.Name] = $function.Definition
     }
+
+    # The modules imported where the command was called (Import-Module of a path or a name in the user's script):
+    # each route runspace imports them by path. Kestrun.Rust (always imported) and PowerShell's own modules (they
+    # load anyway) are left out, and so are dynamic modules (New-Module: no file to import).
+    $modules = @(& $inCaller 'Get-Module' | Where-Object { $_ -is [System.Management.Automation.PSModuleInfo] })
+    $powerShellHome = [System.IO.Path]::GetFullPath($PSHOME).TrimEnd([System.IO.Path]::DirectorySeparatorChar) + [System.IO.Path]::DirectorySeparatorChar
+    $kestrunBase = [System.IO.Path]::GetFullPath((Split-Path -Path $script:KrModuleImportPath -Parent)).TrimEnd([System.IO.Path]::DirectorySeparatorChar)
+    foreach ($module in $modules) {
+        if ($module.Name -eq 'Kestrun.Rust' -or $module.Name -like 'Microsoft.PowerShell.*') { continue }
+        if ([string]::IsNullOrEmpty($module.ModuleBase) -or [string]::IsNullOrEmpty($module.Path)) { continue }
+        $base = [System.IO.Path]::GetFullPath($module.ModuleBase).TrimEnd([System.IO.Path]::DirectorySeparatorChar)
+        if ($base -eq $kestrunBase -or ($base + [System.IO.Path]::DirectorySeparatorChar).StartsWith($powerShellHome, [System.StringComparison]::OrdinalIgnoreCase)) { continue }
+        if (Test-KrNameExcluded -Name $module.Name -Patterns $Server.ExcludedModules) { continue }
+        # A module loaded from a manifest reports its root module as Path: import the manifest (required and nested
+        # modules, exported members) when it is there.
+        $path = $module.Path
+        $manifest = Join-Path -Path $module.ModuleBase -ChildPath ($module.Name + '.psd1')
+        if ([System.IO.Path]::GetExtension($path) -ne '.psd1' -and (Test-Path -LiteralPath $manifest -PathType Leaf)) {
+            $path = $manifest
+        }
+        if ([System.IO.Path]::GetExtension($path) -notin @('.psd1', '.psm1', '.dll')) { continue }  # e.g. Import-Module x.ps1 would re-run the script
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { continue }
+        $path = [System.IO.Path]::GetFullPath($path)
+        if ($Server.SharedModules -contains $path) { continue }
+        $Server.SharedModules.Add($path)
+    }
+}
+
+function Get-KrVariableAstName {
+    <#
+    .SYNOPSIS
+        The plain name of a variable of the script's ast ($name, $script:name, ${variable:name}), or $null for
+        anything that is not a variable ($env:NAME, ${function:name}...).
+    .PARAMETER VariablePath
+        The VariablePath of a VariableExpressionAst.
+    .EXAMPLE
+        Get-KrVariableAstName -VariablePath $ast.VariablePath
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [System.Management.Automation.VariablePath]$VariablePath
+    )
+    if (-not $VariablePath.IsVariable) { return $null }
+    $name = $VariablePath.UserPath
+    $colon = $name.IndexOf(':')
+    if ($colon -ge 0) { $name = $name.Substring($colon + 1) }
+    if ([string]::IsNullOrEmpty($name)) { return $null }
+    $name
 }
 
 # Automatic and engine variables that are never shared with route runspaces.

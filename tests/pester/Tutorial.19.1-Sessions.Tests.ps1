@@ -189,3 +189,11 @@ Describe '19.1 Sessions: the server' {
         $r.Json.status | Should -Be 404
     }
 }
+
+Describe '19.1 Sessions: the sample the README runs' {
+    It 'examples/19.1-Sessions.ps1 is the tutorial''s script, unchanged byte for byte' {
+        $example = Join-Path -Path (Get-KrRepoRoot) -ChildPath 'examples/19.1-Sessions.ps1'
+        $seed = Get-KrSeedScript -Name '19.1-Sessions.ps1'
+        (Get-FileHash -LiteralPath $example -Algorithm SHA256).Hash | Should -Be (Get-FileHash -LiteralPath $seed -Algorithm SHA256).Hash
+    }
+}

@@ -180,6 +180,13 @@ namespace KestrunRust
         /// <summary>Wildcard patterns of function names never shared with the route runspaces (Enable-KrConfiguration -ExcludeFunctions).</summary>
         public IList<string> ExcludedFunctions { get; } = new List<string>();
 
+        /// <summary>Paths (.psd1 / .psm1 / .dll) of the modules the user's script imported, imported in every route
+        /// runspace (captured by Enable-KrConfiguration / Start-KrServer), in import order.</summary>
+        public IList<string> SharedModules { get; } = new List<string>();
+
+        /// <summary>Wildcard patterns of module names never imported in the route runspaces (Enable-KrConfiguration -ExcludeModules).</summary>
+        public IList<string> ExcludedModules { get; } = new List<string>();
+
         /// <summary>The object that runs the routes' scripts while the server runs (the PowerShell runspace host);
         /// disposed when the server stops or is freed.</summary>
         public IDisposable ScriptHost

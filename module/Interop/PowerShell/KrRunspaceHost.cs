@@ -2,8 +2,8 @@
 //
 // Model: every callback thread of a server (the engine's callback pool, sized by
 // Set-KrServerOptions -MaxRunspaces) lazily creates ONE runspace of its own, opened with
-// PSThreadOptions.UseCurrentThread, from an InitialSessionState that imports the module and carries the
-// user's variables and functions plus one function per route (__KrRoute_<n>, parsed once per runspace).
+// PSThreadOptions.UseCurrentThread, from an InitialSessionState that imports the module and the user's modules
+// and carries the user's variables and functions plus one function per route (__KrRoute_<n>, parsed once per runspace).
 // A request reuses that runspace and its PowerShell instance: set $Context, invoke the route function,
 // clear. A script block is therefore never run on a thread without its own runspace, and the request
 // commands find the request through KrRequestContext.Current (a thread-static set by the dispatcher).
@@ -11,6 +11,7 @@ using System;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
@@ -118,9 +119,23 @@ namespace KestrunRust
             {
                 iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
             }
+            // Kestrun.Rust first, then the modules the user's script imported (captured by Update-KrSharedState), in
+            // the order they were imported.
+            var modules = new List<string>();
             if (!string.IsNullOrEmpty(modulePath))
             {
-                iss.ImportPSModule(new[] { modulePath });
+                modules.Add(modulePath);
+            }
+            foreach (string module in server.SharedModules)
+            {
+                if (!string.IsNullOrEmpty(module) && !modules.Contains(module, StringComparer.OrdinalIgnoreCase))
+                {
+                    modules.Add(module);
+                }
+            }
+            if (modules.Count > 0)
+            {
+                iss.ImportPSModule(modules.ToArray());
             }
             foreach (KeyValuePair<string, object> variable in server.SharedVariables)
             {

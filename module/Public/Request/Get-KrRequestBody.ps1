@@ -52,12 +52,14 @@ function Get-KrRequestBody {
             }
         }
         if ($mediaType -eq 'application/x-www-form-urlencoded') {
+            # Fields are split on '&' and the first '=' (a field without '=' has the value ''), then decoded by
+            # WebUtility.UrlDecode: '+' is a space, %XX are UTF-8 bytes (an invalid sequence becomes U+FFFD).
             $form = @{}
             foreach ($pair in $text -split '&') {
                 if ($pair.Length -eq 0) { continue }
                 $parts = $pair -split '=', 2
-                $key = [System.Uri]::UnescapeDataString($parts[0].Replace('+', ' '))
-                $value = if ($parts.Count -gt 1) { [System.Uri]::UnescapeDataString($parts[1].Replace('+', ' ')) } else { '' }
+                $key = [System.Net.WebUtility]::UrlDecode($parts[0])
+                $value = if ($parts.Count -gt 1) { [System.Net.WebUtility]::UrlDecode($parts[1]) } else { '' }
                 if ($form.ContainsKey($key)) {
                     $form[$key] = @($form[$key]) + $value
                 } else {

@@ -49,16 +49,5 @@ function Get-KrRequestCookie {
         [Parameter()]
         [switch]$ThrowIfMissing
     )
-    try {
-        $value = [KestrunRust.KrRequestContext]::RequireCurrent('Get-KrRequestCookie').GetCookie($Name)
-        if ($null -eq $value) {
-            if ($ThrowIfMissing.IsPresent) {
-                throw [System.Collections.Generic.KeyNotFoundException]::new("Missing required cookie '$Name'.")
-            }
-            return $null
-        }
-        ConvertTo-KrTypedValue -Value $value -Name $Name -Source 'cookie' -As $PSCmdlet.ParameterSetName
-    } catch {
-        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrGetRequestCookieFailed' -TargetObject $Name))
-    }
+    Get-KrRequestValue -Cmdlet $PSCmdlet -Kind 'Cookie' -Name $Name -ThrowIfMissing:$ThrowIfMissing
 }

@@ -49,16 +49,5 @@ function Get-KrRequestHeader {
         [Parameter()]
         [switch]$ThrowIfMissing
     )
-    try {
-        $value = [KestrunRust.KrRequestContext]::RequireCurrent('Get-KrRequestHeader').GetHeader($Name)
-        if ($null -eq $value) {
-            if ($ThrowIfMissing.IsPresent) {
-                throw [System.Collections.Generic.KeyNotFoundException]::new("Missing required header '$Name'.")
-            }
-            return $null
-        }
-        ConvertTo-KrTypedValue -Value $value -Name $Name -Source 'header' -As $PSCmdlet.ParameterSetName
-    } catch {
-        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrGetRequestHeaderFailed' -TargetObject $Name))
-    }
+    Get-KrRequestValue -Cmdlet $PSCmdlet -Kind 'Header' -Name $Name -ThrowIfMissing:$ThrowIfMissing
 }

@@ -50,16 +50,5 @@ function Get-KrRequestQuery {
         [Parameter()]
         [switch]$ThrowIfMissing
     )
-    try {
-        $value = [KestrunRust.KrRequestContext]::RequireCurrent('Get-KrRequestQuery').GetQuery($Name)
-        if ($null -eq $value) {
-            if ($ThrowIfMissing.IsPresent) {
-                throw [System.Collections.Generic.KeyNotFoundException]::new("Missing required query parameter '$Name'.")
-            }
-            return $null
-        }
-        ConvertTo-KrTypedValue -Value $value -Name $Name -Source 'query parameter' -As $PSCmdlet.ParameterSetName
-    } catch {
-        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrGetRequestQueryFailed' -TargetObject $Name))
-    }
+    Get-KrRequestValue -Cmdlet $PSCmdlet -Kind 'Query' -Name $Name -ThrowIfMissing:$ThrowIfMissing
 }

@@ -50,16 +50,5 @@ function Get-KrRequestRouteParam {
         [Parameter()]
         [switch]$ThrowIfMissing
     )
-    try {
-        $value = [KestrunRust.KrRequestContext]::RequireCurrent('Get-KrRequestRouteParam').GetRouteParam($Name)
-        if ($null -eq $value) {
-            if ($ThrowIfMissing.IsPresent) {
-                throw [System.Collections.Generic.KeyNotFoundException]::new("Missing required route parameter '$Name'.")
-            }
-            return $null
-        }
-        ConvertTo-KrTypedValue -Value $value -Name $Name -Source 'route parameter' -As $PSCmdlet.ParameterSetName
-    } catch {
-        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrGetRequestRouteParamFailed' -TargetObject $Name))
-    }
+    Get-KrRequestValue -Cmdlet $PSCmdlet -Kind 'RouteParam' -Name $Name -ThrowIfMissing:$ThrowIfMissing
 }

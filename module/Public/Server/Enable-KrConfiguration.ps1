@@ -1,13 +1,16 @@
 function Enable-KrConfiguration {
     <#
     .SYNOPSIS
-        Completes the configuration of a server and captures the script's variables and functions for its routes.
+        Completes the configuration of a server and captures the script's variables, functions and modules for its routes.
     .DESCRIPTION
         Marks the server's configuration as complete and captures the variables and the script-defined functions
         visible where it is called (your script). Route script blocks run in their own runspaces on the engine's
         threads; they start with these variables (shared by reference) and functions, so a variable defined
-        before Enable-KrConfiguration can be used inside a route, as in Kestrun. PowerShell's automatic and
-        preference variables are never captured. Start-KrServer adds whatever was defined after this call.
+        before Enable-KrConfiguration can be used inside a route, as in Kestrun. The modules the script imported
+        (Import-Module of a path or a name) are imported in every route runspace too, except Kestrun.Rust itself
+        (always there) and PowerShell's own modules. Each runspace receives these once, when it is created: they
+        are not set again for each request. PowerShell's automatic and preference variables are never captured.
+        Start-KrServer adds whatever was defined after this call.
         Routes may be added before or after it, until the server starts.
     .PARAMETER Server
         The server (default: the current one).
@@ -15,6 +18,8 @@ function Enable-KrConfiguration {
         Wildcard patterns of variable names not to share with the routes.
     .PARAMETER ExcludeFunctions
         Wildcard patterns of function names not to share with the routes.
+    .PARAMETER ExcludeModules
+        Wildcard patterns of module names not to import in the route runspaces.
     .PARAMETER Quiet
         Do not write the confirmation message (it is written to the verbose stream only anyway).
     .PARAMETER PassThru
@@ -41,6 +46,9 @@ function Enable-KrConfiguration {
         [string[]]$ExcludeFunctions,
 
         [Parameter()]
+        [string[]]$ExcludeModules,
+
+        [Parameter()]
         [switch]$Quiet,
 
         [Parameter()]
@@ -49,13 +57,13 @@ function Enable-KrConfiguration {
     process {
         try {
             $Server = Resolve-KrServer -Server $Server
-            Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -ExcludeVariables $ExcludeVariables -ExcludeFunctions $ExcludeFunctions -Overwrite
+            Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -ExcludeVariables $ExcludeVariables -ExcludeFunctions $ExcludeFunctions -ExcludeModules $ExcludeModules -Overwrite
             $Server.ConfigurationEnabled = $true
         } catch {
             $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrEnableConfigurationFailed' -TargetObject $Server))
         }
         if (-not $Quiet.IsPresent) {
-            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions shared with the routes)." -f $Server.Name, $Server.SharedVariables.Count, $Server.SharedFunctions.Count)
+            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions, {3} modules shared with the routes)." -f $Server.Name, $Server.SharedVariables.Count, $Server.SharedFunctions.Count, $Server.SharedModules.Count)
         }
         if ($PassThru.IsPresent) {
             $Server

@@ -30,13 +30,7 @@ function Remove-KrServer {
     )
     process {
         try {
-            if ($PSCmdlet.ParameterSetName -eq 'Name') {
-                $Server = [KestrunRust.KrServerManager]::Get($Name)
-                if ($null -eq $Server) {
-                    throw [System.ArgumentException]::new("There is no Kestrun.Rust server named '$Name'.")
-                }
-            }
-            $Server = Resolve-KrServer -Server $Server
+            $Server = if ($PSCmdlet.ParameterSetName -eq 'Name') { Resolve-KrServer -Name $Name } else { Resolve-KrServer -Server $Server }
             if ($Server.IsRunning -and -not $Force.IsPresent) {
                 throw [System.InvalidOperationException]::new("The server '$($Server.Name)' is running: stop it first (Stop-KrServer) or use -Force.")
             }

@@ -3,11 +3,13 @@ function Start-KrServer {
     .SYNOPSIS
         Starts a server and, unless -NoWait is given, serves until Ctrl+C or Stop-KrServer.
     .DESCRIPTION
-        Prepares the route runspaces (module, captured variables and functions, one function per route), binds
-        every endpoint and starts serving; bind and certificate errors are reported here. Without -NoWait the
-        command then blocks until Ctrl+C is pressed or the server is stopped (Stop-KrServer from a route or
-        another runspace), and in a finally block stops the server gracefully and removes it. With -NoWait it
-        returns at once and the server keeps running until Stop-KrServer / Remove-KrServer.
+        Captures what the script defined since Enable-KrConfiguration (new variables, functions and imported
+        modules; see Enable-KrConfiguration), prepares the route runspaces (the module, the user's modules, the
+        captured variables and functions, one function per route), binds every endpoint and starts serving;
+        bind and certificate errors are reported here. Without -NoWait the command then blocks until Ctrl+C is
+        pressed or the server is stopped (Stop-KrServer from a route or another runspace), and in a finally block
+        stops the server gracefully and removes it. With -NoWait it returns at once and the server keeps running
+        until Stop-KrServer / Remove-KrServer.
     .PARAMETER Server
         The server (default: the current one).
     .PARAMETER NoWait

@@ -41,13 +41,7 @@ function Stop-KrServer {
     )
     process {
         try {
-            if ($PSCmdlet.ParameterSetName -eq 'Name') {
-                $Server = [KestrunRust.KrServerManager]::Get($Name)
-                if ($null -eq $Server) {
-                    throw [System.ArgumentException]::new("There is no Kestrun.Rust server named '$Name'.")
-                }
-            }
-            $Server = Resolve-KrServer -Server $Server
+            $Server = if ($PSCmdlet.ParameterSetName -eq 'Name') { Resolve-KrServer -Name $Name } else { Resolve-KrServer -Server $Server }
             if ($PSBoundParameters.ContainsKey('Timeout')) {
                 $null = $Server.Stop([uint32]($Timeout * 1000))
             } else {
