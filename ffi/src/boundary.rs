@@ -8,7 +8,10 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::status::{set_last_error, FfiResult, KrStatus};
+use kestrun_native::panic_message;
+
+use crate::last_error::set_last_error;
+use crate::status::{FfiResult, KrStatus};
 
 macro_rules! ffi_boundary {
     (keep_last_error; $($body:tt)*) => {
@@ -47,15 +50,4 @@ fn panicked(payload: Box<dyn Any + Send>) -> KrStatus {
     // Dropping a panic payload can itself panic (a payload with a panicking Drop): never let that out.
     let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
     KrStatus::KR_PANIC
-}
-
-/// The text of a panic payload (`panic!("..")` gives `&str` or `String`).
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_owned()
-    }
 }

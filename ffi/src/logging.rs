@@ -2,33 +2,12 @@
 use std::ffi::c_char;
 use std::path::Path;
 
-use kestrun_native::{logging, LogLevel};
+use kestrun_native::logging;
 
 use crate::boundary::ffi_boundary;
-use crate::status::{FfiResult, KrStatus};
+use crate::enums::log_level;
+use crate::status::KrStatus;
 use crate::strings::str_arg;
-
-/// Log levels (Serilog's), passed as `int32_t`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KrLogLevel {
-    /// `VRB`
-    Verbose = 0,
-    /// `DBG`
-    Debug = 1,
-    /// `INF`
-    Information = 2,
-    /// `WRN`
-    Warning = 3,
-    /// `ERR`
-    Error = 4,
-    /// `FTL`
-    Fatal = 5,
-}
-
-fn log_level(level: i32) -> FfiResult<LogLevel> {
-    Ok(LogLevel::from_i32(level)?)
-}
 
 /// Sets the minimum level written to the sinks (a `KrLogLevel`; else `KR_INVALID_ARGUMENT`).
 #[no_mangle]

@@ -6,10 +6,10 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use kestrun_native::{with_request, RequestContext};
+use kestrun_native::RequestContext;
 
 use crate::boundary::ffi_boundary;
-use crate::handles::{request_id, KrRequest};
+use crate::handles::{request_id, request_ref, KrRequest};
 use crate::status::{FfiError, FfiResult, KrStatus};
 use crate::strings::{str_arg, OutBuf, OutPtr};
 
@@ -18,8 +18,9 @@ pub(crate) fn on_request<R>(
     request: *const KrRequest,
     f: impl FnOnce(&mut RequestContext) -> FfiResult<R>,
 ) -> FfiResult<R> {
-    let id = request_id(request)?;
-    with_request(id, |ctx| Ok(f(ctx)))?
+    let cell = request_ref(request)?;
+    let mut ctx = cell.lock();
+    f(&mut ctx)
 }
 
 /// Copies a string read from the live request into the caller's buffer.
@@ -76,7 +77,7 @@ unsafe fn named_str_out(
 /// The request method, e.g. `GET`.
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
@@ -96,7 +97,7 @@ pub unsafe extern "C" fn kr_request_method(
 /// The request path without the query string, e.g. `/users/42`.
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
@@ -116,7 +117,7 @@ pub unsafe extern "C" fn kr_request_path(
 /// The raw query string without `?` (`""` when none).
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
@@ -136,7 +137,7 @@ pub unsafe extern "C" fn kr_request_query_string(
 /// `http` or `https` (the endpoint's scheme).
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
@@ -156,7 +157,7 @@ pub unsafe extern "C" fn kr_request_scheme(
 /// The host the client addressed (the `Host` header, else the endpoint's address).
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.
@@ -176,7 +177,7 @@ pub unsafe extern "C" fn kr_request_host(
 /// The client's address, `ip:port` (`[ip]:port` for IPv6); `""` if unknown.
 ///
 /// # Safety
-/// - `request`: the callback's handle (not dereferenced; looked up in the registry).
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
 /// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; else valid for `buf_len`
 ///   writable bytes; receives the value and a NUL.
 /// - `out_len`: borrowed for the call, non-NULL; receives the length without the NUL.

@@ -4,11 +4,11 @@ use std::ffi::c_char;
 use kestrun_native::CookieSpec;
 
 use crate::boundary::ffi_boundary;
+use crate::enums::same_site as same_site_arg;
 use crate::handles::{request_id, KrRequest};
 use crate::request::on_request;
 use crate::status::KrStatus;
 use crate::strings::{bytes_arg, opt_str_arg, str_arg};
-use kestrun_native::SameSite;
 
 /// Sets the response status: 100..=999, else `KR_INVALID_ARGUMENT`.
 ///
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn kr_response_add_cookie(
             max_age_seconds,
             http_only,
             secure,
-            same_site: SameSite::from_i32(same_site)?,
+            same_site: same_site_arg(same_site)?,
         };
         on_request(request, |ctx| Ok(ctx.add_cookie(&cookie)?))
     }

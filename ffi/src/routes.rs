@@ -1,12 +1,13 @@
-//! `kr_server_add_route`: a C callback + `user_data` + finalizer as a `kestrun_native::RouteHandler`.
+//! `kr_server_add_route`: a C callback + `user_data` + finalizer as a `kestrun_native::RouteHandler`
+//! (the request context the engine passes in is lent to the callback under a request handle).
 use std::ffi::{c_char, c_void};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use kestrun_native::{RequestId, RouteHandler};
+use kestrun_native::{RequestContext, RouteError, RouteHandler};
 
 use crate::boundary::ffi_boundary;
-use crate::handles::{request_to_ptr, server_ref, KrRequest, KrServer};
+use crate::handles::{lend_request, server_ref, KrRequest, KrServer};
 use crate::status::{FfiError, KrStatus};
 use crate::strings::str_arg;
 
@@ -30,10 +31,16 @@ struct CRoute {
 }
 
 impl RouteHandler for CRoute {
-    fn call(&self, request: RequestId) -> i32 {
-        // SAFETY: the caller of kr_server_add_route guaranteed `callback` is a valid function that may
-        // be called from any thread with this user_data for as long as the route exists.
-        unsafe { (self.callback)(request_to_ptr(request), self.user_data as *mut c_void) }
+    fn call(&self, ctx: &mut RequestContext) -> Result<(), RouteError> {
+        let code = lend_request(ctx, |request| {
+            // SAFETY: the caller of kr_server_add_route guaranteed `callback` is a valid function that may
+            // be called from any thread with this user_data for as long as the route exists.
+            unsafe { (self.callback)(request, self.user_data as *mut c_void) }
+        });
+        match code {
+            0 => Ok(()),
+            code => Err(RouteError::Status(code)),
+        }
     }
 }
 
@@ -58,7 +65,7 @@ impl Drop for CRoute {
 /// it and `free_user_data` is never called.
 ///
 /// # Safety
-/// - `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
+/// - `server`: a handle from `kr_server_new` (not dereferenced; checked in the server table).
 /// - `verbs`, `pattern`: NUL-terminated UTF-8, borrowed for the call (copied).
 /// - `callback`: non-NULL; must stay callable from any thread until `free_user_data` ran / the server
 ///   is freed.

@@ -35,7 +35,7 @@ pub unsafe extern "C" fn kr_server_new(name: *const c_char, out_server: *mut *mu
 /// this call whatever it returns (`KR_TIMEOUT` reports a stop that did not finish in time); a second
 /// free returns `KR_INVALID_HANDLE`. Must not be called from one of this server's route callbacks.
 ///
-/// `server`: a handle from `kr_server_new` (not dereferenced; checked in the registry).
+/// `server`: a handle from `kr_server_new` (not dereferenced; checked in the server table).
 #[no_mangle]
 pub extern "C" fn kr_server_free(server: *mut KrServer) -> KrStatus {
     ffi_boundary! {
@@ -160,7 +160,7 @@ pub extern "C" fn kr_server_set_worker_threads(server: *mut KrServer, count: u32
 #[no_mangle]
 pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_callback_wait_ms(ms)?;
+        server_ref(server)?.set_callback_wait(Duration::from_millis(ms.into()))?;
         Ok(())
     }
 }
@@ -171,7 +171,7 @@ pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32)
 #[no_mangle]
 pub extern "C" fn kr_server_set_shutdown_timeout_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_shutdown_timeout_ms(ms)?;
+        server_ref(server)?.set_shutdown_timeout(Duration::from_millis(ms.into()))?;
         Ok(())
     }
 }

@@ -4,39 +4,16 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use kestrun_native::{CookieSecret, RedisOptions, SameSite, SecurePolicy, SessionData, SessionOptions};
+use std::time::Duration;
+
+use kestrun_native::{CookieSecret, RedisOptions, SessionData, SessionOptions};
 
 use crate::boundary::ffi_boundary;
+use crate::enums::{same_site, secure_policy, KrSameSite, KrSecurePolicy};
 use crate::handles::{request_id, server_ref, KrRequest, KrServer};
 use crate::request::{on_request, request_str_out};
 use crate::status::{FfiError, FfiResult, KrStatus};
 use crate::strings::{bytes_arg, opt_str_arg, str_arg, OutBuf, OutPtr};
-
-/// The `SameSite` attribute of a cookie, passed as `int32_t`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KrSameSite {
-    /// `SameSite=Lax` (the session default).
-    Lax = 0,
-    /// `SameSite=Strict`.
-    Strict = 1,
-    /// `SameSite=None`.
-    None = 2,
-    /// The attribute is omitted.
-    Unspecified = 3,
-}
-
-/// When the session cookie gets `Secure` (ASP.NET Core's `CookieSecurePolicy` order), as `int32_t`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KrSecurePolicy {
-    /// `Secure` on HTTPS requests only (default).
-    SameAsRequest = 0,
-    /// Always `Secure`.
-    Always = 1,
-    /// Never `Secure`.
-    None = 2,
-}
 
 /// Session configuration for `kr_server_configure_session`; fill with `kr_session_options_default`
 /// first. The strings are borrowed for the `kr_server_configure_session` call only (copied).
@@ -85,8 +62,8 @@ pub unsafe extern "C" fn kr_session_options_default(out: *mut KrSessionOptions) 
             cookie_path: std::ptr::null(),
             cookie_domain: std::ptr::null(),
             http_only: d.http_only,
-            same_site: d.same_site as i32,
-            secure_policy: d.secure_policy as i32,
+            same_site: KrSameSite::from(d.same_site) as i32,
+            secure_policy: KrSecurePolicy::from(d.secure_policy) as i32,
             cookie_max_age_seconds: d.cookie_max_age_seconds,
             idle_timeout_seconds: d.idle_timeout_seconds,
             io_timeout_seconds: d.io_timeout_seconds,
@@ -129,8 +106,8 @@ pub unsafe extern "C" fn kr_server_configure_session(
             // SAFETY: as above.
             cookie_domain: unsafe { opt_str_arg(o.cookie_domain, "cookie_domain") }?.map(str::to_owned),
             http_only: o.http_only,
-            same_site: SameSite::from_i32(o.same_site)?,
-            secure_policy: SecurePolicy::from_i32(o.secure_policy)?,
+            same_site: same_site(o.same_site)?,
+            secure_policy: secure_policy(o.secure_policy)?,
             cookie_max_age_seconds: o.cookie_max_age_seconds,
             idle_timeout_seconds: o.idle_timeout_seconds,
             io_timeout_seconds: o.io_timeout_seconds,
@@ -179,11 +156,16 @@ pub unsafe extern "C" fn kr_server_use_redis_session_store(
         srv.use_redis_session_store(RedisOptions {
             connection: connection.to_owned(),
             key_prefix: key_prefix.to_owned(),
-            connect_timeout_ms,
-            operation_timeout_ms,
+            connect_timeout: millis_or_default(connect_timeout_ms),
+            operation_timeout: millis_or_default(operation_timeout_ms),
         })?;
         Ok(())
     }
+}
+
+/// A timeout argument in milliseconds: 0 → `None` (the store's default).
+fn millis_or_default(ms: u32) -> Option<Duration> {
+    (ms > 0).then(|| Duration::from_millis(ms.into()))
 }
 
 fn on_session<R>(request: *const KrRequest, f: impl FnOnce(&mut SessionData) -> FfiResult<R>) -> FfiResult<R> {

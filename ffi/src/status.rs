@@ -1,9 +1,8 @@
-//! `KrStatus`, the one result enum of the C API, and the per-thread last error message.
-use std::cell::RefCell;
-use std::ffi::c_char;
-
-use crate::boundary::ffi_boundary;
-use crate::strings::OutBuf;
+//! `KrStatus`, the one result enum of the C API, and its names; [`FfiError`]: a status with the
+//! message that becomes the thread's last error; [`UnknownValue`]: an integer that is not a value of
+//! the C enum it was passed as.
+use std::ffi::CStr;
+use std::fmt;
 
 /// Result of every `kr_*` function. `KR_OK` (0) is success; after any other value the calling
 /// thread's last error message (`kr_last_error_message`) explains it.
@@ -44,6 +43,88 @@ pub enum KrStatus {
     KR_INTERNAL = 99,
 }
 
+impl KrStatus {
+    /// Every status, in declaration order.
+    pub(crate) const ALL: [KrStatus; 15] = [
+        KrStatus::KR_OK,
+        KrStatus::KR_NOT_FOUND,
+        KrStatus::KR_BUFFER_TOO_SMALL,
+        KrStatus::KR_NULL_ARGUMENT,
+        KrStatus::KR_INVALID_UTF8,
+        KrStatus::KR_INVALID_ARGUMENT,
+        KrStatus::KR_INVALID_HANDLE,
+        KrStatus::KR_INVALID_STATE,
+        KrStatus::KR_BIND_FAILED,
+        KrStatus::KR_TLS_ERROR,
+        KrStatus::KR_IO_ERROR,
+        KrStatus::KR_NO_SESSION,
+        KrStatus::KR_TIMEOUT,
+        KrStatus::KR_PANIC,
+        KrStatus::KR_INTERNAL,
+    ];
+
+    /// The status's name as spelled in the header (`"KR_OK"`), a static NUL-terminated string.
+    pub const fn name(self) -> &'static CStr {
+        match self {
+            KrStatus::KR_OK => c"KR_OK",
+            KrStatus::KR_NOT_FOUND => c"KR_NOT_FOUND",
+            KrStatus::KR_BUFFER_TOO_SMALL => c"KR_BUFFER_TOO_SMALL",
+            KrStatus::KR_NULL_ARGUMENT => c"KR_NULL_ARGUMENT",
+            KrStatus::KR_INVALID_UTF8 => c"KR_INVALID_UTF8",
+            KrStatus::KR_INVALID_ARGUMENT => c"KR_INVALID_ARGUMENT",
+            KrStatus::KR_INVALID_HANDLE => c"KR_INVALID_HANDLE",
+            KrStatus::KR_INVALID_STATE => c"KR_INVALID_STATE",
+            KrStatus::KR_BIND_FAILED => c"KR_BIND_FAILED",
+            KrStatus::KR_TLS_ERROR => c"KR_TLS_ERROR",
+            KrStatus::KR_IO_ERROR => c"KR_IO_ERROR",
+            KrStatus::KR_NO_SESSION => c"KR_NO_SESSION",
+            KrStatus::KR_TIMEOUT => c"KR_TIMEOUT",
+            KrStatus::KR_PANIC => c"KR_PANIC",
+            KrStatus::KR_INTERNAL => c"KR_INTERNAL",
+        }
+    }
+}
+
+/// A `KrStatus` as C passes it: any `int32_t` (the header spells the type `KrStatus`).
+pub type KrStatusValue = i32;
+
+impl TryFrom<KrStatusValue> for KrStatus {
+    type Error = UnknownValue;
+
+    fn try_from(value: KrStatusValue) -> Result<KrStatus, UnknownValue> {
+        KrStatus::ALL.into_iter().find(|s| *s as i32 == value).ok_or(UnknownValue {
+            value,
+            what: "status",
+            accepted: "a KrStatus",
+        })
+    }
+}
+
+/// An `int32_t` that is not a value of the C enum it was passed as (→ `KR_INVALID_ARGUMENT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The value received.
+    pub value: i32,
+    /// What it was meant to be, e.g. `log level`.
+    pub what: &'static str,
+    /// The accepted values, e.g. `0..=5`.
+    pub accepted: &'static str,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} is not {}", self.what, self.value, self.accepted)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+impl From<UnknownValue> for FfiError {
+    fn from(e: UnknownValue) -> FfiError {
+        FfiError::invalid_argument(e.to_string())
+    }
+}
+
 /// An error on its way out of the boundary: the status returned and the message recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FfiError {
@@ -71,13 +152,12 @@ impl FfiError {
     }
 }
 
-/// Maps the engine's error kinds one to one onto `KrStatus`.
+/// Maps each of the engine's error kinds onto its `KrStatus`.
 pub(crate) fn status_of(kind: kestrun_native::ErrorKind) -> KrStatus {
     use kestrun_native::ErrorKind as K;
     match kind {
         K::NotFound => KrStatus::KR_NOT_FOUND,
         K::InvalidArgument => KrStatus::KR_INVALID_ARGUMENT,
-        K::InvalidHandle => KrStatus::KR_INVALID_HANDLE,
         K::InvalidState => KrStatus::KR_INVALID_STATE,
         K::BindFailed => KrStatus::KR_BIND_FAILED,
         K::Tls => KrStatus::KR_TLS_ERROR,
@@ -91,45 +171,5 @@ pub(crate) fn status_of(kind: kestrun_native::ErrorKind) -> KrStatus {
 impl From<kestrun_native::Error> for FfiError {
     fn from(e: kestrun_native::Error) -> Self {
         FfiError::new(status_of(e.kind()), e.to_string())
-    }
-}
-
-thread_local! {
-    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Records `message` as this thread's last error.
-pub(crate) fn set_last_error(message: &str) {
-    LAST_ERROR.with(|last| {
-        let mut last = last.borrow_mut();
-        last.clear();
-        last.push_str(message);
-    });
-}
-
-/// This thread's last error message ("" when none was recorded yet).
-pub(crate) fn last_error() -> String {
-    LAST_ERROR.with(|last| last.borrow().clone())
-}
-
-/// Copies this thread's last error message into `buf` (the string-out convention).
-///
-/// Returns `KR_OK`, `KR_BUFFER_TOO_SMALL` or `KR_NULL_ARGUMENT` (`out_len` NULL, or `buf` NULL with
-/// `buf_len > 0`). The message is `""` when no call on this thread failed yet. The last error is left
-/// unchanged by every call to this function, whatever it returns. Successful calls of other functions
-/// do not clear it either: read it right after the failing call.
-///
-/// # Safety
-/// - `buf`: borrowed for the call; NULL allowed only with `buf_len == 0`; otherwise valid for
-///   `buf_len` writable bytes. The message (plus a NUL) is copied into it.
-/// - `out_len`: borrowed for the call; must be non-NULL and writable; receives the message length in
-///   bytes without the NUL.
-#[no_mangle]
-pub unsafe extern "C" fn kr_last_error_message(buf: *mut c_char, buf_len: usize, out_len: *mut usize) -> KrStatus {
-    ffi_boundary! { keep_last_error;
-        let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
-        let message = last_error();
-        // SAFETY: the caller guarantees `buf`/`out_len` are valid for writes as documented above.
-        unsafe { out.put_str(&message) }
     }
 }

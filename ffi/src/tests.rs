@@ -181,7 +181,7 @@ fn server_handles_freed_foreign_wrong_kind_double_free() {
         assert_failed(kr_response_set_status(live.cast(), 200), KrStatus::KR_INVALID_HANDLE);
         assert_failed(kr_session_clear(live.cast()), KrStatus::KR_INVALID_HANDLE);
     }
-    let request_kind = (((kestrun_native::registry::KIND_REQUEST as u64) << 56) | (1 << 32)) as usize;
+    let request_kind = (((crate::handles::KIND_REQUEST as u64) << 56) | (1 << 32)) as usize;
     assert_failed(kr_server_start(request_kind as *mut KrServer), KrStatus::KR_INVALID_HANDLE);
     assert_failed(kr_server_free(request_kind as *mut KrServer), KrStatus::KR_INVALID_HANDLE);
     assert_eq!(kr_server_free(live), KrStatus::KR_OK);
@@ -193,7 +193,7 @@ fn request_handles_outside_a_callback_are_invalid() {
     let mut count = 0usize;
     let mut flag = false;
     let mut value = 0i32;
-    let foreign = (((kestrun_native::registry::KIND_REQUEST as u64) << 56) | (7 << 32) | 3) as usize as *mut KrRequest;
+    let foreign = (((crate::handles::KIND_REQUEST as u64) << 56) | (7 << 32) | 3) as usize as *mut KrRequest;
     for request in [null_mut(), foreign, 0x1234 as *mut KrRequest] {
         // SAFETY: handles are never dereferenced; all other pointers are valid.
         unsafe {
@@ -381,4 +381,23 @@ fn bytes_in_convention() {
         let data = [1u8, 2, 3];
         assert_eq!(crate::strings::bytes_arg(data.as_ptr(), 3, "data"), Ok(&data[..]));
     }
+}
+
+#[test]
+fn status_names_are_static_and_unknown_values_give_null() {
+    for status in KrStatus::ALL {
+        let name = kr_status_name(status as i32);
+        assert!(!name.is_null());
+        // SAFETY: non-NULL names are static NUL-terminated strings.
+        let name = unsafe { CStr::from_ptr(name) }.to_str().unwrap();
+        assert_eq!(name, format!("{status:?}"), "the name is the header's spelling");
+        assert_eq!(kr_status_name(status as i32), kr_status_name(status as i32), "same static string every time");
+    }
+    // SAFETY: NULL is what is tested.
+    assert_eq!(unsafe { kr_log_write(2, null()) }, KrStatus::KR_NULL_ARGUMENT);
+    let before = last_error();
+    for unknown in [-1, 3, 20, 97, 100, i32::MIN, i32::MAX] {
+        assert!(kr_status_name(unknown).is_null(), "{unknown}");
+    }
+    assert_eq!(last_error(), before, "kr_status_name leaves the last error alone");
 }

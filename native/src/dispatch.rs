@@ -14,8 +14,9 @@ use futures_util::StreamExt as _;
 use crate::callback_pool::CallbackPool;
 use crate::errors_json::error_response;
 use crate::logging;
-use crate::request::{self, RequestContext};
-use crate::routes::RouteEntry;
+use crate::panics::panic_message;
+use crate::request::RequestContext;
+use crate::routes::{RouteEntry, RouteError};
 use crate::session::{SessionData, SessionRuntime};
 
 /// Per-run state shared by every route of a server.
@@ -26,17 +27,9 @@ pub(crate) struct Dispatcher {
     pub(crate) sessions: Option<Arc<SessionRuntime>>,
 }
 
-type Outcome = (std::result::Result<i32, String>, RequestContext);
-
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-string panic payload".to_string()
-    }
-}
+/// What a callback job sends back: the handler's result (`Err(panic message)` when it panicked) and
+/// the context it worked on.
+type Outcome = (std::result::Result<std::result::Result<(), RouteError>, String>, RequestContext);
 
 impl Dispatcher {
     pub(crate) async fn dispatch(
@@ -59,10 +52,14 @@ impl Dispatcher {
         let (tx, mut rx) = tokio::sync::oneshot::channel::<Outcome>();
         let handler = entry.handler.clone();
         let job = Box::new(move || {
-            let id = request::register(ctx);
-            let status = catch_unwind(AssertUnwindSafe(|| handler.call(id))).map_err(panic_message);
-            let ctx = request::unregister(id).unwrap_or_default();
-            let _ = tx.send((status, ctx));
+            let mut ctx = ctx;
+            let result = catch_unwind(AssertUnwindSafe(|| handler.call(&mut ctx))).map_err(|payload| {
+                let message = panic_message(payload.as_ref());
+                // Dropping a panic payload can itself panic: never let that out of the callback thread.
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+                message
+            });
+            let _ = tx.send((result, ctx));
         });
         let ticket = match self.pool.submit(job) {
             Ok(t) => t,
@@ -90,13 +87,13 @@ impl Dispatcher {
 
         match outcome {
             Err(_) => error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
-            Ok((Ok(0), mut ctx)) => {
+            Ok((Ok(Ok(())), mut ctx)) => {
                 if let (Some(s), Some(data)) = (session, ctx.session.take()) {
                     data.apply_to(&s);
                 }
                 std::mem::take(&mut ctx.response).into_http_response()
             }
-            Ok((Ok(code), _)) => {
+            Ok((Ok(Err(RouteError::Status(code))), _)) => {
                 logging::error(&format!(
                     "[{}] {} {}: route callback failed (status {code})",
                     self.server_name,
@@ -104,6 +101,15 @@ impl Dispatcher {
                     req.path()
                 ));
                 error_response(StatusCode::INTERNAL_SERVER_ERROR, &format!("The route handler failed (status {code})"))
+            }
+            Ok((Ok(Err(RouteError::Message(message))), _)) => {
+                logging::error(&format!(
+                    "[{}] {} {}: route handler failed: {message}",
+                    self.server_name,
+                    req.method(),
+                    req.path()
+                ));
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "The route handler failed")
             }
             Ok((Err(msg), _)) => {
                 logging::error(&format!(

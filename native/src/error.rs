@@ -1,30 +1,28 @@
-//! The engine's error type. [`ErrorKind`] mirrors the C API's `KrStatus` values one to one (the
-//! conversions that only exist at the C boundary — NULL pointers, invalid UTF-8, buffer sizes,
-//! panics — are the ffi crate's business).
+//! The engine's error type: an [`ErrorKind`] and a message. How a kind is reported across a foreign
+//! boundary (and the failures that only exist there: NULL pointers, invalid UTF-8, buffer sizes,
+//! handles, panics) is the ffi crate's business.
 use std::fmt;
 
-/// What went wrong, as the C API reports it (`KrStatus`).
+/// What went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// The key / query name / header / cookie / route parameter is absent (`KR_NOT_FOUND`).
+    /// The key / query name / header / cookie / route parameter is absent.
     NotFound,
-    /// A value out of range / unparsable: address, verb, pattern, level, options (`KR_INVALID_ARGUMENT`).
+    /// A value out of range / unparsable: address, verb, pattern, level, options.
     InvalidArgument,
-    /// A freed, stale, foreign or wrong-kind handle (`KR_INVALID_HANDLE`).
-    InvalidHandle,
-    /// The operation is not allowed in the current state, e.g. configuring a running server (`KR_INVALID_STATE`).
+    /// The operation is not allowed in the current state, e.g. configuring a running server.
     InvalidState,
-    /// An endpoint could not bind; the message names `address:port` (`KR_BIND_FAILED`).
+    /// An endpoint could not bind; the message names `address:port`.
     BindFailed,
-    /// Certificate generation / PEM loading / TLS configuration failed (`KR_TLS_ERROR`).
+    /// Certificate generation / PEM loading / TLS configuration failed.
     Tls,
-    /// File / log sink / store I/O failed (`KR_IO_ERROR`).
+    /// File / log sink / store I/O failed.
     Io,
-    /// Session API used on a request of a server without sessions (`KR_NO_SESSION`).
+    /// Session API used on a request of a server without sessions.
     NoSession,
-    /// An operation did not finish within its bound (`KR_TIMEOUT`).
+    /// An operation did not finish within its bound.
     Timeout,
-    /// Anything else (`KR_INTERNAL`).
+    /// Anything else.
     Internal,
 }
 
@@ -34,7 +32,6 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "not found",
             ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::InvalidHandle => "invalid handle",
             ErrorKind::InvalidState => "invalid state",
             ErrorKind::BindFailed => "bind failed",
             ErrorKind::Tls => "TLS error",
@@ -52,8 +49,8 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// An engine error: a [`ErrorKind`] and a message meant for humans (it becomes the C API's
-/// last-error message). `Display` prints the message only.
+/// An engine error: a [`ErrorKind`] and a message meant for humans. `Display` prints the message
+/// only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
@@ -87,11 +84,6 @@ impl Error {
     /// [`ErrorKind::InvalidArgument`].
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, message)
-    }
-
-    /// [`ErrorKind::InvalidHandle`].
-    pub fn invalid_handle(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidHandle, message)
     }
 
     /// [`ErrorKind::InvalidState`].

@@ -1,7 +1,7 @@
 //! Kestrun.Rust engine (`kestrun_native`): an actix-web server with HTTP/HTTPS endpoints (rustls),
 //! routes whose callbacks run on a bounded pool of dedicated threads, cookie sessions
-//! (actix-session) over a pluggable store, process-wide logging, and the generational handle
-//! registry the C ABI (`ffi/`) uses. No `unsafe`, no C types.
+//! (actix-session) over a pluggable store and process-wide logging. No `unsafe` and nothing of the C
+//! ABI (handles, integer enums, status codes): that is all in `ffi/`.
 //!
 //! ```no_run
 //! use kestrun_native::{routes::handler_fn, Server, SessionOptions};
@@ -30,7 +30,7 @@ pub mod endpoint;
 pub mod error;
 pub mod errors_json;
 pub mod logging;
-pub mod registry;
+pub mod panics;
 pub mod request;
 pub mod response;
 pub mod routes;
@@ -42,17 +42,17 @@ pub mod tls;
 pub use endpoint::EndpointSpec;
 pub use error::{Error, ErrorKind, Result};
 pub use logging::LogLevel;
-pub use registry::HandleTable;
-pub use request::{with_request, CookieSpec, RequestContext, RequestId};
-pub use response::ResponseData;
-pub use routes::{handler_fn, RouteHandler};
+pub use panics::panic_message;
+pub use request::RequestContext;
+pub use response::{CookieSpec, ResponseData};
+pub use routes::{handler_fn, RouteError, RouteHandler};
 pub use server::{Server, TlsSpec};
 pub use session::{
     CookieSecret, MemoryBackend, RedisBackend, RedisConnection, RedisOptions, SameSite, SecurePolicy, SessionBackend,
     SessionData, SessionOptions, SessionState,
 };
 
-/// The crate version (`kr_version`).
+/// The crate version.
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }

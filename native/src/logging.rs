@@ -14,7 +14,6 @@ use parking_lot::Mutex;
 use crate::error::{Error, Result};
 
 /// Log levels (Serilog's), in increasing severity.
-#[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
     /// `VRB`
@@ -31,20 +30,11 @@ pub enum LogLevel {
     Fatal = 5,
 }
 
-impl LogLevel {
-    /// The level for the C enum value `KrLogLevel` (0..=5); `InvalidArgument` otherwise.
-    pub fn from_i32(value: i32) -> Result<LogLevel> {
-        Ok(match value {
-            0 => LogLevel::Verbose,
-            1 => LogLevel::Debug,
-            2 => LogLevel::Information,
-            3 => LogLevel::Warning,
-            4 => LogLevel::Error,
-            5 => LogLevel::Fatal,
-            other => return Err(Error::invalid_argument(format!("log level {other} is not 0..=5"))),
-        })
-    }
+/// Every level, indexed by its discriminant (how `MIN_LEVEL` stores it).
+const LEVELS: [LogLevel; 6] =
+    [LogLevel::Verbose, LogLevel::Debug, LogLevel::Information, LogLevel::Warning, LogLevel::Error, LogLevel::Fatal];
 
+impl LogLevel {
     /// The three-letter tag written in each line (`VRB`, `DBG`, `INF`, `WRN`, `ERR`, `FTL`).
     pub fn tag(self) -> &'static str {
         match self {
@@ -74,7 +64,7 @@ pub fn set_level(level: LogLevel) {
 
 /// The current minimum level.
 pub fn level() -> LogLevel {
-    LogLevel::from_i32(MIN_LEVEL.load(Ordering::Relaxed) as i32).unwrap_or(LogLevel::Information)
+    LEVELS.get(MIN_LEVEL.load(Ordering::Relaxed) as usize).copied().unwrap_or(LogLevel::Information)
 }
 
 /// Adds a sink writing lines to stdout.
@@ -213,11 +203,10 @@ mod tests {
     }
 
     #[test]
-    fn levels_round_trip() {
-        for i in 0..=5 {
-            assert_eq!(LogLevel::from_i32(i).unwrap() as i32, i);
+    fn levels_table_matches_discriminants() {
+        for (i, level) in LEVELS.iter().enumerate() {
+            assert_eq!(*level as usize, i);
         }
-        assert!(LogLevel::from_i32(6).is_err());
-        assert!(LogLevel::from_i32(-1).is_err());
+        assert!(LEVELS.windows(2).all(|w| w[0] < w[1]), "increasing severity");
     }
 }

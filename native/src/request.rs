@@ -1,9 +1,5 @@
-//! [`RequestContext`]: everything a route callback can read about its request and write about its
-//! response, and the request registry that hands it to callbacks by [`RequestId`].
-//!
-//! A context is registered just before a route's callback runs (on a callback thread) and removed as
-//! soon as the callback returns: [`with_request`] works only in between, and any later use of the id
-//! yields `ErrorKind::InvalidHandle`.
+//! [`RequestContext`]: everything a route handler can read about its request and write about its
+//! response (and, when the server has sessions, the request's session).
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::SocketAddr;
@@ -11,103 +7,10 @@ use std::net::SocketAddr;
 use actix_web::cookie::Cookie;
 use actix_web::http::header::{HeaderMap, HeaderName, COOKIE};
 use actix_web::web::Bytes;
-use parking_lot::Mutex;
 
 use crate::error::{Error, Result};
-use crate::registry::{HandleTable, KIND_REQUEST};
-use crate::response::ResponseData;
-use crate::session::{SameSite, SessionData};
-
-/// The id of a request during its callback (a [`HandleTable`] id of kind
-/// [`KIND_REQUEST`](crate::registry::KIND_REQUEST)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RequestId(pub u64);
-
-impl RequestId {
-    /// The raw id (what crosses the C ABI as a `KrRequest*`).
-    pub fn to_raw(self) -> u64 {
-        self.0
-    }
-
-    /// The id for a raw value; whether it names a live request is checked by [`with_request`].
-    pub fn from_raw(raw: u64) -> RequestId {
-        RequestId(raw)
-    }
-}
-
-static REQUESTS: HandleTable<Mutex<RequestContext>> = HandleTable::new(KIND_REQUEST);
-
-/// Runs `f` on the live request `id`. `ErrorKind::InvalidHandle` if `id` is not a request whose
-/// callback is running (never registered, already returned, foreign or wrong kind).
-///
-/// `f` must not call `with_request` for the same id again (the context is locked while `f` runs).
-pub fn with_request<R>(id: RequestId, f: impl FnOnce(&mut RequestContext) -> Result<R>) -> Result<R> {
-    let cell = REQUESTS.get(id.0).ok_or_else(|| {
-        Error::invalid_handle(format!(
-            "{:#018x} is not a live request handle (its callback returned, or it is foreign or of another kind)",
-            id.0
-        ))
-    })?;
-    let mut ctx = cell.lock();
-    f(&mut ctx)
-}
-
-/// Number of requests currently registered (callbacks running), for diagnostics and tests.
-pub fn live_request_count() -> usize {
-    REQUESTS.len()
-}
-
-/// Registers `ctx` for the duration of a callback.
-pub(crate) fn register(ctx: RequestContext) -> RequestId {
-    RequestId(REQUESTS.insert(Mutex::new(ctx)))
-}
-
-/// Ends a callback: removes the request and gives its context back.
-pub(crate) fn unregister(id: RequestId) -> Option<RequestContext> {
-    let cell = REQUESTS.remove(id.0)?;
-    Some(match std::sync::Arc::try_unwrap(cell) {
-        Ok(m) => m.into_inner(),
-        // Someone is inside `with_request` with a clone right now: wait for it and take the value.
-        Err(cell) => std::mem::take(&mut *cell.lock()),
-    })
-}
-
-/// A cookie to add to the response (`Set-Cookie`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieSpec {
-    /// Cookie name (an HTTP token).
-    pub name: String,
-    /// Cookie value (percent-encoded on the wire when needed).
-    pub value: String,
-    /// `Path` attribute.
-    pub path: Option<String>,
-    /// `Domain` attribute.
-    pub domain: Option<String>,
-    /// `Max-Age` in seconds; negative → a browser-session cookie (no `Max-Age`).
-    pub max_age_seconds: i64,
-    /// `HttpOnly` attribute.
-    pub http_only: bool,
-    /// `Secure` attribute.
-    pub secure: bool,
-    /// `SameSite` attribute ([`SameSite::Unspecified`] omits it).
-    pub same_site: SameSite,
-}
-
-impl CookieSpec {
-    /// A session cookie `name=value` without attributes.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        CookieSpec {
-            name: name.into(),
-            value: value.into(),
-            path: None,
-            domain: None,
-            max_age_seconds: -1,
-            http_only: false,
-            secure: false,
-            same_site: SameSite::Unspecified,
-        }
-    }
-}
+use crate::response::{CookieSpec, ResponseData};
+use crate::session::SessionData;
 
 /// A request as seen by a route callback, plus the response it is building and (when the server has
 /// sessions) a copy of its session.
@@ -363,17 +266,5 @@ mod tests {
         assert_eq!(ctx.header("X-A").as_deref(), Some("1, 2"));
         assert_eq!(ctx.header("x-b"), None);
         assert_eq!(ctx.header("bad name"), None);
-    }
-
-    #[test]
-    fn registry_lifecycle() {
-        let id = register(RequestContext::for_tests());
-        assert_eq!(with_request(id, |c| Ok(c.method().to_string())).unwrap(), "GET");
-        with_request(id, |c| c.set_status(201)).unwrap();
-        let ctx = unregister(id).unwrap();
-        assert_eq!(ctx.response.status(), 201);
-        let err = with_request(id, |_| Ok(())).unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::InvalidHandle);
-        assert!(with_request(RequestId(12345), |_| Ok(())).is_err());
     }
 }

@@ -1,13 +1,49 @@
 //! [`ResponseData`]: the response a route callback builds (status, content type, body, headers,
-//! cookies), and its conversion into an actix response.
+//! cookies as [`CookieSpec`]s), and its conversion into an actix response.
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use crate::error::{Error, Result};
-use crate::request::CookieSpec;
 use crate::session::SameSite;
+
+/// A cookie to add to the response (`Set-Cookie`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSpec {
+    /// Cookie name (an HTTP token).
+    pub name: String,
+    /// Cookie value (percent-encoded on the wire when needed).
+    pub value: String,
+    /// `Path` attribute.
+    pub path: Option<String>,
+    /// `Domain` attribute.
+    pub domain: Option<String>,
+    /// `Max-Age` in seconds; negative → a browser-session cookie (no `Max-Age`).
+    pub max_age_seconds: i64,
+    /// `HttpOnly` attribute.
+    pub http_only: bool,
+    /// `Secure` attribute.
+    pub secure: bool,
+    /// `SameSite` attribute ([`SameSite::Unspecified`] omits it).
+    pub same_site: SameSite,
+}
+
+impl CookieSpec {
+    /// A session cookie `name=value` without attributes.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        CookieSpec {
+            name: name.into(),
+            value: value.into(),
+            path: None,
+            domain: None,
+            max_age_seconds: -1,
+            http_only: false,
+            secure: false,
+            same_site: SameSite::Unspecified,
+        }
+    }
+}
 
 /// The response of a route: default `200`, no content type, empty body.
 #[derive(Debug, Clone)]

@@ -7,20 +7,39 @@
 //!   so an unknown path gets 404 and a known path with the wrong verb gets 405 with `Allow`.
 //!   Adding a route whose shape and verbs overlap an existing one is `InvalidArgument`.
 //! - More literal patterns win over parameters: `/users/me` is tried before `/users/{id}`.
+use std::fmt;
 use std::sync::Arc;
 
 use actix_web::http::Method;
 
 use crate::error::{Error, Result};
-use crate::logging;
-use crate::request::{with_request, RequestContext, RequestId};
+use crate::request::RequestContext;
 
-/// A route's code. `call` runs on a callback thread with the id of the live request (see
-/// [`with_request`]) and returns 0 for success, anything else for failure (→ 500 JSON; the
-/// request's session changes are discarded). A panic counts as a failure.
+/// Why a route handler failed: the request gets a 500 JSON error and its session changes are
+/// discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteError {
+    /// A host's callback reported a non-zero status code (shown in the log and the 500 message).
+    Status(i32),
+    /// A handler's error message (logged; the client only learns that the handler failed).
+    Message(String),
+}
+
+impl fmt::Display for RouteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RouteError::Status(code) => write!(f, "status {code}"),
+            RouteError::Message(message) => f.write_str(message),
+        }
+    }
+}
+
+/// A route's code. `call` runs on a callback thread with the request's context (read the request,
+/// build the response, use the session) and returns `Err` for a failure (→ 500 JSON; the request's
+/// session changes are discarded). A panic counts as a failure.
 pub trait RouteHandler: Send + Sync {
     /// Handles one request.
-    fn call(&self, request: RequestId) -> i32;
+    fn call(&self, ctx: &mut RequestContext) -> std::result::Result<(), RouteError>;
 }
 
 struct FnHandler<F>(F);
@@ -29,22 +48,13 @@ impl<F> RouteHandler for FnHandler<F>
 where
     F: Fn(&mut RequestContext) -> std::result::Result<(), String> + Send + Sync + 'static,
 {
-    fn call(&self, request: RequestId) -> i32 {
-        match with_request(request, |ctx| Ok((self.0)(ctx))) {
-            Ok(Ok(())) => 0,
-            Ok(Err(message)) => {
-                logging::error(&format!("route handler failed: {message}"));
-                1
-            }
-            Err(e) => {
-                logging::error(&format!("route handler could not access its request: {e}"));
-                1
-            }
-        }
+    fn call(&self, ctx: &mut RequestContext) -> std::result::Result<(), RouteError> {
+        (self.0)(ctx).map_err(RouteError::Message)
     }
 }
 
-/// A [`RouteHandler`] from a Rust closure over the request context (`Err` → 500).
+/// A [`RouteHandler`] from a Rust closure over the request context (`Err(message)` → 500, the
+/// message is logged).
 pub fn handler_fn<F>(f: F) -> Arc<dyn RouteHandler>
 where
     F: Fn(&mut RequestContext) -> std::result::Result<(), String> + Send + Sync + 'static,

@@ -173,22 +173,12 @@ impl Server {
         })
     }
 
-    /// [`set_callback_wait`](Self::set_callback_wait) in milliseconds.
-    pub fn set_callback_wait_ms(&self, ms: u32) -> Result<()> {
-        self.set_callback_wait(Duration::from_millis(ms as u64))
-    }
-
     /// Graceful shutdown timeout used by `Drop` and [`stop_default`](Self::stop_default) (default 5 s).
     pub fn set_shutdown_timeout(&self, timeout: Duration) -> Result<()> {
         self.configure(|c| {
             c.shutdown_timeout = timeout;
             Ok(())
         })
-    }
-
-    /// [`set_shutdown_timeout`](Self::set_shutdown_timeout) in milliseconds.
-    pub fn set_shutdown_timeout_ms(&self, ms: u32) -> Result<()> {
-        self.set_shutdown_timeout(Duration::from_millis(ms as u64))
     }
 
     /// The graceful shutdown timeout.

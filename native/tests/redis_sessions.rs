@@ -175,7 +175,7 @@ fn logout_handler() -> Arc<dyn RouteHandler> {
 struct Options {
     idle: u64,
     io: u64,
-    op_ms: u32,
+    op_ms: u64,
     secret: Option<&'static [u8]>,
 }
 
@@ -193,8 +193,8 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
         .use_redis_session_store(RedisOptions {
             connection: connection.to_string(),
             key_prefix: prefix.to_string(),
-            connect_timeout_ms: 1000,
-            operation_timeout_ms: o.op_ms,
+            connect_timeout: Some(Duration::from_millis(1000)),
+            operation_timeout: Some(Duration::from_millis(o.op_ms)),
         })
         .unwrap();
     server
@@ -424,8 +424,8 @@ fn storage_format_is_actix_sessions() {
     let ours = RedisBackend::new(&RedisOptions {
         connection: redis.url(),
         key_prefix: "fmt:".into(),
-        connect_timeout_ms: 2000,
-        operation_timeout_ms: 2000,
+        connect_timeout: Some(Duration::from_millis(2000)),
+        operation_timeout: Some(Duration::from_millis(2000)),
     })
     .unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

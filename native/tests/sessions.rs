@@ -337,7 +337,7 @@ fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
     let (r, e) = (release.clone(), entered.clone());
     let (server, url) = session_server("lockwait", SessionOptions::default(), move |s| {
         s.set_callback_threads(4).unwrap();
-        s.set_callback_wait_ms(300).unwrap();
+        s.set_callback_wait(Duration::from_millis(300)).unwrap();
         s.add_route(
             "GET",
             "/block",

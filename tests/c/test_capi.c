@@ -370,6 +370,13 @@ int main(void) {
     check(len > 0 && strlen(buf) == len, "version \"%s\" has length %zu", buf, len);
     check_status(kr_version(NULL, 0, &len), KR_BUFFER_TOO_SMALL, "kr_version length query");
     check_status(kr_version(buf, sizeof buf, NULL), KR_NULL_ARGUMENT, "kr_version out_len NULL");
+    /* Status names: static strings owned by the library (never freed); NULL for a non-status. */
+    check(kr_status_name(KR_OK) && strcmp(kr_status_name(KR_OK), "KR_OK") == 0, "kr_status_name(KR_OK)");
+    check(kr_status_name(KR_NO_SESSION) && strcmp(kr_status_name(KR_NO_SESSION), "KR_NO_SESSION") == 0,
+          "kr_status_name(KR_NO_SESSION)");
+    check(kr_status_name(KR_INTERNAL) == kr_status_name(KR_INTERNAL), "kr_status_name: one static string");
+    check(kr_status_name((KrStatus)42) == NULL && kr_status_name((KrStatus)-1) == NULL,
+          "kr_status_name of a non-status is NULL");
     char log_path[300];
     snprintf(log_path, sizeof log_path, "%s/logs/test.log", g_tmp);
     check_status(kr_log_add_file_sink(log_path), KR_OK, "kr_log_add_file_sink (creates directories)");

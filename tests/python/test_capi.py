@@ -12,6 +12,7 @@ import ctypes
 import http.cookiejar
 import json
 import os
+import re
 import ssl
 import sys
 import tempfile
@@ -26,13 +27,41 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 LIB_PATH = os.environ.get("KR_LIB") or os.path.join(ROOT, "target", os.environ.get("KR_PROFILE", "debug"),
                                                     "libkestrun_rust.so")
 
-# KrStatus
-KR_OK, KR_NOT_FOUND, KR_BUFFER_TOO_SMALL = 0, 1, 2
-KR_NULL_ARGUMENT, KR_INVALID_UTF8, KR_INVALID_ARGUMENT, KR_INVALID_HANDLE = 10, 11, 12, 13
-KR_INVALID_STATE, KR_BIND_FAILED, KR_TLS_ERROR, KR_IO_ERROR, KR_NO_SESSION, KR_TIMEOUT = 14, 15, 16, 17, 18, 19
-KR_PANIC, KR_INTERNAL = 98, 99
-KR_LOG_LEVEL_DEBUG, KR_LOG_LEVEL_INFORMATION, KR_LOG_LEVEL_ERROR = 1, 2, 4
-KR_SAME_SITE_LAX, KR_SAME_SITE_STRICT = 0, 1
+HEADER_PATH = os.path.join(ROOT, "ffi", "include", "kestrun_rust.h")
+
+
+def header_constants(path=HEADER_PATH):
+    """The enumerators of the C header's enums ({"KR_OK": 0, ...}): the one source of the constants."""
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    constants = {}
+    for body in re.findall(r"\benum\s+\w+[^{;]*\{([^}]*)\}", text):
+        for name, value in re.findall(r"\b(KR_[A-Z0-9_]+)\s*=\s*(-?\d+)", body):
+            constants[name] = int(value)
+    if "KR_OK" not in constants:
+        raise RuntimeError(f"no KrStatus constants found in {path}")
+    return constants
+
+
+HEADER_CONSTANTS = header_constants()
+
+
+def constants(*names):
+    return [HEADER_CONSTANTS[name] for name in names]
+
+
+KR_OK, KR_NOT_FOUND, KR_BUFFER_TOO_SMALL = constants("KR_OK", "KR_NOT_FOUND", "KR_BUFFER_TOO_SMALL")
+KR_NULL_ARGUMENT, KR_INVALID_UTF8, KR_INVALID_ARGUMENT, KR_INVALID_HANDLE = constants(
+    "KR_NULL_ARGUMENT", "KR_INVALID_UTF8", "KR_INVALID_ARGUMENT", "KR_INVALID_HANDLE")
+KR_INVALID_STATE, KR_BIND_FAILED, KR_TLS_ERROR, KR_IO_ERROR, KR_NO_SESSION, KR_TIMEOUT = constants(
+    "KR_INVALID_STATE", "KR_BIND_FAILED", "KR_TLS_ERROR", "KR_IO_ERROR", "KR_NO_SESSION", "KR_TIMEOUT")
+KR_PANIC, KR_INTERNAL = constants("KR_PANIC", "KR_INTERNAL")
+KR_LOG_LEVEL_DEBUG, KR_LOG_LEVEL_INFORMATION, KR_LOG_LEVEL_ERROR = constants(
+    "KR_LOG_LEVEL_DEBUG", "KR_LOG_LEVEL_INFORMATION", "KR_LOG_LEVEL_ERROR")
+KR_SAME_SITE_LAX, KR_SAME_SITE_STRICT = constants("KR_SAME_SITE_LAX", "KR_SAME_SITE_STRICT")
+KR_SECURE_POLICY_SAME_AS_REQUEST, = constants("KR_SECURE_POLICY_SAME_AS_REQUEST")
+STATUS_NAMES = [name for name in HEADER_CONSTANTS if re.match(r"KR_[A-Z0-9_]+$", name)
+                and not name.startswith(("KR_LOG_LEVEL_", "KR_SAME_SITE_", "KR_SECURE_POLICY_"))]
 
 BAD_UTF8 = b"bad\xff\xfe"
 
@@ -124,6 +153,9 @@ def load_library(path):
         fn = getattr(lib, name)
         fn.argtypes = argtypes
         fn.restype = c_int32
+    # The one function that returns no KrStatus: a static name owned by the library (never freed).
+    lib.kr_status_name.argtypes = [c_int32]
+    lib.kr_status_name.restype = c_char_p
     return lib
 
 
@@ -265,6 +297,16 @@ class LibraryTests(unittest.TestCase):
         self.assertFailed(LIB.kr_version(buf, len(buf), None), KR_NULL_ARGUMENT)
         self.assertFailed(LIB.kr_version(None, 5, byref(n)), KR_NULL_ARGUMENT)
 
+    def test_status_names_come_from_the_library(self):
+        self.assertEqual(len(STATUS_NAMES), 15)
+        for name in STATUS_NAMES:
+            self.assertEqual(LIB.kr_status_name(HEADER_CONSTANTS[name]), name.encode())
+        self.assertFailed(LIB.kr_log_write(KR_LOG_LEVEL_INFORMATION, None), KR_NULL_ARGUMENT)
+        before = last_error()
+        for unknown in (-1, 3, 42, 100, 2**31 - 1):
+            self.assertIsNone(LIB.kr_status_name(unknown), unknown)
+        self.assertEqual(last_error(), before, "kr_status_name leaves the last error alone")
+
     def test_last_error_per_thread_and_unchanged_by_reading(self):
         seen = []
         t = threading.Thread(target=lambda: seen.append(last_error()))
@@ -323,7 +365,8 @@ class LibraryTests(unittest.TestCase):
         self.assertEqual(LIB.kr_session_options_default(byref(o)), KR_OK)
         self.assertIsNone(o.cookie_name)
         self.assertTrue(o.http_only)
-        self.assertEqual((o.same_site, o.secure_policy, o.cookie_max_age_seconds), (KR_SAME_SITE_LAX, 0, -1))
+        self.assertEqual((o.same_site, o.secure_policy, o.cookie_max_age_seconds),
+                         (KR_SAME_SITE_LAX, KR_SECURE_POLICY_SAME_AS_REQUEST, -1))
         self.assertEqual((o.idle_timeout_seconds, o.io_timeout_seconds, o.max_sessions), (1200, 60, 1000000))
         self.assertEqual((o.cookie_key, o.cookie_key_len), (None, 0))
         self.assertFailed(LIB.kr_session_options_default(None), KR_NULL_ARGUMENT)

@@ -23,8 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_capi as capi  # noqa: E402  (the library, its prototypes and helpers)
 
 LIB = capi.LIB
-KR_OK, KR_INVALID_ARGUMENT, KR_INVALID_STATE, KR_NULL_ARGUMENT = (
-    capi.KR_OK, capi.KR_INVALID_ARGUMENT, capi.KR_INVALID_STATE, capi.KR_NULL_ARGUMENT)
+# Constants parsed from ffi/include/kestrun_rust.h (test_capi.header_constants), never copied by hand.
+KR_OK, KR_INVALID_ARGUMENT, KR_INVALID_STATE, KR_NULL_ARGUMENT = capi.constants(
+    "KR_OK", "KR_INVALID_ARGUMENT", "KR_INVALID_STATE", "KR_NULL_ARGUMENT")
 REDIS_SERVER = os.environ.get("KR_REDIS_SERVER") or shutil.which("redis-server")
 SKIP_REASON = "redis-server is not installed (apt-get install redis-server)"
 SECRET = b"python farm secret: at least sixteen bytes"

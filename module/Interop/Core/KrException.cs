@@ -1,5 +1,7 @@
-// Maps KrStatus to exceptions carrying the native last-error message (kr_last_error_message).
+// Maps KrStatus to exceptions carrying the native last-error message (kr_last_error_message); status names come
+// from the library (kr_status_name).
 using System;
+using System.Runtime.InteropServices;
 
 namespace KestrunRust
 {
@@ -97,27 +99,26 @@ namespace KestrunRust
             }
         }
 
+        /// <summary>The status's name as spelled in the C header ("KR_OK"), from the library (kr_status_name); "KrStatus(n)"
+        /// for a value the library does not name.</summary>
         public static string StatusName(KrStatus status)
         {
-            switch (status)
+            IntPtr name = IntPtr.Zero;
+            try
             {
-                case KrStatus.Ok: return "KR_OK";
-                case KrStatus.NotFound: return "KR_NOT_FOUND";
-                case KrStatus.BufferTooSmall: return "KR_BUFFER_TOO_SMALL";
-                case KrStatus.NullArgument: return "KR_NULL_ARGUMENT";
-                case KrStatus.InvalidUtf8: return "KR_INVALID_UTF8";
-                case KrStatus.InvalidArgument: return "KR_INVALID_ARGUMENT";
-                case KrStatus.InvalidHandle: return "KR_INVALID_HANDLE";
-                case KrStatus.InvalidState: return "KR_INVALID_STATE";
-                case KrStatus.BindFailed: return "KR_BIND_FAILED";
-                case KrStatus.TlsError: return "KR_TLS_ERROR";
-                case KrStatus.IoError: return "KR_IO_ERROR";
-                case KrStatus.NoSession: return "KR_NO_SESSION";
-                case KrStatus.Timeout: return "KR_TIMEOUT";
-                case KrStatus.Panic: return "KR_PANIC";
-                case KrStatus.Internal: return "KR_INTERNAL";
-                default: return "KR_STATUS_" + ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                name = KrNative.kr_status_name(status);
             }
+            catch (DllNotFoundException)
+            {
+            }
+            catch (EntryPointNotFoundException)
+            {
+            }
+            if (name != IntPtr.Zero)
+            {
+                return Marshal.PtrToStringUTF8(name) ?? string.Empty;
+            }
+            return "KrStatus(" + ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
         }
 
         /// <summary>Name of the System.Management.Automation.ErrorCategory that fits a status.</summary>

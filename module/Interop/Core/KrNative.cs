@@ -108,6 +108,11 @@ namespace KestrunRust
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_last_error_message(ref byte buf, nuint bufLen, out nuint outLen);
 
+        /// <summary>The status's name as spelled in the C header ("KR_OK"), or IntPtr.Zero for an unknown value. The
+        /// string is static and owned by the library: read it, never free it (hence IntPtr, not string).</summary>
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern IntPtr kr_status_name(KrStatus status);
+
         // ---- logging -----------------------------------------------------------------------------
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_log_set_level(int level);
@@ -142,6 +147,9 @@ namespace KestrunRust
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_set_callback_threads(IntPtr server, uint count);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_worker_threads(IntPtr server, uint count);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_set_callback_wait_ms(IntPtr server, uint ms);

@@ -1,60 +1,32 @@
 //! Session options ([`SessionOptions`]) and the cookie enums.
+use std::time::Duration;
+
 use crate::error::{Error, Result};
 
-/// The `SameSite` attribute of a cookie (`KrSameSite`).
-#[repr(i32)]
+/// The `SameSite` attribute of a cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SameSite {
     /// `SameSite=Lax` (default).
     #[default]
-    Lax = 0,
+    Lax,
     /// `SameSite=Strict`.
-    Strict = 1,
+    Strict,
     /// `SameSite=None`.
-    None = 2,
+    None,
     /// The attribute is omitted.
-    Unspecified = 3,
+    Unspecified,
 }
 
-impl SameSite {
-    /// The value for a C `KrSameSite` (0..=3); `InvalidArgument` otherwise.
-    pub fn from_i32(value: i32) -> Result<SameSite> {
-        Ok(match value {
-            0 => SameSite::Lax,
-            1 => SameSite::Strict,
-            2 => SameSite::None,
-            3 => SameSite::Unspecified,
-            other => return Err(Error::invalid_argument(format!("same_site {other} is not 0..=3 (KrSameSite)"))),
-        })
-    }
-}
-
-/// When the session cookie gets the `Secure` attribute (`KrSecurePolicy`, ASP.NET Core's
-/// `CookieSecurePolicy` order).
-#[repr(i32)]
+/// When the session cookie gets the `Secure` attribute (ASP.NET Core's `CookieSecurePolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SecurePolicy {
     /// `Secure` on HTTPS requests only (default).
     #[default]
-    SameAsRequest = 0,
+    SameAsRequest,
     /// Always `Secure`.
-    Always = 1,
+    Always,
     /// Never `Secure`.
-    None = 2,
-}
-
-impl SecurePolicy {
-    /// The value for a C `KrSecurePolicy` (0..=2); `InvalidArgument` otherwise.
-    pub fn from_i32(value: i32) -> Result<SecurePolicy> {
-        Ok(match value {
-            0 => SecurePolicy::SameAsRequest,
-            1 => SecurePolicy::Always,
-            2 => SecurePolicy::None,
-            other => {
-                return Err(Error::invalid_argument(format!("secure_policy {other} is not 0..=2 (KrSecurePolicy)")))
-            }
-        })
-    }
+    None,
 }
 
 /// Shortest accepted session cookie secret, in bytes.
@@ -108,7 +80,7 @@ impl std::fmt::Debug for CookieSecret {
 /// Default session cookie name (ASP.NET Core's is `.AspNetCore.Session`).
 pub const DEFAULT_COOKIE_NAME: &str = ".Kestrun.Session";
 
-/// Session configuration (`KrSessionOptions`).
+/// Session configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionOptions {
     /// Cookie name; default `.Kestrun.Session`.
@@ -199,7 +171,7 @@ impl SessionOptions {
     }
 }
 
-/// Redis session store settings (`kr_server_use_redis_session_store`, [`RedisBackend`](super::RedisBackend)).
+/// Redis session store settings ([`RedisBackend`](super::RedisBackend)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedisOptions {
     /// Connection string: `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS),
@@ -208,10 +180,10 @@ pub struct RedisOptions {
     pub connection: String,
     /// Prefix of every key the store writes (ASP.NET Core's `InstanceName`); may be empty.
     pub key_prefix: String,
-    /// Connect timeout in milliseconds; 0 → the string's `connectTimeout`, else 5000.
-    pub connect_timeout_ms: u32,
-    /// Per-command timeout in milliseconds; 0 → the string's `syncTimeout`, else 5000.
-    pub operation_timeout_ms: u32,
+    /// Connect timeout (at most one hour); `None` → the string's `connectTimeout`, else 5 s.
+    pub connect_timeout: Option<Duration>,
+    /// Per-command timeout (at most one hour); `None` → the string's `syncTimeout`, else 5 s.
+    pub operation_timeout: Option<Duration>,
 }
 
 #[cfg(test)]
@@ -229,10 +201,6 @@ mod tests {
         assert!(bad.validate().is_err());
         let bad = SessionOptions { cookie_path: "x".into(), ..Default::default() };
         assert!(bad.validate().is_err());
-        assert_eq!(SameSite::from_i32(3).unwrap(), SameSite::Unspecified);
-        assert!(SameSite::from_i32(4).is_err());
-        assert_eq!(SecurePolicy::from_i32(1).unwrap(), SecurePolicy::Always);
-        assert!(SecurePolicy::from_i32(-1).is_err());
         let short = SessionOptions { cookie_key: Some(CookieSecret::new(vec![1u8; 15])), ..Default::default() };
         assert!(short.validate().is_err());
         let ok = SessionOptions { cookie_key: Some(CookieSecret::new(vec![1u8; 16])), ..Default::default() };

@@ -326,14 +326,20 @@ impl std::fmt::Debug for RedisBackend {
     }
 }
 
-fn timeout_from(ms: u32, from_string: Option<Duration>, default: Duration, what: &str) -> Result<Duration> {
-    if ms == 0 {
-        return Ok(from_string.unwrap_or(default));
+fn timeout_from(
+    given: Option<Duration>,
+    from_string: Option<Duration>,
+    default: Duration,
+    what: &str,
+) -> Result<Duration> {
+    let Some(timeout) = given else { return Ok(from_string.unwrap_or(default)) };
+    if timeout > Duration::from_millis(MAX_TIMEOUT_MS) {
+        return Err(Error::invalid_argument(format!(
+            "Redis {what} {} ms is larger than {MAX_TIMEOUT_MS} ms",
+            timeout.as_millis()
+        )));
     }
-    if u64::from(ms) > MAX_TIMEOUT_MS {
-        return Err(Error::invalid_argument(format!("Redis {what} {ms} ms is larger than {MAX_TIMEOUT_MS} ms")));
-    }
-    Ok(Duration::from_millis(u64::from(ms)))
+    Ok(timeout)
 }
 
 /// Whether a failed command should be retried once on a fresh connection.
@@ -347,21 +353,17 @@ fn redis_error(what: &str, display: &str, e: impl std::fmt::Display) -> Error {
 
 impl RedisBackend {
     /// A backend for `options` (connection string parsed and validated here; no connection is
-    /// made until the first use). `connect_timeout_ms` / `operation_timeout_ms` of 0 take the
-    /// connection string's `connectTimeout` / `syncTimeout`, else 5000 ms.
+    /// made until the first use). A `connect_timeout` / `operation_timeout` of `None` takes the
+    /// connection string's `connectTimeout` / `syncTimeout`, else 5 s.
     pub fn new(options: &RedisOptions) -> Result<RedisBackend> {
         let parsed = RedisConnection::parse(&options.connection)?;
         if options.key_prefix.len() > 1024 {
             return Err(Error::invalid_argument("Redis key prefix is longer than 1024 bytes"));
         }
-        let connect_timeout = timeout_from(
-            options.connect_timeout_ms,
-            parsed.connect_timeout,
-            DEFAULT_CONNECT_TIMEOUT,
-            "connect timeout",
-        )?;
+        let connect_timeout =
+            timeout_from(options.connect_timeout, parsed.connect_timeout, DEFAULT_CONNECT_TIMEOUT, "connect timeout")?;
         let operation_timeout = timeout_from(
-            options.operation_timeout_ms,
+            options.operation_timeout,
             parsed.operation_timeout,
             DEFAULT_OPERATION_TIMEOUT,
             "operation timeout",
@@ -747,11 +749,12 @@ mod tests {
 
     #[test]
     fn timeouts() {
-        let o = |c: u32, op: u32, s: &str| RedisOptions {
+        let ms = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
+        let o = |c: u64, op: u64, s: &str| RedisOptions {
             connection: s.into(),
             key_prefix: "p:".into(),
-            connect_timeout_ms: c,
-            operation_timeout_ms: op,
+            connect_timeout: ms(c),
+            operation_timeout: ms(op),
         };
         let b = RedisBackend::new(&o(0, 0, "localhost:1")).unwrap();
         assert_eq!((b.connect_timeout(), b.operation_timeout()), (DEFAULT_CONNECT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT));
@@ -776,8 +779,8 @@ mod tests {
         let b = RedisBackend::new(&RedisOptions {
             connection: format!("127.0.0.1:{port}"),
             key_prefix: String::new(),
-            connect_timeout_ms: 500,
-            operation_timeout_ms: 500,
+            connect_timeout: Some(Duration::from_millis(500)),
+            operation_timeout: Some(Duration::from_millis(500)),
         })
         .unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -1,4 +1,5 @@
-//! [`HandleTable`]: the registry behind every handle that crosses the C ABI.
+//! [`HandleTable`]: the generational table behind every handle that crosses the C ABI (the tables
+//! themselves and their kind tags are in [`handles`](crate::handles)).
 //!
 //! An id is a `u64`: the table's kind tag in the top 8 bits, a 24-bit generation in bits 32..56
 //! and a 32-bit slot index below. A slot's generation changes every time its value is removed, so
@@ -7,11 +8,6 @@
 use std::sync::Arc;
 
 use parking_lot::RwLock;
-
-/// Kind tag of server handles (used by the ffi crate's server table).
-pub const KIND_SERVER: u8 = 0x53; // 'S'
-/// Kind tag of request handles (the engine's request registry).
-pub const KIND_REQUEST: u8 = 0x52; // 'R'
 
 const GENERATION_BITS: u32 = 24;
 const GENERATION_MASK: u64 = (1 << GENERATION_BITS) - 1;
@@ -28,7 +24,7 @@ struct Inner<T> {
 }
 
 /// A thread-safe table of `Arc<T>` values addressed by generational `u64` ids.
-pub struct HandleTable<T> {
+pub(crate) struct HandleTable<T> {
     kind: u8,
     inner: RwLock<Inner<T>>,
 }
@@ -36,23 +32,14 @@ pub struct HandleTable<T> {
 impl<T> HandleTable<T> {
     /// An empty table whose ids carry `kind` in their top byte. Panics (at compile time in a
     /// `static`) if `kind` is 0: ids are never 0, so a NULL pointer is never a valid handle.
-    pub const fn new(kind: u8) -> Self {
+    pub(crate) const fn new(kind: u8) -> Self {
         assert!(kind != 0, "handle kind 0 is reserved");
         HandleTable { kind, inner: RwLock::new(Inner { slots: Vec::new(), free: Vec::new(), len: 0 }) }
     }
 
-    /// The kind tag of this table's ids.
-    pub fn kind(&self) -> u8 {
-        self.kind
-    }
-
     /// Stores `value` and returns its id.
-    pub fn insert(&self, value: T) -> u64 {
-        self.insert_arc(Arc::new(value))
-    }
-
-    /// Stores an existing `Arc` and returns its id.
-    pub fn insert_arc(&self, value: Arc<T>) -> u64 {
+    pub(crate) fn insert(&self, value: T) -> u64 {
+        let value = Arc::new(value);
         let mut inner = self.inner.write();
         inner.len += 1;
         let slot = match inner.free.pop() {
@@ -72,7 +59,7 @@ impl<T> HandleTable<T> {
     }
 
     /// The value for `id`, or `None` for a removed, stale, foreign or wrong-kind id.
-    pub fn get(&self, id: u64) -> Option<Arc<T>> {
+    pub(crate) fn get(&self, id: u64) -> Option<Arc<T>> {
         let (generation, slot) = self.decode(id)?;
         let inner = self.inner.read();
         let s = inner.slots.get(slot as usize)?;
@@ -82,14 +69,9 @@ impl<T> HandleTable<T> {
         s.value.clone()
     }
 
-    /// Whether `id` currently names a value.
-    pub fn contains(&self, id: u64) -> bool {
-        self.get(id).is_some()
-    }
-
     /// Removes the value for `id` and returns it; `None` if `id` is not live (so a second removal
     /// of the same id returns `None`).
-    pub fn remove(&self, id: u64) -> Option<Arc<T>> {
+    pub(crate) fn remove(&self, id: u64) -> Option<Arc<T>> {
         let (generation, slot) = self.decode(id)?;
         let mut inner = self.inner.write();
         let s = inner.slots.get_mut(slot as usize)?;
@@ -105,13 +87,9 @@ impl<T> HandleTable<T> {
     }
 
     /// Number of live values.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.inner.read().len
-    }
-
-    /// Whether the table holds no value.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn encode(&self, generation: u32, slot: u32) -> u64 {
@@ -133,6 +111,9 @@ impl<T> HandleTable<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KIND_SERVER: u8 = 0x53;
+    const KIND_REQUEST: u8 = 0x52;
 
     #[test]
     fn insert_get_remove() {
@@ -198,6 +179,6 @@ mod tests {
         for th in threads {
             th.join().unwrap();
         }
-        assert!(t.is_empty());
+        assert_eq!(t.len(), 0);
     }
 }
