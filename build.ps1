@@ -3,8 +3,8 @@
 .SYNOPSIS
     Builds Kestrun.Rust: the Rust library, the C# interop, and the module staged at out/Kestrun.Rust/.
 .DESCRIPTION
-    1. cargo build of the C ABI crate (kestrun_rust; release by default). Its build script regenerates
-       ffi/include/kestrun_rust.h.
+    1. cargo build of the C ABI crate (kestrun_rust; release by default). The committed header
+       ffi/include/kestrun_rust.h is not touched: `cargo run -p kestrun_rust --example gen_header` regenerates it.
     2. Compiles module/Interop/**/*.cs with Add-Type -OutputAssembly into lib/Kestrun.Rust.Interop.dll (no .NET SDK
        needed: only cargo and pwsh). Skipped when the sources and the PowerShell version are unchanged.
     3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
