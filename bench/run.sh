@@ -46,38 +46,84 @@ rows=$logs/rows.tsv; : >"$rows"
 notes=()
 
 # ---------------------------------------------------------------------------------------------------
-# Processes: every server started here is recorded and stopped on exit, whatever happens.
-pids=()
-stop_pid() { # pid -> TERM, up to 10 s, then KILL; sets STOP_STATUS
-  local pid=$1 i
-  STOP_STATUS=0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; STOP_STATUS=$?; return; }
-  kill -TERM "$pid" 2>/dev/null
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
+# Processes: everything started here (servers, wrk, pwsh) runs in a process group of its own: `setsid`
+# execs it in place as the leader of a new session and group (its PID is the group id: a background job
+# of this script is never a group leader, so setsid does not fork; -w would keep the exit code if it
+# did). Stopping ends the whole group: `pwsh` may be a launcher (the dotnet tool) that runs the real
+# PowerShell as a child, which a kill of the PID alone would leave running. Every group is recorded and
+# ended on exit, whatever happens; a token in the environment of what is started tells the groups of
+# this run from a later group that reuses the id. Without setsid (or /proc) processes are started and
+# stopped by PID.
+GROUP_TOKEN="$$-$(date +%s%N)"
+export KR_BENCH_GROUP_TOKEN=$GROUP_TOKEN
+SETSID=()
+if command -v setsid >/dev/null 2>&1 && [[ -r /proc/self/stat ]]; then SETSID=(setsid -w); fi
+groups=() # every group started (leader PIDs), ended again on exit
+
+# group_members PGID: PIDs of the live processes (zombies left out) of the group that carry this run's
+# token (a process whose environment cannot be read, e.g. one that is exiting, counts).
+group_members() {
+  local g=$1 f p line env
+  local -a st
+  for f in /proc/[0-9]*/stat; do
+    { IFS= read -r line <"$f"; } 2>/dev/null || continue
+    read -r -a st <<<"${line##*) }" # fields from the state on: state ppid pgrp ...
+    [[ ${st[2]} == "$g" && ${st[0]} != [ZXx] ]] || continue
+    p=${f#/proc/}; p=${p%/stat}
+    env=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/environ")
+    [[ -z $env ]] || grep -qxF "KR_BENCH_GROUP_TOKEN=$GROUP_TOKEN" <<<"$env" || continue
+    echo "$p"
   done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    STOP_STATUS=killed
+}
+group_alive() { # pgid -> 0 while a process of the group lives
+  if ((${#SETSID[@]})); then [[ -n $(group_members "$1") ]]; else kill -0 "$1" 2>/dev/null; fi
+}
+signal_group() { # signal pgid
+  if ((${#SETSID[@]})); then kill -"$1" -- "-$2" 2>/dev/null; else kill -"$1" "$2" 2>/dev/null; fi
+}
+
+# spawn CMD...: starts CMD in the background in a group of its own (redirections of the call apply);
+# sets SPAWN_PID (the group id) and records the group.
+spawn() {
+  "${SETSID[@]}" "$@" &
+  SPAWN_PID=$!
+  groups+=("$SPAWN_PID")
+}
+
+stop_group() { # pgid -> TERM to the whole group, up to 10 s, then KILL; sets STOP_STATUS (the leader's exit status)
+  local pid=$1 i rc
+  STOP_STATUS=0
+  if group_alive "$pid"; then
+    signal_group TERM "$pid"
+    for ((i = 0; i < 100; i++)); do
+      group_alive "$pid" || break
+      sleep 0.1
+    done
+    if group_alive "$pid"; then
+      signal_group KILL "$pid"
+      STOP_STATUS=killed
+      for ((i = 0; i < 50; i++)); do
+        group_alive "$pid" || break
+        sleep 0.1
+      done
+      group_alive "$pid" && echo "run.sh: process group $pid survived SIGKILL" >&2
+    fi
   fi
-  if [[ $STOP_STATUS != killed ]]; then wait "$pid" 2>/dev/null; STOP_STATUS=$?; else wait "$pid" 2>/dev/null; fi
-  local keep=() p
-  for p in "${pids[@]}"; do [[ $p != "$pid" ]] && keep+=("$p"); done
-  pids=("${keep[@]}")
+  wait "$pid" 2>/dev/null; rc=$?
+  [[ $STOP_STATUS == killed ]] || STOP_STATUS=$rc
 }
-cleanup() {
-  local p list=("${pids[@]}")
-  for p in "${list[@]}"; do stop_pid "$p"; done
+cleanup() { # ends every group started by this run that still has a live process
+  local p list=("${groups[@]}")
+  for p in "${list[@]}"; do group_alive "$p" && stop_group "$p"; done
+  return 0
 }
-# bounded CMD...: runs a bounded client (wrk, pwsh script) as a recorded child and waits for it, so a
+# bounded CMD...: runs a bounded client (wrk, pwsh script) as a recorded group and waits for it, so a
 # TERM / Ctrl+C reaches the traps at once and cleanup stops the client too.
 bounded() {
-  "$@" &
-  local pid=$! rc
-  pids+=("$pid")
-  wait "$pid"; rc=$?
-  stop_pid "$pid"
+  local rc
+  spawn "$@"
+  wait "$SPAWN_PID"; rc=$?
+  stop_group "$SPAWN_PID"
   return "$rc"
 }
 trap cleanup EXIT
@@ -89,9 +135,8 @@ trap 'echo "run.sh: terminated" >&2; exit 143' TERM
 start_server() {
   local name=$1; shift
   local out=$logs/$name.out err=$logs/$name.err i
-  "$@" >"$out" 2>"$err" &
-  SRV_PID=$!
-  pids+=("$SRV_PID")
+  spawn "$@" >"$out" 2>"$err"
+  SRV_PID=$SPAWN_PID
   for ((i = 0; i < 600; i++)); do
     grep -qx ready "$out" 2>/dev/null && break
     kill -0 "$SRV_PID" 2>/dev/null || break
@@ -100,21 +145,21 @@ start_server() {
   if ! grep -qx ready "$out" 2>/dev/null; then
     echo "!!! $name did not start (log: ${err#"$root"/})" >&2
     tail -n 5 "$err" >&2
-    stop_pid "$SRV_PID"
+    stop_group "$SRV_PID"
     return 1
   fi
   HTTP_PORT=$(awk '$1 == "http" { print $2 }' "$out")
   HTTPS_PORT=$(awk '$1 == "https" { print $2 }' "$out")
 }
 
-# start_pwsh_server NAME ARGS... : pwsh bench/ps/server.ps1 on free ports; waits for GET /hello.
+# start_pwsh_server NAME ARGS... : pwsh bench/ps/server.ps1 on free ports (in a group of its own, so the
+# real PowerShell under a launcher is stopped too); waits for GET /hello.
 start_pwsh_server() {
   local name=$1; shift
   HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port "$HTTP_PORT")
-  pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/server.ps1" -ModulePath "$PS_MODULE" \
-    -Port "$HTTP_PORT" -HttpsPort "$HTTPS_PORT" "$@" >"$logs/$name.out" 2>"$logs/$name.err" &
-  SRV_PID=$!
-  pids+=("$SRV_PID")
+  spawn pwsh -NoLogo -NoProfile -NonInteractive -File "$root/bench/ps/server.ps1" -ModulePath "$PS_MODULE" \
+    -Port "$HTTP_PORT" -HttpsPort "$HTTPS_PORT" "$@" >"$logs/$name.out" 2>"$logs/$name.err"
+  SRV_PID=$SPAWN_PID
   local i
   for ((i = 0; i < 1200; i++)); do
     kill -0 "$SRV_PID" 2>/dev/null || break
@@ -123,7 +168,7 @@ start_pwsh_server() {
   done
   echo "!!! $name did not answer GET /hello (log: ${logs#"$root"/}/$name.out, .err)" >&2
   tail -n 5 "$logs/$name.err" "$logs/$name.out" >&2
-  stop_pid "$SRV_PID"
+  stop_group "$SRV_PID"
   return 1
 }
 
@@ -138,6 +183,18 @@ free_port() { # a TCP port nothing listens on, different from $1
 
 proc_kb() { # pid field -> kB (VmHWM / VmRSS)
   awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+group_kb() { # pgid field -> the largest kB (VmHWM / VmRSS) of the group's processes: the server itself when
+  # pwsh is a launcher running the real PowerShell as a child
+  local p kb max=0
+  if ((${#SETSID[@]})); then
+    for p in $(group_members "$1"); do
+      kb=$(proc_kb "$p" "$2")
+      [[ -n $kb ]] && (( kb > max )) && max=$kb
+    done
+  fi
+  (( max > 0 )) || max=$(proc_kb "$1" "$2")
+  echo "$max"
 }
 
 # session_cookie URL -> `Kr.Session=...` taken from the Set-Cookie of one request (empty if none)
@@ -273,7 +330,7 @@ baseline_rows() { # label prefix
     else
       skip_row "$label" — "failed: no wrk result"
     fi
-    stop_pid "$SRV_PID"
+    stop_group "$SRV_PID"
   done
 }
 baseline_rows "1. baseline: bare actix-web,"
@@ -325,7 +382,7 @@ native_rows() {
       new) url+="/session/counter"; target=$SESSION_TARGET ;;
     esac
     if (( ! ok )); then
-      skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
+      skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_group "$SRV_PID"; continue
     fi
     if run_wrk "native-$scheme-$tag" "$url" "$lua" "${extra[@]}"; then
       PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
@@ -353,7 +410,7 @@ native_rows() {
     else
       skip_row "$label" — "failed: no wrk result"
     fi
-    stop_pid "$SRV_PID"
+    stop_group "$SRV_PID"
     [[ $STOP_STATUS != 0 ]] && notes+=("$label: bench_server did not exit cleanly on SIGTERM (status $STOP_STATUS).")
   done
 }
@@ -384,7 +441,7 @@ ps_prepare() {
   PS_MODULE=$root/out/Kestrun.Rust/Kestrun.Rust.psd1
   if [[ -f $root/build.ps1 ]]; then
     echo "=== build: pwsh ./build.ps1 (log: target/bench/build-ps.log)"
-    nice -n 10 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/build.ps1" -SkipNative >"$logs/build-ps.log" 2>&1 ||
+    bounded nice -n 10 pwsh -NoLogo -NoProfile -NonInteractive -File "$root/build.ps1" -SkipNative >"$logs/build-ps.log" 2>&1 ||
       notes+=("pwsh ./build.ps1 failed (target/bench/build-ps.log).")
   fi
   [[ -f $PS_MODULE ]] || PS_MODULE=$root/Kestrun.Rust.psd1
@@ -420,10 +477,10 @@ powershell_rows() {
         export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter" ;;
     esac
     if (( ! ok )); then
-      skip_row "$label" "$target" "failed: no session cookie from GET /session/counter"; stop_pid "$SRV_PID"; continue
+      skip_row "$label" "$target" "failed: no session cookie from GET /session/counter"; stop_group "$SRV_PID"; continue
     fi
     if run_wrk "ps-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
-      PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+      PEAK_KB=$(group_kb "$SRV_PID" VmHWM)
       result="—"
       if [[ $what != hello ]]; then
         result=$(awk -v r="$R_RPS" -v p="$R_P99" -v e="$R_ERR" 'BEGIN { print ((r >= 5000 && p <= 25 && e == 0) ? "pass" : "miss") }')
@@ -432,7 +489,7 @@ powershell_rows() {
     else
       skip_row "$label" "$target" "failed: no wrk result"
     fi
-    stop_pid "$SRV_PID"
+    stop_group "$SRV_PID"
   done
 }
 
@@ -492,10 +549,9 @@ memory_rows() {
   export KR_BENCH_CREATE_PER_THREAD=$(( (SESSIONS + THREADS - 1) / THREADS ))
   local t0 t1 now wrk_pid i
   t0=$(date +%s%N)
-  wrk -t"$THREADS" -c"$CONNS" -d"${CREATE_LIMIT}s" --latency -s "$script" "$url/session/counter" \
-    >"$logs/memory-create.wrk.txt" 2>&1 &
-  wrk_pid=$!
-  pids+=("$wrk_pid")
+  spawn wrk -t"$THREADS" -c"$CONNS" -d"${CREATE_LIMIT}s" --latency -s "$script" "$url/session/counter" \
+    >"$logs/memory-create.wrk.txt" 2>&1
+  wrk_pid=$SPAWN_PID
   t1=""
   while kill -0 "$wrk_pid" 2>/dev/null; do
     now=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
@@ -508,11 +564,11 @@ memory_rows() {
     sleep 0.1
   done
   for ((i = 0; i < 100; i++)); do kill -0 "$wrk_pid" 2>/dev/null || break; sleep 0.1; done
-  stop_pid "$wrk_pid"
+  stop_group "$wrk_pid"
   [[ -n $t1 ]] || t1=$(date +%s%N)
   sleep 1
   if ! parse_wrk "$logs/memory-create.wrk.txt"; then
-    skip_row "$label1" "≤ 1 KB/session" "failed: no wrk result"; stop_pid "$SRV_PID"; return
+    skip_row "$label1" "≤ 1 KB/session" "failed: no wrk result"; stop_group "$SRV_PID"; return
   fi
   local after created rss1
   after=$(curl -fsS --max-time 10 "$url/stats" | sed -nE 's/.*"new_sessions":([0-9]+).*/\1/p')
@@ -535,7 +591,7 @@ memory_rows() {
     "$(mb "$rss1") (RSS; peak $(mb "$PEAK_KB"))" "≤ 1 KB/session" "$result"
   [[ $R_ERR -gt 0 ]] && notes+=("$label1: wrk errors: $R_ERR_DETAIL.")
   notes+=("Memory: RSS $(commas "$rss0") kB with 0 sessions, $(commas "$rss1") kB with $(commas "$created") sessions (server count; wrk counted $(commas "$R_REQ") responses): ($rss1 − $rss0) / $created = $per KB per session. The req/s of that row is the session creation rate.")
-  stop_pid "$SRV_PID"
+  stop_group "$SRV_PID"
 }
 
 memory_rows

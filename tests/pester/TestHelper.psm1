@@ -1,10 +1,26 @@
 # Shared helpers of the Kestrun.Rust Pester suite.
 # Starts example scripts (the tutorial seeds, tests/pester/scripts/*.ps1) in their own pwsh on a free port with
 # out/ (the module staged by build.ps1) on PSModulePath, waits until they answer, and stops them.
+#
+# Process groups: `pwsh` may be a launcher that runs the real PowerShell as a CHILD process (the dotnet tool does), so
+# killing the PID of what was started leaves the real PowerShell (a running server) behind. On Linux every child pwsh
+# is therefore started through `setsid` (the launcher leads a new session and process group: its PID is the group id)
+# and stopped as a group by Stop-KrProcessGroup (SIGTERM to the group, SIGKILL after a grace period): the one place
+# that stops what the suite starts. Each start is recorded (runner, group, a token put in the child's environment) in
+# <test logs>/pester-process-groups.tsv, which tests/pester/Processes.Tests.ps1 checks for processes left behind.
+# Without setsid or /proc (macOS, Windows) children are started directly and stopped with Process.Kill($true).
 
 Set-StrictMode -Version 3.0
 
 $script:RepoRoot = [System.IO.Path]::GetFullPath((Join-Path -Path $PSScriptRoot -ChildPath (Join-Path -Path '..' -ChildPath '..')))
+# The environment variable that marks every process of a started group (the launcher and what it starts inherit it).
+$script:TokenVariable = 'KR_TEST_PROCESS_TOKEN'
+$script:SetsidPath = $null
+$script:KillPath = $null
+if ($IsLinux -and (Test-Path -LiteralPath '/proc/self/stat')) {
+    $script:SetsidPath = Get-Command -Name 'setsid' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 -ExpandProperty Source
+    $script:KillPath = Get-Command -Name 'kill' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 -ExpandProperty Source
+}
 
 function Get-KrRepoRoot {
     <#
@@ -109,6 +125,266 @@ function Get-KrPwshPath {
     $path
 }
 
+function Test-KrProcessGroupSupport {
+    <#
+    .SYNOPSIS
+        $true when child processes are started in process groups of their own (Linux with setsid, kill and /proc).
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param()
+    $null -ne $script:SetsidPath -and $null -ne $script:KillPath
+}
+
+function Get-KrTestLogPath {
+    <#
+    .SYNOPSIS
+        The folder of the test logs (KR_TEST_LOGS, as tests/run-all.sh sets it, else target/test-logs), created.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $path = [System.Environment]::GetEnvironmentVariable('KR_TEST_LOGS')
+    if ([string]::IsNullOrEmpty($path)) {
+        $path = Join-Path -Path $script:RepoRoot -ChildPath (Join-Path -Path 'target' -ChildPath 'test-logs')
+    }
+    $null = [System.IO.Directory]::CreateDirectory($path)
+    $path
+}
+
+function Get-KrProcessGroupLogPath {
+    <#
+    .SYNOPSIS
+        The file where Start-KrChildProcess records every process group it starts (tab-separated: runner PID, runner
+        start time, group id, token, UTC time, what was started).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    Join-Path -Path (Get-KrTestLogPath) -ChildPath 'pester-process-groups.tsv'
+}
+
+function Get-KrProcessStat {
+    <#
+    .SYNOPSIS
+        State, process group and start time (clock ticks after boot) of a process from /proc/<id>/stat; $null when
+        there is no such process.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [int]$Id
+    )
+    try {
+        $text = [System.IO.File]::ReadAllText("/proc/$Id/stat")
+    } catch {
+        return $null
+    }
+    # pid (comm) state ppid pgrp session ... starttime (field 22); comm may hold spaces and parentheses.
+    $close = $text.LastIndexOf(')')
+    if ($close -lt 0) {
+        return $null
+    }
+    $fields = $text.Substring($close + 2).Split(' ')
+    [pscustomobject]@{
+        Id             = $Id
+        State          = $fields[0]
+        ProcessGroupId = [int]$fields[2]
+        StartTime      = [long]$fields[19]
+    }
+}
+
+function Get-KrProcessTable {
+    <#
+    .SYNOPSIS
+        Every live process (zombies left out) from /proc: Id, State, ProcessGroupId, StartTime.
+    #>
+    [CmdletBinding()]
+    param()
+    foreach ($dir in [System.IO.Directory]::EnumerateDirectories('/proc')) {
+        $id = 0
+        if (-not [int]::TryParse([System.IO.Path]::GetFileName($dir), [ref]$id)) {
+            continue
+        }
+        $stat = Get-KrProcessStat -Id $id
+        if ($null -ne $stat -and $stat.State -notin @('Z', 'X', 'x')) {
+            $stat
+        }
+    }
+}
+
+function Test-KrProcessToken {
+    <#
+    .SYNOPSIS
+        $true when the environment a process started with holds the token of a group started here, or cannot be told
+        (unreadable, or empty: a process that is exiting has released its memory); $false when it lacks the token.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [int]$Id,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Token
+    )
+    try {
+        $environ = [System.IO.File]::ReadAllText("/proc/$Id/environ")
+    } catch {
+        return $true
+    }
+    $environ.Length -eq 0 -or $environ.Split([char]0) -contains "$script:TokenVariable=$Token"
+}
+
+function Get-KrProcessGroupMember {
+    <#
+    .SYNOPSIS
+        The live processes (zombies left out) of a process group: Id, ProcessGroupId, State, CommandLine.
+    .PARAMETER ProcessGroupId
+        The group id (the PID of its leader).
+    .PARAMETER Token
+        Leave out processes whose environment lacks this token (what Start-KrChildProcess put there), so a group id
+        that was reused by an unrelated group is not mistaken for one started here.
+    .PARAMETER Table
+        A Get-KrProcessTable result to use instead of reading /proc again.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [int]$ProcessGroupId,
+
+        [Parameter()]
+        [string]$Token,
+
+        [Parameter()]
+        [object[]]$Table
+    )
+    if ($null -eq $Table) {
+        $Table = @(Get-KrProcessTable)
+    }
+    foreach ($entry in $Table) {
+        if ($entry.ProcessGroupId -ne $ProcessGroupId) {
+            continue
+        }
+        if (-not [string]::IsNullOrEmpty($Token) -and -not (Test-KrProcessToken -Id $entry.Id -Token $Token)) {
+            continue
+        }
+        $commandLine = try { [System.IO.File]::ReadAllText("/proc/$($entry.Id)/cmdline").Replace([char]0, ' ').Trim() } catch { '' }
+        [pscustomobject]@{
+            Id             = $entry.Id
+            ProcessGroupId = $entry.ProcessGroupId
+            State          = $entry.State
+            CommandLine    = $commandLine
+        }
+    }
+}
+
+function Send-KrProcessGroupSignal {
+    <#
+    .SYNOPSIS
+        Sends a signal to every process of a group (kill -s <signal> -- -<group>); never to this process's own group.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [int]$ProcessGroupId,
+
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('TERM', 'KILL')]
+        [string]$Signal
+    )
+    $own = Get-KrProcessStat -Id $PID
+    if ($ProcessGroupId -le 1 -or ($null -ne $own -and $own.ProcessGroupId -eq $ProcessGroupId)) {
+        throw "Refusing to signal process group $ProcessGroupId (the test runner's own group)."
+    }
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($script:KillPath)
+    foreach ($argument in @('-s', $Signal, '--', "-$ProcessGroupId")) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $kill = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        # "No such process" when the group ended meanwhile: nothing to do.
+        $null = $kill.StandardOutput.ReadToEnd()
+        $null = $kill.StandardError.ReadToEnd()
+        $kill.WaitForExit()
+    } finally {
+        $kill.Dispose()
+    }
+}
+
+function Wait-KrProcessGroupEmpty {
+    <#
+    .SYNOPSIS
+        Waits until a started group has no live process; $true when it had none within the timeout.
+    .PARAMETER Child
+        What Start-KrChildProcess returned (or an object with its ProcessGroupId and Token, e.g. a test script).
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Child,
+
+        [Parameter()]
+        [double]$TimeoutSeconds = 10
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds([Math]::Max(0, $TimeoutSeconds))
+    while ($true) {
+        if (@(Get-KrProcessGroupMember -ProcessGroupId $Child.ProcessGroupId -Token $Child.Token).Count -eq 0) {
+            return $true
+        }
+        if ([DateTime]::UtcNow -ge $deadline) {
+            return $false
+        }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
+function Stop-KrProcessGroup {
+    <#
+    .SYNOPSIS
+        Ends a child started by Start-KrChildProcess together with every process of its group: SIGTERM to the group,
+        SIGKILL after -GraceSeconds; then waits for the started process (and the end of its redirected output).
+    .DESCRIPTION
+        The one place that stops what the suite starts. Also ends what is left of the group after the started process
+        exited by itself (a launcher's child). Without process groups (no setsid) it falls back to Process.Kill($true).
+    .PARAMETER Child
+        What Start-KrChildProcess returned, or an object with its Process, ProcessGroupId and Token (a test script).
+    .PARAMETER GraceSeconds
+        How long the group gets to end after SIGTERM before SIGKILL.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Child,
+
+        [Parameter()]
+        [double]$GraceSeconds = 5
+    )
+    $process = $Child.Process
+    if ($null -ne $Child.ProcessGroupId) {
+        if (-not (Wait-KrProcessGroupEmpty -Child $Child -TimeoutSeconds 0)) {
+            Send-KrProcessGroupSignal -ProcessGroupId $Child.ProcessGroupId -Signal TERM
+            if (-not (Wait-KrProcessGroupEmpty -Child $Child -TimeoutSeconds $GraceSeconds)) {
+                Send-KrProcessGroupSignal -ProcessGroupId $Child.ProcessGroupId -Signal KILL
+                if (-not (Wait-KrProcessGroupEmpty -Child $Child -TimeoutSeconds 10)) {
+                    $left = (Get-KrProcessGroupMember -ProcessGroupId $Child.ProcessGroupId -Token $Child.Token | ForEach-Object { "$($_.Id) $($_.CommandLine)" }) -join '; '
+                    Write-Warning "Process group $($Child.ProcessGroupId) survived SIGKILL: $left"
+                }
+            }
+        }
+    } elseif ($null -ne $process -and -not $process.HasExited) {
+        $process.Kill($true)
+    }
+    if ($null -ne $process -and $process.WaitForExit(15000)) {
+        # Without a timeout, WaitForExit also waits for redirected output to be drained (Start-Process without groups).
+        $process.WaitForExit()
+    }
+}
+
 function Invoke-KrChildPwsh {
     <#
     .SYNOPSIS
@@ -116,7 +392,7 @@ function Invoke-KrChildPwsh {
     .PARAMETER Command
         The PowerShell command text.
     .PARAMETER TimeoutSeconds
-        Kill the child after this many seconds.
+        Stop the child (its whole process group) after this many seconds.
     #>
     [CmdletBinding()]
     param(
@@ -129,32 +405,140 @@ function Invoke-KrChildPwsh {
     $stdout = [System.IO.Path]::GetTempFileName()
     $stderr = [System.IO.Path]::GetTempFileName()
     $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Command))
-    $process = Start-KrChildProcess -Arguments @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded) -StdOut $stdout -StdErr $stderr
+    $child = Start-KrChildProcess -Arguments @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded) -StdOut $stdout -StdErr $stderr -Description 'Invoke-KrChildPwsh'
+    $process = $child.Process
+    $stopped = $false
     try {
-        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-            $process.Kill($true)
-            $null = $process.WaitForExit(10000)
+        $exited = $process.WaitForExit($TimeoutSeconds * 1000)
+        # Ends the group: everything on a timeout, else what outlived the started process; drains the output.
+        Stop-KrProcessGroup -Child $child
+        $stopped = $true
+        if (-not $exited) {
             throw "The child pwsh did not finish within $TimeoutSeconds s: $Command"
         }
-        $process.WaitForExit()
         [pscustomobject]@{
             ExitCode = $process.ExitCode
             StdOut   = [System.IO.File]::ReadAllText($stdout)
             StdErr   = [System.IO.File]::ReadAllText($stderr)
         }
     } finally {
+        if (-not $stopped) {
+            Stop-KrProcessGroup -Child $child
+        }
         $process.Dispose()
         Remove-Item -LiteralPath $stdout, $stderr -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Add-KrProcessGroupRecord {
+    <#
+    .SYNOPSIS
+        Appends a started group to Get-KrProcessGroupLogPath (under a lock: several runs may share the file).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Child,
+
+        [Parameter()]
+        [string]$Description = ''
+    )
+    $runner = Get-KrProcessStat -Id $PID
+    $line = (@($PID, $runner.StartTime, $Child.ProcessGroupId, $Child.Token, [DateTime]::UtcNow.ToString('o'), ($Description -replace '[\t\r\n]', ' ')) -join "`t") + "`n"
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($line)
+    $path = Get-KrProcessGroupLogPath
+    for ($attempt = 1; ; $attempt++) {
+        try {
+            $stream = [System.IO.FileStream]::new($path, [System.IO.FileMode]::Append, [System.IO.FileAccess]::Write, [System.IO.FileShare]::None)
+            try {
+                $stream.Write($bytes, 0, $bytes.Length)
+            } finally {
+                $stream.Dispose()
+            }
+            return
+        } catch [System.IO.IOException] {
+            if ($attempt -ge 100) {
+                throw
+            }
+            Start-Sleep -Milliseconds 20
+        }
+    }
+}
+
+function Get-KrProcessGroupRecord {
+    <#
+    .SYNOPSIS
+        The groups recorded in Get-KrProcessGroupLogPath: RunnerId, RunnerStartTime, ProcessGroupId, Token, Time,
+        Description, and RunnerState: Current (this process), Running (another run still going) or Finished.
+    #>
+    [CmdletBinding()]
+    param()
+    $path = Get-KrProcessGroupLogPath
+    if (-not (Test-Path -LiteralPath $path)) {
+        return
+    }
+    $runnerState = @{}
+    foreach ($line in [System.IO.File]::ReadAllLines($path)) {
+        $fields = $line.Split("`t")
+        if ($fields.Count -lt 6) {
+            continue
+        }
+        $runnerKey = "$($fields[0])/$($fields[1])"
+        if (-not $runnerState.ContainsKey($runnerKey)) {
+            $stat = Get-KrProcessStat -Id ([int]$fields[0])
+            $runnerState[$runnerKey] = if ([int]$fields[0] -eq $PID -and $null -ne $stat -and "$($stat.StartTime)" -eq $fields[1]) {
+                'Current'
+            } elseif ($null -ne $stat -and "$($stat.StartTime)" -eq $fields[1]) {
+                'Running'
+            } else {
+                'Finished'
+            }
+        }
+        [pscustomobject]@{
+            RunnerId        = [int]$fields[0]
+            RunnerStartTime = $fields[1]
+            RunnerState     = $runnerState[$runnerKey]
+            ProcessGroupId  = [int]$fields[2]
+            Token           = $fields[3]
+            Time            = $fields[4]
+            Description     = $fields[5]
+        }
+    }
+}
+
+function Get-KrLeftoverTestProcess {
+    <#
+    .SYNOPSIS
+        Live processes of recorded groups that should be gone: groups started earlier by this run, and groups of runs
+        that finished (another run still going may legitimately have servers running). Empty when nothing was left.
+    #>
+    [CmdletBinding()]
+    param()
+    $records = @(Get-KrProcessGroupRecord | Where-Object RunnerState -NE 'Running')
+    if ($records.Count -eq 0) {
+        return
+    }
+    $table = @(Get-KrProcessTable)
+    foreach ($record in $records) {
+        foreach ($member in Get-KrProcessGroupMember -ProcessGroupId $record.ProcessGroupId -Token $record.Token -Table $table) {
+            [pscustomobject]@{
+                Id             = $member.Id
+                ProcessGroupId = $member.ProcessGroupId
+                CommandLine    = $member.CommandLine
+                StartedBy      = "$($record.RunnerState) run (runner PID $($record.RunnerId)) at $($record.Time): $($record.Description)"
+            }
+        }
     }
 }
 
 function Start-KrChildProcess {
     <#
     .SYNOPSIS
-        Starts pwsh with the given arguments, out/ first on PSModulePath, output redirected to files.
+        Starts pwsh with the given arguments, out/ first on PSModulePath, output redirected to files, in a process group
+        of its own (setsid) that is recorded; returns Process, ProcessGroupId ($null without process groups) and Token.
+        Stop it with Stop-KrProcessGroup.
     #>
     [CmdletBinding()]
-    [OutputType([System.Diagnostics.Process])]
     param(
         [Parameter(Mandatory = $true)]
         [string[]]$Arguments,
@@ -163,25 +547,73 @@ function Start-KrChildProcess {
         [string]$StdOut,
 
         [Parameter(Mandatory = $true)]
-        [string]$StdErr
+        [string]$StdErr,
+
+        [Parameter()]
+        [string]$Description = ''
     )
     $modulePath = Get-KrStagedModulePath
-    $saved = $env:PSModulePath
+    $token = [guid]::NewGuid().ToString('N')
+    $groups = Test-KrProcessGroupSupport
+    $savedModulePath = $env:PSModulePath
+    $savedToken = [System.Environment]::GetEnvironmentVariable($script:TokenVariable)
     try {
-        $env:PSModulePath = $modulePath + [System.IO.Path]::PathSeparator + $saved
-        # Start-Process joins -ArgumentList with spaces: quote each argument (the .NET command-line rules, which are
-        # also how .NET splits the string again on Linux and macOS).
-        $quoted = foreach ($argument in $Arguments) {
-            if ($argument -eq '' -or $argument -match '[\s"]') {
-                '"' + ($argument -replace '(\\*)"', '$1$1\"' -replace '(\\+)$', '$1$1') + '"'
-            } else {
-                $argument
+        $env:PSModulePath = $modulePath + [System.IO.Path]::PathSeparator + $savedModulePath
+        [System.Environment]::SetEnvironmentVariable($script:TokenVariable, $token)
+        if ($groups) {
+            # sh opens the output files itself (no pipes to this process: stopping never waits for output to drain, even
+            # if something outlived its group) and execs setsid, which execs pwsh: all in place, one PID. A process
+            # started from here is never a group leader, so setsid does not fork and that PID is the id of the new
+            # session and process group (-w keeps the exit code should it fork after all).
+            $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+            $shArguments = @('-c', 'out=$1 err=$2; shift 2; exec "$@" <"/dev/null" >"$out" 2>"$err"', 'sh', $StdOut, $StdErr, $script:SetsidPath, '-w', (Get-KrPwshPath)) + $Arguments
+            foreach ($argument in $shArguments) {
+                $startInfo.ArgumentList.Add($argument)
             }
+            $startInfo.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($startInfo)
+        } else {
+            # Start-Process joins -ArgumentList with spaces: quote each argument (the .NET command-line rules, which
+            # are also how .NET splits the string again on Linux and macOS).
+            $quoted = foreach ($argument in $Arguments) {
+                if ($argument -eq '' -or $argument -match '[\s"]') {
+                    '"' + ($argument -replace '(\\*)"', '$1$1\"' -replace '(\\+)$', '$1$1') + '"'
+                } else {
+                    $argument
+                }
+            }
+            $process = Start-Process -FilePath (Get-KrPwshPath) -ArgumentList ($quoted -join ' ') -RedirectStandardOutput $StdOut -RedirectStandardError $StdErr -NoNewWindow -PassThru
         }
-        Start-Process -FilePath (Get-KrPwshPath) -ArgumentList ($quoted -join ' ') -RedirectStandardOutput $StdOut -RedirectStandardError $StdErr -NoNewWindow -PassThru
     } finally {
-        $env:PSModulePath = $saved
+        $env:PSModulePath = $savedModulePath
+        [System.Environment]::SetEnvironmentVariable($script:TokenVariable, $savedToken)
     }
+    $child = [pscustomobject]@{
+        Process        = $process
+        ProcessGroupId = $null
+        Token          = $token
+    }
+    if ($groups) {
+        # Wait until setsid made the process a group leader (or it already ended); if it never does (setsid forked),
+        # fall back to stopping the process tree.
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ($true) {
+            $stat = Get-KrProcessStat -Id $process.Id
+            if ($null -eq $stat -or $stat.ProcessGroupId -eq $process.Id -or $process.HasExited) {
+                $child.ProcessGroupId = $process.Id
+                break
+            }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                Write-Warning "pwsh (PID $($process.Id)) is not the leader of its process group: it will be stopped with Process.Kill(`$true)."
+                break
+            }
+            Start-Sleep -Milliseconds 10
+        }
+        if ($null -ne $child.ProcessGroupId) {
+            Add-KrProcessGroupRecord -Child $child -Description $Description
+        }
+    }
+    $child
 }
 
 function Start-KrTestScript {
@@ -191,7 +623,8 @@ function Start-KrTestScript {
     .DESCRIPTION
         The script gets -Port <free port> plus -Arguments. PSModulePath includes out/, so `Import-Module Kestrun.Rust`
         (or command auto-loading) finds the staged module. Waits until https://127.0.0.1:<port>/ answers any HTTP
-        status (certificate not checked) and returns an object with Port, BaseUrl, Process, Path and the output files.
+        status (certificate not checked) and returns an object with Port, BaseUrl, Process, Path, the output files and
+        ProcessGroupId / Token (the process group it runs in: Stop-KrTestScript ends the whole group).
     .PARAMETER Path
         The script to run.
     .PARAMETER Arguments
@@ -237,14 +670,17 @@ function Start-KrTestScript {
     } else {
         $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', $fullPath, '-Port', "$port") + $Arguments
     }
-    $process = Start-KrChildProcess -Arguments $pwshArgs -StdOut $stdout -StdErr $stderr
+    $child = Start-KrChildProcess -Arguments $pwshArgs -StdOut $stdout -StdErr $stderr -Description $fullPath
+    $process = $child.Process
     $instance = [pscustomobject]@{
-        Path    = $fullPath
-        Port    = $port
-        BaseUrl = "${Scheme}://127.0.0.1:$port"
-        Process = $process
-        StdOut  = $stdout
-        StdErr  = $stderr
+        Path           = $fullPath
+        Port           = $port
+        BaseUrl        = "${Scheme}://127.0.0.1:$port"
+        Process        = $process
+        ProcessGroupId = $child.ProcessGroupId
+        Token          = $child.Token
+        StdOut         = $stdout
+        StdErr         = $stderr
     }
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
@@ -270,7 +706,8 @@ function Start-KrTestScript {
 function Stop-KrTestScript {
     <#
     .SYNOPSIS
-        Kills a script started by Start-KrTestScript (unless it exited) and returns its output.
+        Ends a script started by Start-KrTestScript with its whole process group (Stop-KrProcessGroup; also what is left
+        of the group when the script exited) and returns its exit code and output.
     .PARAMETER Instance
         What Start-KrTestScript returned.
     #>
@@ -282,13 +719,7 @@ function Stop-KrTestScript {
     $process = $Instance.Process
     if ($null -ne $process) {
         try {
-            if (-not $process.HasExited) {
-                $process.Kill($true)
-            }
-            if ($process.WaitForExit(15000)) {
-                # Without a timeout, WaitForExit also waits for the redirected output to be drained.
-                $process.WaitForExit()
-            }
+            Stop-KrProcessGroup -Child $Instance
         } catch {
             Write-Warning "Stopping '$($Instance.Path)' failed: $($_.Exception.Message)"
         }
@@ -305,7 +736,8 @@ function Stop-KrTestScript {
 function Wait-KrTestScriptExit {
     <#
     .SYNOPSIS
-        Waits for a started script to exit by itself; $true when it did within the timeout.
+        Waits for a started script to exit by itself; $true when it did within the timeout, and with it every process
+        of its group (the real PowerShell under a launcher). Its exit code: Stop-KrTestScript returns it.
     #>
     [CmdletBinding()]
     [OutputType([bool])]
@@ -316,7 +748,14 @@ function Wait-KrTestScriptExit {
         [Parameter()]
         [int]$TimeoutSeconds = 30
     )
-    $Instance.Process.WaitForExit($TimeoutSeconds * 1000)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    if (-not $Instance.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        return $false
+    }
+    if ($null -eq $Instance.ProcessGroupId) {
+        return $true
+    }
+    Wait-KrProcessGroupEmpty -Child $Instance -TimeoutSeconds ($deadline - [DateTime]::UtcNow).TotalSeconds
 }
 
 function Invoke-KrCurl {
@@ -407,6 +846,8 @@ function Get-KrSetCookie {
 
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
-    'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Get-KrSetCookie'
+    'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Get-KrSetCookie',
+    'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
+    'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess'
 )
 Export-ModuleMember -Function $exported
