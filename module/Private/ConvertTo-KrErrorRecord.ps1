@@ -4,8 +4,11 @@ function ConvertTo-KrErrorRecord {
         Turns a caught error into an ErrorRecord fit for $PSCmdlet.ThrowTerminatingError / Write-Error.
     .DESCRIPTION
         Unwraps the MethodInvocationException PowerShell puts around exceptions of .NET method calls, picks an
-        ErrorCategory (KrException carries one that matches its native status; the native last-error message is
-        already part of its Message) and builds a new ErrorRecord with the given error id and target.
+        ErrorCategory (KrException carries one that matches its native status) and builds a new ErrorRecord with
+        the given error id and target. A KrException is replaced by a KrOperationException (a KrException too, with
+        the same Status, Operation and NativeMessage; the original is its InnerException) whose Message is written
+        for users: "Adding the route 'GET /d' failed: <the engine's message>", without the KR_* status name and
+        the internal details of KrException's own Message.
     .PARAMETER ErrorRecord
         The caught error ($_ in a catch block).
     .PARAMETER ErrorId
@@ -40,6 +43,7 @@ function ConvertTo-KrErrorRecord {
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
     if ($exception -is [KestrunRust.KrException]) {
         $category = [System.Management.Automation.ErrorCategory]$exception.CategoryName
+        $exception = [KestrunRust.KrOperationException]::ForUser($exception)
     } elseif ($exception -is [KestrunRust.KrNoRequestException]) {
         $category = [System.Management.Automation.ErrorCategory]::InvalidOperation
     } elseif ($exception -is [System.Collections.Generic.KeyNotFoundException] -or $exception -is [System.IO.FileNotFoundException]) {

@@ -221,6 +221,22 @@ Describe 'Write-KrTextResponse' {
         $csv.Headers | Should -Match '(?im)^content-type:\s*text/csv; charset=utf-8\s*$'
         $csv.Body | Should -Be "a,b`n1,2"
     }
+
+    It 'joins piped strings with newlines' {
+        (Invoke-KrCurl -Url "$base/text/pipeline").Body | Should -Be "one`ntwo`nthree"
+    }
+
+    It 'writes values piped from commands as they are' {
+        (Invoke-KrCurl -Url "$base/text/pipeline/command").Body | Should -Be "first`n2"
+    }
+
+    It 'formats piped objects together, as Out-String does (one table)' {
+        $body = (Invoke-KrCurl -Url "$base/text/pipeline/objects").Body
+        $lines = @($body -split '\r?\n' | Where-Object { $_.Trim() })
+        @($lines | Where-Object { $_ -match '^\s*Name\s+Size\s*$' }).Count | Should -Be 1
+        $lines[-2] | Should -Match '^\s*a\s+1\s*$'
+        $lines[-1] | Should -Match '^\s*b\s+2\s*$'
+    }
 }
 
 Describe 'Write-KrJsonResponse' {

@@ -40,8 +40,12 @@ Describe 'Parameter validation errors' {
         @{ Command = 'Set-KrSessionInt32'; Case = '-Value abc'; Script = { Set-KrSessionInt32 -Key 'k' -Value 'abc' }; Category = 'InvalidData'; Message = "*'Value'*abc*" }
         @{ Command = 'Get-KrRequestQuery'; Case = 'an empty -Name'; Script = { Get-KrRequestQuery -Name '' }; Category = 'InvalidData'; Message = "*'Name'*empty*" }
         @{ Command = 'Get-KrRequestHeader'; Case = 'two conversions'; Script = { Get-KrRequestHeader -Name 'a' -AsInt -AsDouble }; Category = 'InvalidArgument'; Message = 'Parameter set cannot be resolved*' }
-        @{ Command = 'Stop-KrServer'; Case = '-Name of no server'; Script = { Stop-KrServer -Name 'no-such-server' }; Category = 'InvalidArgument'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
-        @{ Command = 'Remove-KrServer'; Case = '-Name of no server'; Script = { Remove-KrServer -Name 'no-such-server' }; Category = 'InvalidArgument'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
+        @{ Command = 'New-KrCookieBuilder'; Case = '-Domain with a space'; Script = { New-KrCookieBuilder -Domain 'bad domain' }; Category = 'InvalidArgument'; Message = "-Domain must be a host name such as 'example.com' or '.example.com'*; got 'bad domain'." }
+        @{ Command = 'New-KrCookieBuilder'; Case = '-Domain with a ;'; Script = { New-KrCookieBuilder -Domain 'example.com;secure' }; Category = 'InvalidArgument'; Message = "-Domain must be a host name*; got 'example.com;secure'." }
+        @{ Command = 'New-KrCookieBuilder'; Case = '-Domain with an empty label'; Script = { New-KrCookieBuilder -Domain 'example..com' }; Category = 'InvalidArgument'; Message = "-Domain must be a host name*; got 'example..com'." }
+        @{ Command = 'Stop-KrServer'; Case = '-Name of no server'; Script = { Stop-KrServer -Name 'no-such-server' }; Category = 'ObjectNotFound'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
+        @{ Command = 'Remove-KrServer'; Case = '-Name of no server'; Script = { Remove-KrServer -Name 'no-such-server' }; Category = 'ObjectNotFound'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
+        @{ Command = 'Get-KrServer'; Case = '-Name of no server'; Script = { Get-KrServer -Name 'no-such-server' -ErrorAction Stop }; Category = 'ObjectNotFound'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
     ) {
         $err = $Script | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike "*,$Command"
@@ -74,5 +78,72 @@ Describe 'Servers by name' {
         Remove-KrServer -Server $gone
         $err = { Stop-KrServer -Name 'pester-validation-gone' } | Should -Throw -PassThru
         $err.Exception.Message | Should -Be "There is no Kestrun.Rust server named 'pester-validation-gone'."
+    }
+}
+
+Describe 'New-KrCookieBuilder values from commands' {
+    It '-MaxAge takes the TimeSpan of New-TimeSpan' {
+        (New-KrCookieBuilder -MaxAge (New-TimeSpan -Minutes 5)).MaxAge | Should -Be ([timespan]::FromMinutes(5))
+    }
+
+    It '-MaxAge takes a number of seconds from a command' {
+        (New-KrCookieBuilder -MaxAge (Write-Output -InputObject 90)).MaxAge | Should -Be ([timespan]::FromSeconds(90))
+        (New-KrCookieBuilder -MaxAge ('45' | ForEach-Object { [int]$_ })).MaxAge | Should -Be ([timespan]::FromSeconds(45))
+    }
+
+    It '-MaxAge takes a duration string from a command' {
+        (New-KrCookieBuilder -MaxAge (Write-Output -InputObject '00:30:00')).MaxAge | Should -Be ([timespan]::FromMinutes(30))
+    }
+
+    It '-Domain accepts <Domain>' -ForEach @(
+        @{ Domain = 'example.com' }
+        @{ Domain = '.example.com' }
+        @{ Domain = 'localhost' }
+        @{ Domain = 'my-app.sub.Example.org' }
+        @{ Domain = '127.0.0.1' }
+    ) {
+        (New-KrCookieBuilder -Domain $Domain).Domain | Should -Be $Domain
+    }
+}
+
+Describe 'Engine errors name the operation, not internal functions' {
+    BeforeEach {
+        New-KrServer -Name 'pester-validation' -Force
+    }
+
+    It 'an overlapping route' {
+        Add-KrMapRoute -Path '/overlap' -ScriptBlock { $null }
+        $err = { Add-KrMapRoute -Path '/overlap' -ScriptBlock { $null } } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike '*,Add-KrMapRoute'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike "Adding the route 'GET /overlap' failed: *overlaps*"
+        $err.Exception.Message | Should -Not -MatchExactly '\bkr_|\bKR_'
+        $err.ToString() | Should -Not -MatchExactly '\bkr_|\bKR_'
+    }
+
+    It 'a route pattern the engine rejects' {
+        $err = { Add-KrMapRoute -Path '/broken/{id' -ScriptBlock { $null } } | Should -Throw -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike "Adding the route 'GET /broken/{id' failed: *"
+        $err.Exception.Message | Should -Not -MatchExactly '\bkr_|\bKR_'
+    }
+
+    It 'an HTTPS endpoint whose files hold no certificate' {
+        $cert = Join-Path -Path $TestDrive -ChildPath 'cert.pem'
+        $key = Join-Path -Path $TestDrive -ChildPath 'key.pem'
+        Set-Content -LiteralPath $cert, $key -Value 'not a PEM file'
+        $err = { Add-KrEndpoint -Port 0 -CertPath $cert -KeyPath $key } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike '*,Add-KrEndpoint'
+        $err.CategoryInfo.Category | Should -Be 'SecurityError'
+        $err.Exception.Message | Should -BeLike 'Adding the HTTPS endpoint 127.0.0.1:0 failed: *certificate*'
+        $err.Exception.Message | Should -Not -MatchExactly '\bkr_|\bKR_'
+    }
+
+    It 'keeps the engine status on the exception for scripts that need it' {
+        Add-KrMapRoute -Path '/twice' -ScriptBlock { $null }
+        $err = { Add-KrMapRoute -Path '/twice' -ScriptBlock { $null } } | Should -Throw -PassThru
+        $err.Exception | Should -BeOfType ([KestrunRust.KrException])
+        $err.Exception.Status | Should -Be ([KestrunRust.KrStatus]::InvalidArgument)
+        $err.Exception.NativeMessage | Should -BeLike '*overlaps*'
     }
 }

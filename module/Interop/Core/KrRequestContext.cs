@@ -86,32 +86,32 @@ namespace KestrunRust
 
         public string Method
         {
-            get { return _method ?? (_method = KrUtf8.ReadString(H("Method"), KrFn.Method, "kr_request_method")); }
+            get { return _method ?? (_method = KrUtf8.ReadString(H("Method"), KrFn.Method, "reading the request method")); }
         }
 
         public string Path
         {
-            get { return _path ?? (_path = KrUtf8.ReadString(H("Path"), KrFn.Path, "kr_request_path")); }
+            get { return _path ?? (_path = KrUtf8.ReadString(H("Path"), KrFn.Path, "reading the request path")); }
         }
 
         public string QueryString
         {
-            get { return KrUtf8.ReadString(H("QueryString"), KrFn.QueryString, "kr_request_query_string"); }
+            get { return KrUtf8.ReadString(H("QueryString"), KrFn.QueryString, "reading the request query string"); }
         }
 
         public string Scheme
         {
-            get { return KrUtf8.ReadString(H("Scheme"), KrFn.Scheme, "kr_request_scheme"); }
+            get { return KrUtf8.ReadString(H("Scheme"), KrFn.Scheme, "reading the request scheme"); }
         }
 
         public string Host
         {
-            get { return KrUtf8.ReadString(H("Host"), KrFn.Host, "kr_request_host"); }
+            get { return KrUtf8.ReadString(H("Host"), KrFn.Host, "reading the request host"); }
         }
 
         public string RemoteAddress
         {
-            get { return KrUtf8.ReadString(H("RemoteAddress"), KrFn.RemoteAddr, "kr_request_remote_addr"); }
+            get { return KrUtf8.ReadString(H("RemoteAddress"), KrFn.RemoteAddr, "reading the client address"); }
         }
 
         /// <summary>The first value of query parameter <paramref name="name"/> (percent-decoded), or null.</summary>
@@ -145,7 +145,7 @@ namespace KestrunRust
             {
                 return null;
             }
-            KrError.Check(st, "kr_request_query", name);
+            KrOperation.Check(st, "reading the query parameter '{0}'", name);
             return KrUtf8.Decode(stack.Slice(0, (int)len));
         }
 
@@ -159,7 +159,7 @@ namespace KestrunRust
             {
                 return 0;
             }
-            KrError.Check(st, "kr_request_query_count", name);
+            KrOperation.Check(st, "counting the values of the query parameter '{0}'", name);
             return checked((int)count);
         }
 
@@ -178,25 +178,25 @@ namespace KestrunRust
         /// <summary>The header value (case-insensitive name; repeated headers joined with ", "), or null.</summary>
         public string GetHeader(string name)
         {
-            return KrUtf8.ReadString(H("GetHeader"), name, KrFn.Header, "kr_request_header");
+            return KrUtf8.ReadString(H("GetHeader"), name, KrFn.Header, "reading the request header '{0}'");
         }
 
         /// <summary>The value of route parameter {name} of the pattern, or null.</summary>
         public string GetRouteParam(string name)
         {
-            return KrUtf8.ReadString(H("GetRouteParam"), name, KrFn.RouteParam, "kr_request_route_param");
+            return KrUtf8.ReadString(H("GetRouteParam"), name, KrFn.RouteParam, "reading the route parameter '{0}'");
         }
 
         /// <summary>The value of a request cookie, or null.</summary>
         public string GetCookie(string name)
         {
-            return KrUtf8.ReadString(H("GetCookie"), name, KrFn.Cookie, "kr_request_cookie");
+            return KrUtf8.ReadString(H("GetCookie"), name, KrFn.Cookie, "reading the request cookie '{0}'");
         }
 
         /// <summary>The request body bytes (empty array when there is none).</summary>
         public byte[] GetBody()
         {
-            return KrUtf8.ReadBytes(H("GetBody"), KrFn.Body, "kr_request_body") ?? Array.Empty<byte>();
+            return KrUtf8.ReadBytes(H("GetBody"), KrFn.Body, "reading the request body") ?? Array.Empty<byte>();
         }
 
         /// <summary>The request body decoded as UTF-8.</summary>
@@ -211,7 +211,7 @@ namespace KestrunRust
         {
             IntPtr h = H("SetStatus");
             CheckStatusCode(status);
-            KrError.Check(KrNative.kr_response_set_status(h, (ushort)status), "kr_response_set_status");
+            KrError.Check(KrNative.kr_response_set_status(h, (ushort)status), "setting the response status");
             StatusCode = status;
         }
 
@@ -219,7 +219,7 @@ namespace KestrunRust
         {
             IntPtr h = H("SetContentType");
             Span<byte> stack = stackalloc byte[KrUtf8.StackBytes];
-            KrError.Check(KrNative.kr_response_set_content_type(h, ref KrUtf8.Z(contentType, stack)), "kr_response_set_content_type", contentType);
+            KrOperation.Check(KrNative.kr_response_set_content_type(h, ref KrUtf8.Z(contentType, stack)), "setting the response content type '{0}'", contentType);
         }
 
         public void SetBody(byte[] data)
@@ -227,7 +227,7 @@ namespace KestrunRust
             IntPtr h = H("SetBody");
             byte empty = 0;
             int len = data == null ? 0 : data.Length;
-            KrError.Check(KrNative.kr_response_set_body(h, ref KrUtf8.Data(data, ref empty), (nuint)len), "kr_response_set_body");
+            KrError.Check(KrNative.kr_response_set_body(h, ref KrUtf8.Data(data, ref empty), (nuint)len), "setting the response body");
             ResponseWritten = true;
         }
 
@@ -235,7 +235,7 @@ namespace KestrunRust
         {
             IntPtr h = H("SetBodyText");
             Span<byte> stack = stackalloc byte[KrUtf8.StackBytes];
-            KrError.Check(KrNative.kr_response_set_body_text(h, ref KrUtf8.Z(text ?? string.Empty, stack)), "kr_response_set_body_text");
+            KrError.Check(KrNative.kr_response_set_body_text(h, ref KrUtf8.Z(text ?? string.Empty, stack)), "setting the response body");
             ResponseWritten = true;
         }
 
@@ -258,7 +258,7 @@ namespace KestrunRust
             ref byte ct = ref KrUtf8.Z(contentType, stack);
             byte empty = 0;
             int len = data == null ? 0 : data.Length;
-            KrError.Check(KrNative.kr_response_write(h, (ushort)status, ref ct, ref KrUtf8.Data(data, ref empty), (nuint)len), "kr_response_write");
+            KrError.Check(KrNative.kr_response_write(h, (ushort)status, ref ct, ref KrUtf8.Data(data, ref empty), (nuint)len), "writing the response");
             StatusCode = status;
             ResponseWritten = true;
         }
@@ -268,7 +268,7 @@ namespace KestrunRust
             IntPtr h = H("AddHeader");
             Span<byte> nameStack = stackalloc byte[KrUtf8.StackBytes];
             Span<byte> valueStack = stackalloc byte[KrUtf8.StackBytes];
-            KrError.Check(KrNative.kr_response_add_header(h, ref KrUtf8.Z(name, nameStack), ref KrUtf8.Z(value ?? string.Empty, valueStack)), "kr_response_add_header", name);
+            KrOperation.Check(KrNative.kr_response_add_header(h, ref KrUtf8.Z(name, nameStack), ref KrUtf8.Z(value ?? string.Empty, valueStack)), "adding the response header '{0}'", name);
         }
 
         /// <summary>Adds a Set-Cookie. <paramref name="path"/> / <paramref name="domain"/> may be null;
@@ -284,7 +284,7 @@ namespace KestrunRust
             ref byte domainRef = ref (d == null ? ref NullRef() : ref d[0]);
             KrStatus st = KrNative.kr_response_add_cookie(h, ref n[0], ref v[0], ref pathRef, ref domainRef,
                 maxAgeSeconds, httpOnly, secure, (int)sameSite);
-            KrError.Check(st, "kr_response_add_cookie", name);
+            KrOperation.Check(st, "adding the response cookie '{0}'", name);
         }
 
         // ---- session ------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ namespace KestrunRust
         {
             get
             {
-                KrError.Check(KrNative.kr_session_available(H("SessionAvailable"), out byte available), "kr_session_available");
+                KrError.Check(KrNative.kr_session_available(H("SessionAvailable"), out byte available), "checking whether the request has a session");
                 return available != 0;
             }
         }
@@ -309,7 +309,7 @@ namespace KestrunRust
             {
                 return null;
             }
-            KrError.Check(st, "kr_session_get_int32", key);
+            KrOperation.Check(st, "reading the session value '{0}'", key);
             return value;
         }
 
@@ -317,13 +317,13 @@ namespace KestrunRust
         {
             IntPtr h = H("SetSessionInt32");
             Span<byte> stack = stackalloc byte[KrUtf8.StackBytes];
-            KrError.Check(KrNative.kr_session_set_int32(h, ref KrUtf8.Z(key, stack), value), "kr_session_set_int32", key);
+            KrOperation.Check(KrNative.kr_session_set_int32(h, ref KrUtf8.Z(key, stack), value), "storing the session value '{0}'", key);
         }
 
         /// <summary>The string stored under <paramref name="key"/>, or null when absent.</summary>
         public string GetSessionString(string key)
         {
-            return KrUtf8.ReadString(H("GetSessionString"), key, KrFn.SessionString, "kr_session_get_string");
+            return KrUtf8.ReadString(H("GetSessionString"), key, KrFn.SessionString, "reading the session value '{0}'");
         }
 
         public void SetSessionString(string key, string value)
@@ -335,13 +335,13 @@ namespace KestrunRust
             }
             Span<byte> keyStack = stackalloc byte[KrUtf8.StackBytes];
             Span<byte> valueStack = stackalloc byte[KrUtf8.StackBytes];
-            KrError.Check(KrNative.kr_session_set_string(h, ref KrUtf8.Z(key, keyStack), ref KrUtf8.Z(value, valueStack)), "kr_session_set_string", key);
+            KrOperation.Check(KrNative.kr_session_set_string(h, ref KrUtf8.Z(key, keyStack), ref KrUtf8.Z(value, valueStack)), "storing the session value '{0}'", key);
         }
 
         /// <summary>The bytes stored under <paramref name="key"/>, or null when absent.</summary>
         public byte[] GetSessionBytes(string key)
         {
-            return KrUtf8.ReadBytes(H("GetSessionBytes"), key, KrFn.SessionBytes, "kr_session_get_bytes");
+            return KrUtf8.ReadBytes(H("GetSessionBytes"), key, KrFn.SessionBytes, "reading the session value '{0}'");
         }
 
         public void SetSessionBytes(string key, byte[] value)
@@ -353,7 +353,7 @@ namespace KestrunRust
             }
             Span<byte> keyStack = stackalloc byte[KrUtf8.StackBytes];
             byte empty = 0;
-            KrError.Check(KrNative.kr_session_set_bytes(h, ref KrUtf8.Z(key, keyStack), ref KrUtf8.Data(value, ref empty), (nuint)value.Length), "kr_session_set_bytes", key);
+            KrOperation.Check(KrNative.kr_session_set_bytes(h, ref KrUtf8.Z(key, keyStack), ref KrUtf8.Data(value, ref empty), (nuint)value.Length), "storing the session value '{0}'", key);
         }
 
         /// <summary>Removes <paramref name="key"/> (no error when it is absent).</summary>
@@ -366,24 +366,24 @@ namespace KestrunRust
             {
                 return;
             }
-            KrError.Check(st, "kr_session_remove", key);
+            KrOperation.Check(st, "removing the session value '{0}'", key);
         }
 
         /// <summary>Removes every key of the session.</summary>
         public void ClearSession()
         {
-            KrError.Check(KrNative.kr_session_clear(H("ClearSession")), "kr_session_clear");
+            KrError.Check(KrNative.kr_session_clear(H("ClearSession")), "clearing the session");
         }
 
         /// <summary>The keys of the session.</summary>
         public string[] GetSessionKeys()
         {
             IntPtr h = H("GetSessionKeys");
-            KrError.Check(KrNative.kr_session_key_count(h, out nuint count), "kr_session_key_count");
+            KrError.Check(KrNative.kr_session_key_count(h, out nuint count), "listing the session keys");
             var keys = new string[checked((int)count)];
             for (int i = 0; i < keys.Length; i++)
             {
-                keys[i] = KrUtf8.ReadString(h, (nuint)i, KrFn.SessionKeyAt, "kr_session_key_at") ?? string.Empty;
+                keys[i] = KrUtf8.ReadString(h, (nuint)i, KrFn.SessionKeyAt, "listing the session keys") ?? string.Empty;
             }
             return keys;
         }

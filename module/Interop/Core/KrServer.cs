@@ -99,7 +99,7 @@ namespace KestrunRust
             }
             Name = name;
             byte[] n = KrUtf8.ZArray(name);
-            KrError.Check(KrNative.kr_server_new(ref n[0], out IntPtr handle), "kr_server_new", name);
+            KrOperation.Check(KrNative.kr_server_new(ref n[0], out IntPtr handle), "creating the server '{0}'", name);
             _handle = handle;
             _state = KrServerState.Created;
         }
@@ -132,7 +132,7 @@ namespace KestrunRust
                 {
                     return false;
                 }
-                KrError.Check(st, "kr_server_is_running");
+                KrOperation.Check(st, "checking whether the server '{0}' is running", Name);
                 return running != 0;
             }
         }
@@ -244,21 +244,21 @@ namespace KestrunRust
                 switch (kind)
                 {
                     case KrEndpointKind.Http:
-                        op = "kr_server_add_endpoint_http";
+                        op = "adding the HTTP endpoint {0}";
                         st = KrNative.kr_server_add_endpoint_http(h, ref a[0], (ushort)port, out index);
                         break;
                     case KrEndpointKind.HttpsSelfSigned:
-                        op = "kr_server_add_endpoint_https_self_signed";
+                        op = "adding the HTTPS endpoint {0} (self-signed certificate)";
                         st = KrNative.kr_server_add_endpoint_https_self_signed(h, ref a[0], (ushort)port, out index);
                         break;
                     default:
-                        op = "kr_server_add_endpoint_https_pem";
+                        op = "adding the HTTPS endpoint {0}";
                         byte[] c = KrUtf8.ZArray(certPath ?? throw new ArgumentNullException(nameof(certPath)));
                         byte[] k = KrUtf8.ZArray(keyPath ?? throw new ArgumentNullException(nameof(keyPath)));
                         st = KrNative.kr_server_add_endpoint_https_pem(h, ref a[0], (ushort)port, ref c[0], ref k[0], out index);
                         break;
                 }
-                KrError.Check(st, op, address + ":" + port);
+                KrOperation.Check(st, op, KrOperation.Address(address, port));
                 var endpoint = new KrEndpoint(this, checked((int)index), kind, address, port, certPath, keyPath);
                 _endpoints.Add(endpoint);
                 return endpoint;
@@ -274,7 +274,7 @@ namespace KestrunRust
             }
             lock (_gate)
             {
-                KrError.Check(KrNative.kr_server_set_callback_threads(RequireHandle(), (uint)count), "kr_server_set_callback_threads");
+                KrOperation.Check(KrNative.kr_server_set_callback_threads(RequireHandle(), (uint)count), "setting the number of callback threads of the server '{0}'", Name);
                 MaxRunspaces = count;
             }
         }
@@ -284,7 +284,7 @@ namespace KestrunRust
         {
             lock (_gate)
             {
-                KrError.Check(KrNative.kr_server_set_callback_wait_ms(RequireHandle(), ms), "kr_server_set_callback_wait_ms");
+                KrOperation.Check(KrNative.kr_server_set_callback_wait_ms(RequireHandle(), ms), "setting the callback wait time of the server '{0}'", Name);
             }
         }
 
@@ -292,7 +292,7 @@ namespace KestrunRust
         {
             lock (_gate)
             {
-                KrError.Check(KrNative.kr_server_set_shutdown_timeout_ms(RequireHandle(), ms), "kr_server_set_shutdown_timeout_ms");
+                KrOperation.Check(KrNative.kr_server_set_shutdown_timeout_ms(RequireHandle(), ms), "setting the shutdown timeout of the server '{0}'", Name);
                 ShutdownTimeoutMs = ms;
             }
         }
@@ -301,7 +301,7 @@ namespace KestrunRust
         {
             lock (_gate)
             {
-                KrError.Check(KrNative.kr_server_set_max_body_bytes(RequireHandle(), bytes), "kr_server_set_max_body_bytes");
+                KrOperation.Check(KrNative.kr_server_set_max_body_bytes(RequireHandle(), bytes), "setting the maximum request body size of the server '{0}'", Name);
             }
         }
 
@@ -316,7 +316,7 @@ namespace KestrunRust
             lock (_gate)
             {
                 IntPtr h = RequireHandle();
-                KrError.Check(KrNative.kr_session_options_default(out KrSessionOptionsNative options), "kr_session_options_default");
+                KrError.Check(KrNative.kr_session_options_default(out KrSessionOptionsNative options), "reading the default session options");
                 KrCookieBuilder cookie = settings.Cookie;
                 IntPtr name = IntPtr.Zero, path = IntPtr.Zero, domain = IntPtr.Zero, key = IntPtr.Zero;
                 int keyLength = 0;
@@ -376,7 +376,7 @@ namespace KestrunRust
                     {
                         options.MaxSessions = settings.MaxSessions.Value;
                     }
-                    KrError.Check(KrNative.kr_server_configure_session(h, ref options), "kr_server_configure_session");
+                    KrOperation.Check(KrNative.kr_server_configure_session(h, ref options), "enabling sessions on the server '{0}'", Name);
                     Session = settings;
                 }
                 finally
@@ -421,8 +421,11 @@ namespace KestrunRust
                 }
                 byte[] c = KrUtf8.ZArray(settings.Configuration);
                 byte[] p = KrUtf8.ZArray(settings.InstanceName ?? string.Empty);
-                KrError.Check(KrNative.kr_server_use_redis_session_store(h, ref c[0], ref p[0], settings.ConnectTimeoutMs, settings.OperationTimeoutMs),
-                    "kr_server_use_redis_session_store", KrRedisCacheSettings.Redact(settings.Configuration));
+                KrStatus st = KrNative.kr_server_use_redis_session_store(h, ref c[0], ref p[0], settings.ConnectTimeoutMs, settings.OperationTimeoutMs);
+                if (st != KrStatus.Ok)
+                {
+                    KrError.Check(st, "registering the Redis cache '" + KrRedisCacheSettings.Redact(settings.Configuration) + "' on the server '" + Name + "'");
+                }
                 DistributedCache = settings;
             }
         }
@@ -455,7 +458,7 @@ namespace KestrunRust
                     string message = KrError.LastErrorMessage();
                     // A rejected route is not kept by the library, so its user_data is ours to free.
                     KrRouteDispatcher.FreeUserData(userData);
-                    throw new KrException(st, "kr_server_add_route('" + verbs + " " + pattern + "')", message);
+                    throw new KrException(st, "adding the route '" + verbs + " " + pattern + "'", message);
                 }
                 _routes.Add(route);
                 return route;
@@ -474,7 +477,7 @@ namespace KestrunRust
                 {
                     RequireHandle();
                 }
-                KrError.Check(KrNative.kr_server_start(h), "kr_server_start", Name);
+                KrOperation.Check(KrNative.kr_server_start(h), "starting the server '{0}'", Name);
                 lock (_gate)
                 {
                     _state = KrServerState.Running;
@@ -518,7 +521,7 @@ namespace KestrunRust
                 KrStatus st = KrNative.kr_server_stop(h, timeoutMs);
                 if (st != KrStatus.Ok && st != KrStatus.Timeout)
                 {
-                    KrError.Check(st, "kr_server_stop", Name);
+                    KrOperation.Check(st, "stopping the server '{0}'", Name);
                 }
                 IDisposable host;
                 lock (_gate)
@@ -578,7 +581,7 @@ namespace KestrunRust
                 KrServerManager.Forget(this);
                 if (st != KrStatus.Ok)
                 {
-                    throw new KrException(st, "kr_server_free('" + Name + "')", message);
+                    throw new KrException(st, "removing the server '" + Name + "'", message);
                 }
             }
         }
@@ -589,20 +592,20 @@ namespace KestrunRust
         {
             get
             {
-                KrError.Check(KrNative.kr_server_endpoint_count(RequireHandle(), out nuint count), "kr_server_endpoint_count");
+                KrOperation.Check(KrNative.kr_server_endpoint_count(RequireHandle(), out nuint count), "counting the endpoints of the server '{0}'", Name);
                 return checked((int)count);
             }
         }
 
         public int GetEndpointPort(int index)
         {
-            KrError.Check(KrNative.kr_server_endpoint_port(RequireHandle(), (nuint)index, out ushort port), "kr_server_endpoint_port");
+            KrOperation.Check(KrNative.kr_server_endpoint_port(RequireHandle(), (nuint)index, out ushort port), "reading the port of an endpoint of the server '{0}'", Name);
             return port;
         }
 
         public string GetEndpointUrl(int index)
         {
-            return KrUtf8.ReadString(RequireHandle(), (nuint)index, KrFn.EndpointUrl, "kr_server_endpoint_url");
+            return KrUtf8.ReadString(RequireHandle(), (nuint)index, KrFn.EndpointUrl, "reading the URL of an endpoint of the server '" + Name + "'");
         }
 
         /// <summary>The URLs of every endpoint (bound ports once started).</summary>

@@ -99,7 +99,7 @@ namespace KestrunRust
         /// <summary>The library's version string.</summary>
         public static string NativeVersion()
         {
-            return KrUtf8.ReadString(KrFn.Version, "kr_version");
+            return KrUtf8.ReadString(KrFn.Version, "reading the engine version");
         }
     }
 }

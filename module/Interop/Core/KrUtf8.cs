@@ -172,7 +172,7 @@ namespace KestrunRust
             {
                 return null;
             }
-            KrError.Check(st, operation, arg);
+            KrOperation.Check(st, operation, arg);
             return Decode(stack.Slice(0, (int)len));
         }
 
@@ -248,7 +248,7 @@ namespace KestrunRust
             {
                 return null;
             }
-            KrError.Check(st, operation, arg);
+            KrOperation.Check(st, operation, arg);
             return stack.Slice(0, (int)len).ToArray();
         }
     }

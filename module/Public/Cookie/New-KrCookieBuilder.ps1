@@ -9,7 +9,9 @@ function New-KrCookieBuilder {
     .PARAMETER Name
         The cookie name, e.g. 'Kr.Session'.
     .PARAMETER Domain
-        The Domain attribute (default: none, the cookie goes back to the host that set it).
+        The Domain attribute (default: none, the cookie goes back to the host that set it): a host name such as
+        'example.com' or '.example.com' (ASCII letters, digits and hyphens in dot-separated labels; a leading dot is
+        allowed) or an IPv4 address. Anything else (spaces, ';', empty labels, a port) is rejected.
     .PARAMETER Path
         The Path attribute (default '/').
     .PARAMETER HttpOnly
@@ -65,7 +67,19 @@ function New-KrCookieBuilder {
 
     $builder = [KestrunRust.KrCookieBuilder]::new()
     if ($PSBoundParameters.ContainsKey('Name')) { $builder.Name = $Name }
-    if ($PSBoundParameters.ContainsKey('Domain')) { $builder.Domain = $Domain }
+    if ($PSBoundParameters.ContainsKey('Domain')) {
+        # RFC 6265 domain-value: a host name (labels of letters, digits and hyphens, 1..63 characters, not starting or
+        # ending with a hyphen; 253 characters at most), optionally with a leading dot, or an IPv4 address.
+        $label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+        $hostName = $Domain.TrimStart('.')
+        $isIPv4 = $hostName -match '^\d{1,3}(\.\d{1,3}){3}$' -and @($hostName.Split('.') | Where-Object { [int]$_ -gt 255 }).Count -eq 0
+        if ($Domain.StartsWith('..') -or $hostName.Length -gt 253 -or -not ($isIPv4 -or $hostName -cmatch "^$label(\.$label)*$")) {
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                    [System.ArgumentException]::new("-Domain must be a host name such as 'example.com' or '.example.com' (letters, digits and hyphens in dot-separated labels) or an IPv4 address; got '$Domain'."),
+                    'KrInvalidDomain', [System.Management.Automation.ErrorCategory]::InvalidArgument, $Domain))
+        }
+        $builder.Domain = $Domain
+    }
     if ($PSBoundParameters.ContainsKey('Path')) { $builder.Path = $Path }
     if ($PSBoundParameters.ContainsKey('HttpOnly')) { $builder.HttpOnly = $HttpOnly.IsPresent }
     if ($IsEssential.IsPresent) { $builder.IsEssential = $true }
@@ -73,13 +87,15 @@ function New-KrCookieBuilder {
     if ($PSBoundParameters.ContainsKey('SecurePolicy')) { $builder.SecurePolicy = $SecurePolicy }
     if ($PSBoundParameters.ContainsKey('MaxAge')) {
         $span = $null
+        # -is and the casts below see through the PSObject wrapper of values that come from a command.
         $value = $MaxAge
-        if ($value -is [System.Management.Automation.PSObject]) { $value = $value.BaseObject }
         if ($value -is [timespan]) {
-            $span = $value
-        } elseif ($value -is [int] -or $value -is [long] -or $value -is [double] -or $value -is [decimal]) {
+            $span = [timespan]$value
+        } elseif ($value -is [int] -or $value -is [long] -or $value -is [double] -or $value -is [decimal] -or $value -is [single] -or
+            $value -is [short] -or $value -is [byte] -or $value -is [sbyte] -or $value -is [uint16] -or $value -is [uint32] -or $value -is [uint64]) {
             $span = [timespan]::FromSeconds([double]$value)
         } elseif ($value -is [string]) {
+            $value = [string]$value
             $parsed = [timespan]::Zero
             $seconds = 0.0
             if ([double]::TryParse($value, [System.Globalization.NumberStyles]::Float, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$seconds)) {

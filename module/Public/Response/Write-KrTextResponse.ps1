@@ -5,8 +5,9 @@ function Write-KrTextResponse {
     .DESCRIPTION
         Writes -InputObject as the UTF-8 response body with the status code and content type (default
         'text/plain; charset=utf-8') in one call to the engine. Strings and simple values are written as they are;
-        other objects as their formatted text (Out-String). Lines piped in are joined with newlines. Must be called
-        inside a route script block.
+        other objects as their formatted text (Out-String; objects piped one after another are formatted together,
+        as the console shows them). Values piped in (or an array given to -InputObject) are joined with newlines
+        ("`n"): 'a', 'b' | Write-KrTextResponse answers "a`nb". Must be called inside a route script block.
     .PARAMETER InputObject
         The text (or object) to write. Alias: Text.
     .PARAMETER StatusCode
@@ -35,22 +36,33 @@ function Write-KrTextResponse {
         [string]$ContentType = 'text/plain; charset=utf-8'
     )
     begin {
-        $lines = [System.Collections.Generic.List[string]]::new()
+        $items = [System.Collections.Generic.List[object]]::new()
     }
     process {
-        $value = $InputObject
-        if ($value -is [System.Management.Automation.PSObject]) {
-            $value = $value.BaseObject
-        }
-        if ($null -eq $value) {
-            $lines.Add('')
-        } elseif ($value -is [string] -or $value -is [char] -or $value -is [ValueType]) {
-            $lines.Add([string]$value)
-        } else {
-            $lines.Add((Out-String -InputObject $InputObject -Width 4096).TrimEnd())
+        # An array given to -InputObject is written as if it had been piped.
+        foreach ($item in @($InputObject)) {
+            $items.Add($item)
         }
     }
     end {
+        # Simple values become one line each; each run of other objects is formatted together (one table, as
+        # Out-String and the console show them).
+        $lines = [System.Collections.Generic.List[string]]::new()
+        $objects = [System.Collections.Generic.List[object]]::new()
+        foreach ($item in $items) {
+            if ($null -eq $item -or $item -is [string] -or $item -is [char] -or $item -is [ValueType]) {
+                if ($objects.Count -gt 0) {
+                    $lines.Add((Out-String -InputObject $objects -Width 4096).TrimEnd())
+                    $objects.Clear()
+                }
+                $lines.Add([string]$item)
+            } else {
+                $objects.Add($item)
+            }
+        }
+        if ($objects.Count -gt 0) {
+            $lines.Add((Out-String -InputObject $objects -Width 4096).TrimEnd())
+        }
         try {
             $ctx = [KestrunRust.KrRequestContext]::RequireCurrent('Write-KrTextResponse')
             $ctx.Write($StatusCode, $ContentType, ($lines -join "`n"))

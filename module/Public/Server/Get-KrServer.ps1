@@ -32,14 +32,11 @@ function Get-KrServer {
             [KestrunRust.KrServerManager]::GetAll()
         }
         'Name' {
-            $server = [KestrunRust.KrServerManager]::Get($Name)
-            if ($null -eq $server) {
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                        [System.ArgumentException]::new("There is no Kestrun.Rust server named '$Name'."),
-                        'KrServerNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $Name))
-                return
+            try {
+                Resolve-KrServer -Name $Name
+            } catch {
+                $PSCmdlet.WriteError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrServerNotFound' -TargetObject $Name))
             }
-            $server
         }
         default {
             $server = [KestrunRust.KrServerManager]::Current

@@ -36,7 +36,7 @@ function Remove-KrServer {
             }
             $Server.Dispose()
         } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrRemoveServerFailed' -TargetObject $Server))
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrRemoveServerFailed' -TargetObject $(if ($null -ne $Server) { $Server } else { $Name })))
         }
         Write-Verbose "Server '$($Server.Name)' removed."
     }

@@ -106,7 +106,12 @@ function Start-KrServer {
                 try { Write-Host "Kestrun.Rust server '$name' stopped." } catch { $null = $_ }
             }
             if ($null -ne $stopError) {
-                Write-Warning "Stopping the server '$name' failed: $($stopError.Exception.Message)"
+                $stopException = (ConvertTo-KrErrorRecord -ErrorRecord $stopError -ErrorId 'KrStopServerFailed').Exception
+                if ($stopException -is [KestrunRust.KrException]) {
+                    Write-Warning $stopException.Message
+                } else {
+                    Write-Warning "Stopping the server '$name' failed: $($stopException.Message)"
+                }
             }
         }
     }

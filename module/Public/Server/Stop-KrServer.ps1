@@ -48,7 +48,7 @@ function Stop-KrServer {
                 $null = $Server.Stop($null)
             }
         } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrStopServerFailed' -TargetObject $Server))
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrStopServerFailed' -TargetObject $(if ($null -ne $Server) { $Server } else { $Name })))
         }
         Write-Verbose "Server '$($Server.Name)' stopped."
         if ($PassThru.IsPresent) {

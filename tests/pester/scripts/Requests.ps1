@@ -104,6 +104,18 @@ Add-KrMapRoute -Verbs Get -Path '/text/csv' -ScriptBlock {
     Write-KrTextResponse -InputObject "a,b`n1,2" -ContentType 'text/csv; charset=utf-8'
 }
 
+Add-KrMapRoute -Verbs Get -Path '/text/pipeline' -ScriptBlock {
+    'one', 'two', 'three' | Write-KrTextResponse
+}
+
+Add-KrMapRoute -Verbs Get -Path '/text/pipeline/command' -ScriptBlock {
+    'first', 2 | ForEach-Object { Write-Output -InputObject $_ } | Write-KrTextResponse
+}
+
+Add-KrMapRoute -Verbs Get -Path '/text/pipeline/objects' -ScriptBlock {
+    [pscustomobject]@{ Name = 'a'; Size = 1 }, [pscustomobject]@{ Name = 'b'; Size = 2 } | Write-KrTextResponse
+}
+
 Add-KrMapRoute -Verbs Get -Path '/json' -ScriptBlock {
     Write-KrJsonResponse -InputObject @{ name = 'widget'; count = 2; nested = @{ ok = $true } }
 }
