@@ -5,10 +5,11 @@
 .DESCRIPTION
     1. cargo build of the C ABI crate (kestrun_rust; release by default). The committed header
        ffi/include/kestrun_rust.h is not touched: `cargo run -p kestrun_rust --example gen_header` regenerates it.
-    2. Compiles module/Interop/**/*.cs with Add-Type -OutputAssembly into lib/Kestrun.Rust.Interop.dll (no .NET SDK
-       needed: only cargo and pwsh). Skipped when the sources and the PowerShell version are unchanged.
+    2. Builds the binary module module/Kestrun.Rust.csproj with `dotnet build` (the .NET SDK 8 or newer) into
+       lib/Kestrun.Rust.dll: the C API wrapper, the runspace host and the compiled per-request cmdlets.
+       Skipped when its sources are unchanged.
     3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
-       lib/Kestrun.Rust.Interop.dll and lib/<native library of this OS>.
+       lib/Kestrun.Rust.dll and lib/<native library of this OS>.
     Then `$env:PSModulePath = "$PWD/out$([IO.Path]::PathSeparator)$env:PSModulePath"; Import-Module Kestrun.Rust`
     works, and so does `Import-Module ./Kestrun.Rust.psd1` from the repository root. Re-running is quick and safe.
 .PARAMETER Configuration
@@ -18,7 +19,7 @@
 .PARAMETER SkipNative
     Do not run cargo; use the library already in target/<profile>.
 .PARAMETER Force
-    Recompile the C# interop even if its sources did not change.
+    Rebuild Kestrun.Rust.dll even if its sources did not change.
 .EXAMPLE
     pwsh ./build.ps1
 .EXAMPLE
@@ -128,15 +129,14 @@ if ($copyNative) {
     Write-Step "$nativeName is up to date"
 }
 
-# ---- 4. C# interop -------------------------------------------------------------------------------------------------
-$interopDll = Join-Path -Path $libStage -ChildPath 'Kestrun.Rust.Interop.dll'
-$stampFile = Join-Path -Path $libStage -ChildPath 'Kestrun.Rust.Interop.sha256'
-$sources = @(Get-ChildItem -LiteralPath (Join-Path -Path $moduleSource -ChildPath 'Interop') -Filter '*.cs' -File -Recurse | Sort-Object -Property FullName)
-if ($sources.Count -eq 0) {
-    throw 'No C# sources under module/Interop.'
-}
+# ---- 4. the binary module: Kestrun.Rust.dll (module/Kestrun.Rust.csproj, dotnet build) -----------------------------
+$assemblyName = 'Kestrun.Rust.dll'
+$assemblyStaged = Join-Path -Path $libStage -ChildPath $assemblyName
+$stampFile = Join-Path -Path $libStage -ChildPath 'Kestrun.Rust.sha256'
+$project = Join-Path -Path $moduleSource -ChildPath 'Kestrun.Rust.csproj'
+$sources = @(Get-ChildItem -LiteralPath $moduleSource -Include '*.cs', '*.csproj' -File -Recurse |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } | Sort-Object -Property FullName)
 $hasher = [System.Security.Cryptography.IncrementalHash]::CreateHash([System.Security.Cryptography.HashAlgorithmName]::SHA256)
-$hasher.AppendData([System.Text.Encoding]::UTF8.GetBytes("pwsh $($PSVersionTable.PSVersion)`n"))
 foreach ($source in $sources) {
     $relative = [System.IO.Path]::GetRelativePath($moduleSource, $source.FullName).Replace('\', '/')
     $hasher.AppendData([System.Text.Encoding]::UTF8.GetBytes("$relative`n"))
@@ -145,32 +145,34 @@ foreach ($source in $sources) {
 $stamp = [System.Convert]::ToHexString($hasher.GetHashAndReset())
 $hasher.Dispose()
 
-$upToDate = (-not $Force.IsPresent) -and (Test-Path -LiteralPath $interopDll) -and (Test-Path -LiteralPath $stampFile) -and
+$upToDate = (-not $Force.IsPresent) -and (Test-Path -LiteralPath $assemblyStaged) -and (Test-Path -LiteralPath $stampFile) -and
     ((Get-Content -LiteralPath $stampFile -Raw).Trim() -eq $stamp)
 if ($upToDate) {
-    Write-Step 'Kestrun.Rust.Interop.dll is up to date'
+    Write-Step "$assemblyName is up to date"
 } else {
-    Write-Step "compiling Kestrun.Rust.Interop.dll ($($sources.Count) C# files, Add-Type)"
-    # -OutputAssembly only writes the file: nothing is loaded into this process.
-    $temporary = Join-Path -Path $libStage -ChildPath "Kestrun.Rust.Interop.$PID.tmp.dll"
-    $compileErrors = @()
+    $dotnet = Get-Command -Name 'dotnet' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $dotnet) {
+        throw 'dotnet was not found on PATH: the binary module is built with the .NET SDK (8 or newer).'
+    }
+    $buildOutput = Join-Path -Path $targetDir -ChildPath (Join-Path -Path 'dotnet' -ChildPath $profileDir)
+    Write-Step "dotnet build module/Kestrun.Rust.csproj -c $Configuration"
+    $log = & $dotnet.Source build $project -c $Configuration -o $buildOutput -nologo -v:q 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet build of module/Kestrun.Rust.csproj failed (exit code $LASTEXITCODE):$([System.Environment]::NewLine)$(($log | Out-String).Trim())"
+    }
+    # Copy under a temporary name, then rename over the old file (a process using the old one keeps its copy).
+    $temporary = "$assemblyStaged.$PID.tmp"
+    Copy-Item -LiteralPath (Join-Path -Path $buildOutput -ChildPath $assemblyName) -Destination $temporary -Force
     try {
-        Add-Type -LiteralPath @($sources.FullName) -OutputAssembly $temporary -OutputType Library -IgnoreWarnings -ErrorAction SilentlyContinue -ErrorVariable compileErrors
+        Move-Item -LiteralPath $temporary -Destination $assemblyStaged -Force
     } catch {
         Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
-        $details = (@($compileErrors) + @($_) | ForEach-Object { "  $_" }) -join [System.Environment]::NewLine
-        throw "Compiling the C# interop failed:$([System.Environment]::NewLine)$details"
-    }
-    if (-not (Test-Path -LiteralPath $temporary)) {
-        throw "Compiling the C# interop produced no assembly ('$temporary')."
-    }
-    try {
-        Move-Item -LiteralPath $temporary -Destination $interopDll -Force
-    } catch {
-        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
-        throw "Could not replace '$interopDll' (is a process using the module?): $($_.Exception.Message)"
+        throw "Could not replace '$assemblyStaged' (is a process using the module?): $($_.Exception.Message)"
     }
     Set-Content -LiteralPath $stampFile -Value $stamp -Encoding ascii
+}
+foreach ($stale in @('Kestrun.Rust.Interop.dll', 'Kestrun.Rust.Interop.sha256')) {
+    Remove-Item -LiteralPath (Join-Path -Path $libStage -ChildPath $stale) -Force -ErrorAction SilentlyContinue
 }
 
 Write-Step "done: $stage"

@@ -1,7 +1,8 @@
 # Kestrun.Rust root module.
-# Loads the compiled interop (lib/Kestrun.Rust.Interop.dll, built by build.ps1), points DllImport("kestrun_rust")
-# at the native library beside it, then dot-sources Private/*.ps1 and Public/<Area>/*.ps1 (one command per file).
-# Nothing is compiled here: importing is just loading two files and defining functions.
+# Imports the binary module (lib/Kestrun.Rust.dll, built by build.ps1 with dotnet build: the C API wrapper, the
+# runspace host and the compiled per-request cmdlets), points DllImport("kestrun_rust") at the native library beside
+# it, then dot-sources Private/*.ps1 and Public/<Area>/*.ps1 (the configuration commands, one per file).
+# Nothing is compiled here.
 
 # Where the built artifacts are: lib/ beside this file in the staged module (out/Kestrun.Rust/), or the staged
 # module's lib/ when this file is imported from the repository (Import-Module ./Kestrun.Rust.psd1).
@@ -10,19 +11,18 @@ foreach ($candidate in @(
         (Join-Path -Path $PSScriptRoot -ChildPath 'lib'),
         (Join-Path -Path $PSScriptRoot -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path 'out' -ChildPath (Join-Path -Path 'Kestrun.Rust' -ChildPath 'lib'))))
     )) {
-    if (Test-Path -LiteralPath (Join-Path -Path $candidate -ChildPath 'Kestrun.Rust.Interop.dll')) {
+    if (Test-Path -LiteralPath (Join-Path -Path $candidate -ChildPath 'Kestrun.Rust.dll')) {
         $script:KrLibDirectory = [System.IO.Path]::GetFullPath($candidate)
         break
     }
 }
 if ($null -eq $script:KrLibDirectory) {
-    throw "Kestrun.Rust is not built: lib/Kestrun.Rust.Interop.dll was not found beside '$PSScriptRoot' nor in out/Kestrun.Rust/lib. Run 'pwsh ./build.ps1' in the repository first."
+    throw "Kestrun.Rust is not built: lib/Kestrun.Rust.dll was not found beside '$PSScriptRoot' nor in out/Kestrun.Rust/lib. Run 'pwsh ./build.ps1' in the repository first."
 }
 
-# The interop assembly is loaded once per process (re-imports and route runspaces reuse it).
-if (-not ('KestrunRust.KrNative' -as [type])) {
-    Add-Type -LiteralPath (Join-Path -Path $script:KrLibDirectory -ChildPath 'Kestrun.Rust.Interop.dll')
-}
+# The binary module: its cmdlets become this module's (the assembly is loaded once per process; route runspaces and
+# re-imports reuse it).
+$script:KrBinaryModule = Import-Module -Name (Join-Path -Path $script:KrLibDirectory -ChildPath 'Kestrun.Rust.dll') -PassThru -ErrorAction Stop
 [KestrunRust.KrNativeLoader]::Initialize($script:KrLibDirectory)
 # Load the native library now, so that a missing or broken file is reported by Import-Module with its path.
 [KestrunRust.KrNativeLoader]::EnsureLoaded()
@@ -44,4 +44,4 @@ foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path -Path $PSScriptRoot -C
     $script:KrPublicFunctions.Add($file.BaseName)
 }
 
-Export-ModuleMember -Function $script:KrPublicFunctions.ToArray()
+Export-ModuleMember -Function $script:KrPublicFunctions.ToArray() -Cmdlet @($script:KrBinaryModule.ExportedCmdlets.Keys)
