@@ -7,8 +7,8 @@ function Update-KrSharedState {
         Lists, in the calling command's $PSCmdlet.SessionState (the user's script, where Enable-KrConfiguration /
         Start-KrServer was called), every variable, function and module visible there; leaves out PowerShell's
         automatic and preference variables, functions that do not come from a script file, Kestrun.Rust and
-        PowerShell's own modules; and stores them in $Server.SharedVariables / $Server.SharedFunctions /
-        $Server.SharedModules (module paths). Each route runspace starts with them, set once when it is created
+        PowerShell's own modules; and stores them in $state.Variables / $state.Functions /
+        $state.Modules (module paths). Each route runspace starts with them, set once when it is created
         (as in Kestrun, variables defined before Enable-KrConfiguration are visible inside routes). Values are
         shared by reference; script blocks are re-created unbound so that they run in the route's runspace.
     .PARAMETER Server
@@ -47,14 +47,15 @@ function Update-KrSharedState {
         [switch]$Overwrite
     )
 
+    $state = [KestrunRust.KrScriptState]::For($Server)
     foreach ($pattern in @($ExcludeVariables)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $Server.ExcludedVariables.Add($pattern) }
+        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedVariables.Add($pattern) }
     }
     foreach ($pattern in @($ExcludeFunctions)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $Server.ExcludedFunctions.Add($pattern) }
+        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedFunctions.Add($pattern) }
     }
     foreach ($pattern in @($ExcludeModules)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $Server.ExcludedModules.Add($pattern) }
+        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedModules.Add($pattern) }
     }
 
     $builtIn = $script:KrBuiltInVariableNames
@@ -122,24 +123,24 @@ function Update-KrSharedState {
             ($options -band [System.Management.Automation.ScopedItemOptions]::AllScope) -or
             ($options -band [System.Management.Automation.ScopedItemOptions]::Private)) { continue }
         if ($null -ne $variable.Module) { continue }
-        if (Test-KrNameExcluded -Name $name -Patterns $Server.ExcludedVariables) { continue }
-        if (-not $Overwrite -and $Server.SharedVariables.ContainsKey($name)) { continue }
+        if (Test-KrNameExcluded -Name $name -Patterns $state.ExcludedVariables) { continue }
+        if (-not $Overwrite -and $state.Variables.ContainsKey($name)) { continue }
 
         $value = $variable.Value
         if ($value -is [scriptblock]) {
             # Unbound copy: a script block keeps the runspace it was created in.
             $value = [scriptblock]::Create($value.ToString())
         }
-        $Server.SharedVariables[$name] = $value
+        $state.Variables[$name] = $value
     }
 
     foreach ($function in $functions) {
         if ($null -ne $function.Module -or -not [string]::IsNullOrEmpty($function.ModuleName)) { continue }
         if ($null -eq $function.ScriptBlock -or [string]::IsNullOrEmpty($function.ScriptBlock.File)) { continue }
         if ($function.Name -like '__KrRoute_*') { continue }
-        if (Test-KrNameExcluded -Name $function.Name -Patterns $Server.ExcludedFunctions) { continue }
-        if (-not $Overwrite -and $Server.SharedFunctions.ContainsKey($function.Name)) { continue }
-        $Server.SharedFunctions[$function.Name] = $function.Definition
+        if (Test-KrNameExcluded -Name $function.Name -Patterns $state.ExcludedFunctions) { continue }
+        if (-not $Overwrite -and $state.Functions.ContainsKey($function.Name)) { continue }
+        $state.Functions[$function.Name] = $function.Definition
     }
 
     # The modules imported where the command was called (Import-Module of a path or a name in the user's script):
@@ -153,7 +154,7 @@ function Update-KrSharedState {
         if ([string]::IsNullOrEmpty($module.ModuleBase) -or [string]::IsNullOrEmpty($module.Path)) { continue }
         $base = [System.IO.Path]::GetFullPath($module.ModuleBase).TrimEnd([System.IO.Path]::DirectorySeparatorChar)
         if ($base -eq $kestrunBase -or ($base + [System.IO.Path]::DirectorySeparatorChar).StartsWith($powerShellHome, [System.StringComparison]::OrdinalIgnoreCase)) { continue }
-        if (Test-KrNameExcluded -Name $module.Name -Patterns $Server.ExcludedModules) { continue }
+        if (Test-KrNameExcluded -Name $module.Name -Patterns $state.ExcludedModules) { continue }
         # A module loaded from a manifest reports its root module as Path: import the manifest (required and nested
         # modules, exported members) when it is there.
         $path = $module.Path
@@ -164,8 +165,8 @@ function Update-KrSharedState {
         if ([System.IO.Path]::GetExtension($path) -notin @('.psd1', '.psm1', '.dll')) { continue }  # e.g. Import-Module x.ps1 would re-run the script
         if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { continue }
         $path = [System.IO.Path]::GetFullPath($path)
-        if ($Server.SharedModules -contains $path) { continue }
-        $Server.SharedModules.Add($path)
+        if ($state.Modules -contains $path) { continue }
+        $state.Modules.Add($path)
     }
 }
 

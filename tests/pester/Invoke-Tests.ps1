@@ -42,7 +42,7 @@ $result = Invoke-Pester -Configuration $configuration
 $passed = [int]$result.PassedCount
 $failed = [int]$result.FailedCount + [int]$result.FailedBlocksCount + [int]$result.FailedContainersCount
 # Nothing is skipped silently: a skipped test (e.g. a prerequisite missing) counts as failed, with its name.
-foreach ($test in @($result.Skipped)) {
+foreach ($test in @($result.Skipped | Where-Object { $null -ne $_ })) {
     Write-Host "skipped, counted as failed: $($test.ExpandedPath)"
     $failed++
 }

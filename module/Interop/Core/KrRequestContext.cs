@@ -404,9 +404,11 @@ namespace KestrunRust
             }
         }
 
+        // Which status codes are valid is the engine's rule (kr_response_* answer KR_INVALID_ARGUMENT with the
+        // reason); here only what the C type (uint16_t) cannot carry is refused.
         private static void CheckStatusCode(int status)
         {
-            if (status < 100 || status > 999)
+            if (status < 0 || status > ushort.MaxValue)
             {
                 throw new ArgumentOutOfRangeException(nameof(status), status, "An HTTP status code must be between 100 and 999.");
             }

@@ -85,8 +85,6 @@ namespace KestrunRust
         private readonly object _lifecycle = new object();
         private readonly List<KrEndpoint> _endpoints = new List<KrEndpoint>();
         private readonly List<KrRoute> _routes = new List<KrRoute>();
-        private readonly Dictionary<string, object> _variables = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, string> _functions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         private IntPtr _handle;
         private KrServerState _state;
         private IDisposable _scriptHost;
@@ -162,31 +160,6 @@ namespace KestrunRust
         /// <summary>Bound used by Stop when no timeout is given.</summary>
         public uint ShutdownTimeoutMs { get; private set; } = DefaultStopTimeoutMs;
 
-        /// <summary>User variables shared with the route runspaces (captured by Enable-KrConfiguration / Start-KrServer).</summary>
-        public IDictionary<string, object> SharedVariables
-        {
-            get { return _variables; }
-        }
-
-        /// <summary>User functions (name -> definition) shared with the route runspaces.</summary>
-        public IDictionary<string, string> SharedFunctions
-        {
-            get { return _functions; }
-        }
-
-        /// <summary>Wildcard patterns of variable names never shared with the route runspaces (Enable-KrConfiguration -ExcludeVariables).</summary>
-        public IList<string> ExcludedVariables { get; } = new List<string>();
-
-        /// <summary>Wildcard patterns of function names never shared with the route runspaces (Enable-KrConfiguration -ExcludeFunctions).</summary>
-        public IList<string> ExcludedFunctions { get; } = new List<string>();
-
-        /// <summary>Paths (.psd1 / .psm1 / .dll) of the modules the user's script imported, imported in every route
-        /// runspace (captured by Enable-KrConfiguration / Start-KrServer), in import order.</summary>
-        public IList<string> SharedModules { get; } = new List<string>();
-
-        /// <summary>Wildcard patterns of module names never imported in the route runspaces (Enable-KrConfiguration -ExcludeModules).</summary>
-        public IList<string> ExcludedModules { get; } = new List<string>();
-
         /// <summary>The object that runs the routes' scripts while the server runs (the PowerShell runspace host);
         /// disposed when the server stops or is freed.</summary>
         public IDisposable ScriptHost
@@ -230,8 +203,9 @@ namespace KestrunRust
             {
                 throw new ArgumentException("An endpoint address must be given.", nameof(address));
             }
-            if (port < 0 || port > 65535)
+            if (port < 0 || port > ushort.MaxValue)
             {
+                // The C type is uint16_t: a value it cannot carry never reaches the engine.
                 throw new ArgumentOutOfRangeException(nameof(port), port, "A port must be between 0 and 65535.");
             }
             lock (_gate)

@@ -58,6 +58,13 @@ namespace KestrunRust
                     ParameterNames.Add(p.Name.VariablePath.UserPath);
                 }
             }
+            foreach (string key in Arguments.Keys)
+            {
+                if (!ParameterNames.Contains(key))
+                {
+                    HasVariableArguments = true;
+                }
+            }
         }
 
         public int Id { get; }
@@ -72,6 +79,9 @@ namespace KestrunRust
         public IDictionary<string, object> Arguments { get; }
 
         public ISet<string> ParameterNames { get; }
+
+        /// <summary>True when some -Arguments are not parameters of the script block (set as variables per request).</summary>
+        public bool HasVariableArguments { get; }
 
         public int Invoke(KrRequestContext context)
         {
@@ -126,7 +136,8 @@ namespace KestrunRust
             {
                 modules.Add(modulePath);
             }
-            foreach (string module in server.SharedModules)
+            KrScriptState shared = KrScriptState.For(server);
+            foreach (string module in shared.Modules)
             {
                 if (!string.IsNullOrEmpty(module) && !modules.Contains(module, StringComparer.OrdinalIgnoreCase))
                 {
@@ -137,11 +148,11 @@ namespace KestrunRust
             {
                 iss.ImportPSModule(modules.ToArray());
             }
-            foreach (KeyValuePair<string, object> variable in server.SharedVariables)
+            foreach (KeyValuePair<string, object> variable in shared.Variables)
             {
                 iss.Variables.Add(new SessionStateVariableEntry(variable.Key, variable.Value, "Shared by Kestrun.Rust"));
             }
-            foreach (KeyValuePair<string, string> function in server.SharedFunctions)
+            foreach (KeyValuePair<string, string> function in shared.Functions)
             {
                 iss.Commands.Add(new SessionStateFunctionEntry(function.Key, function.Value));
             }
@@ -210,42 +221,41 @@ namespace KestrunRust
                 t_slot = slot;
             }
 
-            PowerShell ps = slot.PowerShell;
-            SessionStateProxy state = slot.Runspace.SessionStateProxy;
+            // The route's PowerShell instance of this runspace is built once (command and -Arguments parameters
+            // added) and invoked again for every request; $Context is one variable of the runspace whose value is
+            // swapped: no per-request command building, variable lookup or scope reset.
+            PowerShell ps = slot.PowerShellFor(route);
             List<string> routeVariables = null;
             try
             {
-                ps.Commands.Clear();
-                ps.Streams.ClearStreams();
-                state.SetVariable("Context", context);
-                ps.AddCommand(route.FunctionName);
-                foreach (KeyValuePair<string, object> argument in route.Arguments)
+                slot.Context.Value = context;
+                if (route.HasVariableArguments)
                 {
-                    if (route.ParameterNames.Contains(argument.Key))
+                    SessionStateProxy state = slot.Runspace.SessionStateProxy;
+                    foreach (KeyValuePair<string, object> argument in route.Arguments)
                     {
-                        ps.AddParameter(argument.Key, argument.Value);
-                    }
-                    else
-                    {
-                        state.SetVariable(argument.Key, argument.Value);
-                        if (routeVariables == null)
+                        if (!route.ParameterNames.Contains(argument.Key))
                         {
-                            routeVariables = new List<string>();
+                            state.SetVariable(argument.Key, argument.Value);
+                            (routeVariables ??= new List<string>()).Add(argument.Key);
                         }
-                        routeVariables.Add(argument.Key);
                     }
                 }
 
                 ps.Invoke();
-                ForwardStreams(ps);
+                PSDataStreams streams = ps.Streams;
+                if (streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
+                {
+                    ForwardStreams(ps);
+                }
                 // Errors written to the error stream fail the route (Write-Error, a failing command); errors
                 // silenced with -ErrorAction SilentlyContinue / Ignore never reach the stream and do not.
-                if (ps.Streams.Error.Count > 0)
+                if (streams.Error.Count > 0)
                 {
                     Interlocked.Increment(ref _failures);
                     var message = new StringBuilder();
                     message.Append("Route ").Append(context.Route).Append(" failed (").Append(SafeRequestLine(context)).Append("):");
-                    foreach (ErrorRecord error in ps.Streams.Error)
+                    foreach (ErrorRecord error in streams.Error)
                     {
                         message.Append(Environment.NewLine).Append(Describe(error));
                     }
@@ -271,16 +281,19 @@ namespace KestrunRust
             {
                 try
                 {
-                    state.SetVariable("Context", null);
+                    slot.Context.Value = null;
                     if (routeVariables != null)
                     {
                         foreach (string name in routeVariables)
                         {
-                            state.PSVariable.Remove(name);
+                            slot.Runspace.SessionStateProxy.PSVariable.Remove(name);
                         }
                     }
-                    ps.Commands.Clear();
-                    ps.Streams.ClearStreams();
+                    PSDataStreams streams = ps.Streams;
+                    if (streams.Error.Count + streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
+                    {
+                        streams.ClearStreams();
+                    }
                 }
                 catch (Exception)
                 {
@@ -303,9 +316,9 @@ namespace KestrunRust
                 Runspace runspace = RunspaceFactory.CreateRunspace(iss);
                 runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
                 runspace.Open();
-                PowerShell ps = PowerShell.Create();
-                ps.Runspace = runspace;
-                var slot = new Slot(this, runspace, ps);
+                var context = new PSVariable("Context", null, ScopedItemOptions.None);
+                runspace.SessionStateProxy.PSVariable.Set(context);
+                var slot = new Slot(this, runspace, context);
                 _slots.Add(slot);
                 return slot;
             }
@@ -338,13 +351,7 @@ namespace KestrunRust
             {
                 foreach (Slot s in slots)
                 {
-                    try
-                    {
-                        s.PowerShell.Dispose();
-                    }
-                    catch (Exception)
-                    {
-                    }
+                    s.DisposePowerShells();
                     try
                     {
                         s.Runspace.Dispose();
@@ -425,16 +432,54 @@ namespace KestrunRust
 
         private sealed class Slot
         {
-            internal Slot(KrRunspaceHost host, Runspace runspace, PowerShell powerShell)
+            private readonly Dictionary<KrScriptRoute, PowerShell> _powerShells = new Dictionary<KrScriptRoute, PowerShell>();
+
+            internal Slot(KrRunspaceHost host, Runspace runspace, PSVariable context)
             {
                 Host = host;
                 Runspace = runspace;
-                PowerShell = powerShell;
+                Context = context;
             }
 
             internal KrRunspaceHost Host { get; }
             internal Runspace Runspace { get; }
-            internal PowerShell PowerShell { get; }
+
+            /// <summary>$Context of this runspace (the global variable; its value is the current request).</summary>
+            internal PSVariable Context { get; }
+
+            /// <summary>The PowerShell instance that runs <paramref name="route"/> in this runspace, made on first use.</summary>
+            internal PowerShell PowerShellFor(KrScriptRoute route)
+            {
+                if (!_powerShells.TryGetValue(route, out PowerShell ps))
+                {
+                    ps = PowerShell.Create();
+                    ps.Runspace = Runspace;
+                    ps.AddCommand(route.FunctionName);
+                    foreach (KeyValuePair<string, object> argument in route.Arguments)
+                    {
+                        if (route.ParameterNames.Contains(argument.Key))
+                        {
+                            ps.AddParameter(argument.Key, argument.Value);
+                        }
+                    }
+                    _powerShells.Add(route, ps);
+                }
+                return ps;
+            }
+
+            internal void DisposePowerShells()
+            {
+                foreach (PowerShell ps in _powerShells.Values)
+                {
+                    try
+                    {
+                        ps.Dispose();
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
+            }
         }
     }
 }

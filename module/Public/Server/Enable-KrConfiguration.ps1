@@ -63,7 +63,8 @@ function Enable-KrConfiguration {
             $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrEnableConfigurationFailed' -TargetObject $Server))
         }
         if (-not $Quiet.IsPresent) {
-            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions, {3} modules shared with the routes)." -f $Server.Name, $Server.SharedVariables.Count, $Server.SharedFunctions.Count, $Server.SharedModules.Count)
+            $state = [KestrunRust.KrScriptState]::For($Server)
+            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions, {3} modules shared with the routes)." -f $Server.Name, $state.Variables.Count, $state.Functions.Count, $state.Modules.Count)
         }
         if ($PassThru.IsPresent) {
             $Server
