@@ -33,6 +33,11 @@
         # Session
         'Add-KrDistributedRedisCache'
         'Add-KrSession'
+        # Route
+        'Add-KrMapRoute'
+    )
+    CmdletsToExport      = @(
+        # Session (compiled: module/Cmdlets/Session)
         'Get-KrSessionInt32'
         'Set-KrSessionInt32'
         'Get-KrSessionString'
@@ -41,19 +46,16 @@
         'Set-KrSessionByte'
         'Remove-KrSession'
         'Clear-KrSession'
-        # Route
-        'Add-KrMapRoute'
-        # Request
+        # Request (compiled: module/Cmdlets/Request)
         'Get-KrRequestQuery'
         'Get-KrRequestHeader'
         'Get-KrRequestBody'
         'Get-KrRequestRouteParam'
         'Get-KrRequestCookie'
-        # Response
+        # Response (compiled: module/Cmdlets/Response)
         'Write-KrJsonResponse'
         'Write-KrTextResponse'
     )
-    CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

@@ -143,6 +143,48 @@ typedef int32_t KrLogLevel;
 #endif // __cplusplus
 
 /**
+ * When a file log sink starts a new file (Serilog's `RollingInterval` values), passed as `int32_t`.
+ * `YEAR` and `MONTH` are accepted values that the file sink rejects (`KR_INVALID_ARGUMENT`).
+ */
+enum KrRollingInterval
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * One file, never rolled: the path is the file.
+   */
+  KR_ROLLING_INTERVAL_INFINITE = 0,
+  /**
+   * Not supported by the file sink.
+   */
+  KR_ROLLING_INTERVAL_YEAR = 1,
+  /**
+   * Not supported by the file sink.
+   */
+  KR_ROLLING_INTERVAL_MONTH = 2,
+  /**
+   * A file per UTC day (`log.2026-11-29.txt` from `log-.txt`).
+   */
+  KR_ROLLING_INTERVAL_DAY = 3,
+  /**
+   * A file per UTC hour (`log.2026-11-29-08.txt`).
+   */
+  KR_ROLLING_INTERVAL_HOUR = 4,
+  /**
+   * A file per minute (`log.2026-11-29-08-31.txt`).
+   */
+  KR_ROLLING_INTERVAL_MINUTE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum KrRollingInterval KrRollingInterval;
+#else
+typedef int32_t KrRollingInterval;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The `SameSite` attribute of a cookie, passed as `int32_t`.
  */
 enum KrSameSite
@@ -317,18 +359,21 @@ KrStatus kr_last_error_message(char *buf,
 const char *kr_status_name(KrStatus status);
 
 /**
- * Sets the minimum level written to the sinks (a `KrLogLevel`; else `KR_INVALID_ARGUMENT`).
+ * Sets the minimum level written to the sinks (a `KrLogLevel`; else `KR_INVALID_ARGUMENT`). It can change
+ * at any time; `KR_LOG_LEVEL_ERROR` and `KR_LOG_LEVEL_FATAL` messages are written whatever it is.
  */
 KrStatus kr_log_set_level(int32_t level);
 
 /**
- * Adds a sink writing lines to stdout.
+ * Adds a sink writing lines to stdout in Kestrun's default console format:
+ * `[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}`, e.g. `[08:31:04 DBG] GET / 200 0.35ms`.
  */
 KrStatus kr_log_add_console_sink(void);
 
 /**
- * Adds a sink appending lines to the file `path` (directories are created); `KR_IO_ERROR` if it
- * cannot be opened.
+ * Adds a sink appending lines to the file `path` (directories are created; never rolled) in Kestrun's
+ * default file format `{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}`;
+ * `KR_IO_ERROR` if it cannot be opened.
  *
  * # Safety
  * `path`: NUL-terminated UTF-8, borrowed for the call only (copied).
@@ -336,7 +381,8 @@ KrStatus kr_log_add_console_sink(void);
 KrStatus kr_log_add_file_sink(const char *path);
 
 /**
- * Removes every sink, flushing and closing files.
+ * Removes every sink: stdout is flushed and files are closed when this returns. Nothing is written
+ * afterwards until a sink is added.
  */
 KrStatus kr_log_clear_sinks(void);
 
@@ -347,6 +393,66 @@ KrStatus kr_log_clear_sinks(void);
  * `message`: NUL-terminated UTF-8, borrowed for the call only.
  */
 KrStatus kr_log_write(int32_t level, const char *message);
+
+/**
+ * Adds a console (stdout) sink with an output template and its own minimum level.
+ *
+ * `output_template`: Serilog's syntax, e.g. `[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}`;
+ * NULL = the default console template (as `kr_log_add_console_sink`). A template with an unknown token or
+ * an unclosed `{` is `KR_INVALID_ARGUMENT` (the last error names the token) and adds nothing.
+ * `restricted_to_minimum_level`: a `KrLogLevel`; the sink writes only messages at least that level (and
+ * at least the level of `kr_log_set_level`); `KR_LOG_LEVEL_VERBOSE` for all.
+ *
+ * # Safety
+ * `output_template`: NULL or NUL-terminated UTF-8, borrowed for the call only (copied).
+ */
+KrStatus kr_log_add_console_sink_template(const char *output_template,
+                                          int32_t restricted_to_minimum_level);
+
+/**
+ * Adds a file sink with an output template, rolling and retention.
+ *
+ * - `path`: the file for `KR_ROLLING_INTERVAL_INFINITE`; else the pattern of the rolled files' names,
+ *   which tracing-appender builds as `<stem>.<UTC period>.<extension>` with the stem's trailing `-`, `_`
+ *   or `.` dropped: `logs/log-.txt` by day gives `logs/log.2026-11-29.txt` (hour `log.2026-11-29-08.txt`,
+ *   minute `log.2026-11-29-08-31.txt`). Directories are created.
+ * - `output_template`: NULL = the default file template (as `kr_log_add_file_sink`).
+ * - `rolling_interval`: a `KrRollingInterval`; `KR_ROLLING_INTERVAL_YEAR` and `_MONTH` are
+ *   `KR_INVALID_ARGUMENT` (not supported).
+ * - `retained_file_count_limit`: rolled files kept, at least 1 (the oldest files of the folder whose
+ *   names start with the stem and end with the extension are deleted when a file is created); 0 = keep
+ *   all; ignored when not rolling; negative = `KR_INVALID_ARGUMENT`.
+ * - `restricted_to_minimum_level`: a `KrLogLevel`, as for `kr_log_add_console_sink_template`.
+ *
+ * `KR_INVALID_ARGUMENT` for a bad template or value, `KR_IO_ERROR` when the file cannot be opened; nothing
+ * is added then.
+ *
+ * # Safety
+ * `path`: NUL-terminated UTF-8; `output_template`: NULL or NUL-terminated UTF-8; both borrowed for the
+ * call only (copied).
+ */
+KrStatus kr_log_add_file_sink_ex(const char *path,
+                                 const char *output_template,
+                                 int32_t rolling_interval,
+                                 int32_t retained_file_count_limit,
+                                 int32_t restricted_to_minimum_level);
+
+/**
+ * Checks an output template without adding a sink: `KR_OK`, or `KR_INVALID_ARGUMENT` with a last error
+ * naming the offending token (what the sink functions would report).
+ *
+ * # Safety
+ * `output_template`: NUL-terminated UTF-8, borrowed for the call only.
+ */
+KrStatus kr_log_check_template(const char *output_template);
+
+/**
+ * Sets the offset from UTC, in seconds, of the log timestamps (`{Timestamp}`): the host's local offset,
+ * which the library cannot read safely in a multithreaded process. Until it is called the library uses
+ * the local offset when the platform lets it read it safely (single-threaded process), else UTC.
+ * Applies to the lines written from then on; `KR_INVALID_ARGUMENT` beyond ±25:59:59.
+ */
+KrStatus kr_log_set_utc_offset(int32_t offset_seconds);
 
 /**
  * The request method, e.g. `GET`.

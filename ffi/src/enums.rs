@@ -1,6 +1,7 @@
 //! The C API's integer enums (other than `KrStatus`) and their conversions at the edge: C passes them
 //! as `int32_t`, so each has `TryFrom<i32>` (an unknown value is `KR_INVALID_ARGUMENT`, never an
 //! invalid Rust enum) and converts to and from the engine's own type.
+use kestrun_native::logging::RollingInterval;
 use kestrun_native::{LogLevel, SameSite, SecurePolicy};
 
 use crate::status::{FfiError, UnknownValue};
@@ -21,6 +22,25 @@ pub enum KrLogLevel {
     Error = 4,
     /// `FTL`
     Fatal = 5,
+}
+
+/// When a file log sink starts a new file (Serilog's `RollingInterval` values), passed as `int32_t`.
+/// `YEAR` and `MONTH` are accepted values that the file sink rejects (`KR_INVALID_ARGUMENT`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrRollingInterval {
+    /// One file, never rolled: the path is the file.
+    Infinite = 0,
+    /// Not supported by the file sink.
+    Year = 1,
+    /// Not supported by the file sink.
+    Month = 2,
+    /// A file per UTC day (`log.2026-11-29.txt` from `log-.txt`).
+    Day = 3,
+    /// A file per UTC hour (`log.2026-11-29-08.txt`).
+    Hour = 4,
+    /// A file per minute (`log.2026-11-29-08-31.txt`).
+    Minute = 5,
 }
 
 /// The `SameSite` attribute of a cookie, passed as `int32_t`.
@@ -74,6 +94,37 @@ impl From<KrLogLevel> for LogLevel {
             KrLogLevel::Warning => LogLevel::Warning,
             KrLogLevel::Error => LogLevel::Error,
             KrLogLevel::Fatal => LogLevel::Fatal,
+        }
+    }
+}
+
+impl TryFrom<i32> for KrRollingInterval {
+    type Error = UnknownValue;
+
+    fn try_from(value: i32) -> Result<Self, UnknownValue> {
+        Ok(match value {
+            0 => KrRollingInterval::Infinite,
+            1 => KrRollingInterval::Year,
+            2 => KrRollingInterval::Month,
+            3 => KrRollingInterval::Day,
+            4 => KrRollingInterval::Hour,
+            5 => KrRollingInterval::Minute,
+            value => {
+                return Err(UnknownValue { value, what: "rolling interval", accepted: "0..=5 (KrRollingInterval)" })
+            }
+        })
+    }
+}
+
+impl From<KrRollingInterval> for RollingInterval {
+    fn from(value: KrRollingInterval) -> RollingInterval {
+        match value {
+            KrRollingInterval::Infinite => RollingInterval::Infinite,
+            KrRollingInterval::Year => RollingInterval::Year,
+            KrRollingInterval::Month => RollingInterval::Month,
+            KrRollingInterval::Day => RollingInterval::Day,
+            KrRollingInterval::Hour => RollingInterval::Hour,
+            KrRollingInterval::Minute => RollingInterval::Minute,
         }
     }
 }
@@ -153,6 +204,11 @@ pub(crate) fn log_level(value: i32) -> Result<LogLevel, FfiError> {
 }
 
 /// See [`log_level`].
+pub(crate) fn rolling_interval(value: i32) -> Result<RollingInterval, FfiError> {
+    Ok(KrRollingInterval::try_from(value)?.into())
+}
+
+/// See [`log_level`].
 pub(crate) fn same_site(value: i32) -> Result<SameSite, FfiError> {
     Ok(KrSameSite::try_from(value)?.into())
 }
@@ -190,6 +246,11 @@ mod tests {
         assert_eq!(e.message, "secure_policy -1 is not 0..=2 (KrSecurePolicy)");
         assert_eq!(log_level(6).unwrap_err().message, "log level 6 is not 0..=5");
         assert_eq!(log_level(4).unwrap(), LogLevel::Error);
+        for i in 0..=5 {
+            assert_eq!(KrRollingInterval::try_from(i).unwrap() as i32, i);
+        }
+        assert_eq!(rolling_interval(3).unwrap(), RollingInterval::Day);
+        assert_eq!(rolling_interval(6).unwrap_err().message, "rolling interval 6 is not 0..=5 (KrRollingInterval)");
         assert_eq!(KrSameSite::from(SameSite::default()), KrSameSite::Lax);
         assert_eq!(KrSecurePolicy::from(SecurePolicy::default()), KrSecurePolicy::SameAsRequest);
     }

@@ -34,7 +34,7 @@ pub mod status;
 mod strings;
 pub mod version;
 
-pub use enums::{KrLogLevel, KrSameSite, KrSecurePolicy};
+pub use enums::{KrLogLevel, KrRollingInterval, KrSameSite, KrSecurePolicy};
 pub use errors::{kr_last_error_message, kr_status_name};
 pub use handles::{KrRequest, KrServer};
 pub use logging::*;

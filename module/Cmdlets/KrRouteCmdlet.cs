@@ -45,6 +45,23 @@ namespace KestrunRust.Cmdlets
                     target = withRecord.ErrorRecord.TargetObject;
                 }
             }
+            return Build(error, fromRecord, errorId, target);
+        }
+
+        /// <summary>The error record for an error caught in a script (<c>$_</c> of a catch block): as
+        /// <see cref="For(Exception, string, object)"/> for its Exception, except that a RuntimeException keeps the
+        /// category of <paramref name="caught"/> itself, and a null <paramref name="target"/> is its TargetObject.</summary>
+        public static ErrorRecord For(ErrorRecord caught, string errorId, object target)
+        {
+            if (caught == null)
+            {
+                throw new ArgumentNullException(nameof(caught));
+            }
+            return Build(caught.Exception, caught.CategoryInfo.Category, errorId, target ?? caught.TargetObject);
+        }
+
+        private static ErrorRecord Build(Exception error, ErrorCategory? fromRecord, string errorId, object target)
+        {
             Exception exception = error;
             while (exception.InnerException != null &&
                    (exception is MethodInvocationException || exception is GetValueInvocationException ||

@@ -8,6 +8,7 @@
  * `N passed, N failed`; exits non-zero on any failure.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -386,6 +387,44 @@ int main(void) {
     check_status(kr_log_write(KR_LOG_LEVEL_INFORMATION, NULL), KR_NULL_ARGUMENT, "kr_log_write NULL");
     check_status(kr_log_write(KR_LOG_LEVEL_INFORMATION, bad), KR_INVALID_UTF8, "kr_log_write invalid UTF-8");
     check_status(kr_log_add_file_sink("/proc/kr-no/such.log"), KR_IO_ERROR, "kr_log_add_file_sink unwritable path");
+    /* Output templates (Serilog's tokens), rolling files, the timestamps' offset. */
+    check_status(kr_log_check_template("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), KR_OK,
+                 "kr_log_check_template (Kestrun's console template)");
+    check_status(kr_log_check_template("{Level} {Bogus}"), KR_INVALID_ARGUMENT, "kr_log_check_template unknown token");
+    check(strstr(last_error(), "{Bogus}") != NULL, "the last error names the unknown token (%s)", last_error());
+    check_status(kr_log_check_template(NULL), KR_NULL_ARGUMENT, "kr_log_check_template NULL");
+    check_status(kr_log_add_console_sink_template("{Message", KR_LOG_LEVEL_VERBOSE), KR_INVALID_ARGUMENT,
+                 "kr_log_add_console_sink_template with an unclosed brace");
+    check_status(kr_log_add_console_sink_template(NULL, 7), KR_INVALID_ARGUMENT, "kr_log_add_console_sink_template level 7");
+    check_status(kr_log_set_utc_offset(3600), KR_OK, "kr_log_set_utc_offset +01:00");
+    check_status(kr_log_set_utc_offset(26 * 3600), KR_INVALID_ARGUMENT, "kr_log_set_utc_offset out of range");
+    char roll_dir[300], roll_pattern[320];
+    snprintf(roll_dir, sizeof roll_dir, "%s/rolled", g_tmp);
+    snprintf(roll_pattern, sizeof roll_pattern, "%s/log-.txt", roll_dir);
+    check_status(kr_log_add_file_sink_ex(roll_pattern, NULL, KR_ROLLING_INTERVAL_MONTH, 0, KR_LOG_LEVEL_VERBOSE),
+                 KR_INVALID_ARGUMENT, "kr_log_add_file_sink_ex: Month rolling is not supported");
+    check_status(kr_log_add_file_sink_ex(roll_pattern, NULL, KR_ROLLING_INTERVAL_DAY, -1, KR_LOG_LEVEL_VERBOSE),
+                 KR_INVALID_ARGUMENT, "kr_log_add_file_sink_ex: negative retained count");
+    check_status(kr_log_add_file_sink_ex(roll_pattern, "{Timestamp:zzz} {Level:w3} {Message}{NewLine}",
+                                         KR_ROLLING_INTERVAL_DAY, 7, KR_LOG_LEVEL_WARNING),
+                 KR_OK, "kr_log_add_file_sink_ex: Day rolling, template, Warning and up");
+    kr_log_write(KR_LOG_LEVEL_WARNING, "rolled warning");
+    kr_log_write(KR_LOG_LEVEL_INFORMATION, "rolled info");
+    char rolled[600] = "";
+    DIR *d = opendir(roll_dir);
+    int rolled_files = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        rolled_files++;
+        snprintf(rolled, sizeof rolled, "%s/%s", roll_dir, e->d_name);
+    }
+    if (d) closedir(d);
+    const char *name = strrchr(rolled, '/');
+    check(rolled_files == 1 && name && strlen(name) == strlen("/log.2026-11-29.txt") && strncmp(name, "/log.", 5) == 0 &&
+              strcmp(name + strlen(name) - 4, ".txt") == 0,
+          "one rolled file named log.YYYY-MM-DD.txt (%s)", rolled);
+    check(count_lines(rolled, "+01:00 wrn rolled warning\n") == 1, "the rolled file has the templated warning");
+    check(count_lines(rolled, "rolled info") == 0, "the sink restricted to Warning skips Information");
     /* Reading the last error does not change it. */
     char before[256], tiny[2];
     kr_last_error_message(before, sizeof before, &len);
@@ -615,6 +654,7 @@ int main(void) {
 
     /* Logging went to the file. */
     check(count_lines(log_path, "[INF] hello from C") == 1, "log file has the kr_log_write line");
+    check(count_lines(log_path, "+01:00 [WRN] rolled warning") == 1, "default file format: yyyy-MM-dd HH:mm:ss.fff zzz [LVL]");
     check(count_lines(log_path, "GET /counter 200") >= 4, "log file has request lines at Debug");
     check_status(kr_log_clear_sinks(), KR_OK, "kr_log_clear_sinks");
     kr_log_write(KR_LOG_LEVEL_ERROR, "after clear");

@@ -5,8 +5,8 @@
 #    as errors. Counts as one test.
 # 2. xunit: the PowerShell-independent interop (module/Interop/Core) drives libkestrun_rust for real.
 # 3. Static checks of the module's PowerShell sources that need no pwsh (tests/pester/lint: syntax through
-#    tree-sitter-powershell, one documented function per Public file, manifest exports); a failure when node/npm or
-#    the npm registry is not available.
+#    tree-sitter-powershell, one documented function per Public file, a help file per compiled cmdlet, manifest
+#    exports); a failure when node/npm or the npm registry is not available.
 # The library is taken from KR_LIB, else target/debug, else target/release (this script does not build it).
 # Ends with one line: `N passed, N failed`; exits non-zero when anything failed.
 set -uo pipefail

@@ -21,21 +21,37 @@ Describe 'Manifest and exports' {
         $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath 'Kestrun.Rust.psd1')
         $listed = @($data.FunctionsToExport)
         $listed | Where-Object { $_ -match '[\*\?]' } | Should -BeNullOrEmpty
-        @($data.CmdletsToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
         $publicFiles = @(Get-ChildItem -Path (Join-Path -Path $repoRoot -ChildPath 'module/Public') -Filter '*.ps1' -Recurse | ForEach-Object BaseName)
         ($listed | Sort-Object) | Should -Be ($publicFiles | Sort-Object)
         (@($module.ExportedFunctions.Keys) | Sort-Object) | Should -Be ($listed | Sort-Object)
-        @($module.ExportedCmdlets.Keys).Count | Should -Be 0
         @($module.ExportedVariables.Keys).Count | Should -Be 0
+    }
+
+    It 'exports exactly the cmdlets listed (no wildcards): every compiled cmdlet, each with its help file, none also a function' {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath 'Kestrun.Rust.psd1')
+        $listed = @($data.CmdletsToExport)
+        $listed | Where-Object { $_ -match '[\*\?]' } | Should -BeNullOrEmpty
+        $listed | Where-Object { $_ -in @($data.FunctionsToExport) } | Should -BeNullOrEmpty
+        # The cmdlets compiled into Kestrun.Rust.dll (module/Cmdlets).
+        $compiled = @([KestrunRust.Cmdlets.KrRouteCmdlet].Assembly.GetExportedTypes() | ForEach-Object {
+                $attribute = [System.Attribute]::GetCustomAttribute($_, [System.Management.Automation.CmdletAttribute])
+                if ($null -ne $attribute) { '{0}-{1}' -f $attribute.VerbName, $attribute.NounName }
+            })
+        ($listed | Sort-Object) | Should -Be ($compiled | Sort-Object)
+        (@($module.ExportedCmdlets.Keys) | Sort-Object) | Should -Be ($listed | Sort-Object)
+        foreach ($name in $listed) {
+            (Get-Command -Name $name -Module 'Kestrun.Rust').CommandType | Should -Be 'Cmdlet'
+            Join-Path -Path $repoRoot -ChildPath "module/Cmdlets/Help/$name.psd1" | Should -Exist -Because "$name needs a help file"
+        }
     }
 
     It 'also imports from the repository root manifest' {
         $root = $repoRoot.Replace("'", "''")
         $r = Invoke-KrChildPwsh -Command "Import-Module '$root/Kestrun.Rust.psd1' -ErrorAction Stop; (Get-Command -Module Kestrun.Rust).Count"
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
-        [int]($r.StdOut.Trim()) | Should -Be $module.ExportedFunctions.Count
+        [int]($r.StdOut.Trim()) | Should -Be ($module.ExportedFunctions.Count + $module.ExportedCmdlets.Count)
     }
 
     It 'imports by name from PSModulePath well under a second' {
@@ -71,10 +87,73 @@ Describe 'Help' {
     }
 }
 
+Describe 'Help of the compiled cmdlets' {
+    # build.ps1 turns module/Cmdlets/Help/<Name>.psd1 into the cmdlets' MAML help; here the source is checked.
+    BeforeDiscovery {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $PSScriptRoot -ChildPath '../../Kestrun.Rust.psd1')
+        $commands = @($data.CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+    }
+
+    It '<Name> has a help file with a synopsis, a description, an example and every parameter documented' -ForEach $commands {
+        $help = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath "module/Cmdlets/Help/$Name.psd1")
+        "$($help.Synopsis)".Trim() | Should -Not -BeNullOrEmpty
+        "$($help.Synopsis)".Trim() | Should -Not -BeLike "$Name *"
+        "$($help.Description)".Trim() | Should -Not -BeNullOrEmpty
+        @($help.Examples | Where-Object { "$_".Trim() }).Count | Should -BeGreaterOrEqual 1
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $parameters = @((Get-Command -Name $Name).Parameters.Keys | Where-Object { $_ -notin $common })
+        $documented = if ($null -eq $help.Parameters) { @() } else { @($help.Parameters.Keys) }
+        foreach ($parameter in $parameters) {
+            "$($help.Parameters[$parameter])".Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs an entry in Parameters"
+        }
+        $documented | Where-Object { $_ -notin $parameters } | Should -BeNullOrEmpty -Because "the help of $Name documents only its parameters"
+    }
+
+    It '<Name>: Get-Help shows the synopsis, every example and every parameter with its description (MAML built by build.ps1)' -ForEach $commands {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath "module/Cmdlets/Help/$Name.psd1")
+        (Get-Command -Name $Name).HelpFile | Should -Be 'Kestrun.Rust.dll-Help.xml'
+        $full = Get-Help -Name $Name -Full
+        $full.Category | Should -Be 'Cmdlet'
+        # Without its MAML entry, Get-Help shows the syntax as the synopsis.
+        ($full.Synopsis -replace '\s+', ' ').Trim() | Should -BeExactly ("$($data.Synopsis)" -replace '\s+', ' ').Trim()
+        ($full.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        $examples = @((Get-Help -Name $Name -Examples).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 1
+        $examples.Count | Should -Be @($data.Examples).Count
+        foreach ($example in $examples) {
+            "$($example.code)".Trim() | Should -Not -BeNullOrEmpty
+        }
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $command = Get-Command -Name $Name
+        foreach ($parameter in @($command.Parameters.Values | Where-Object { $_.Name -notin $common })) {
+            $doc = @($full.parameters.parameter | Where-Object { $_.name -eq $parameter.Name })
+            $doc.Count | Should -Be 1 -Because "Get-Help $Name -Full lists -$($parameter.Name)"
+            ($doc[0].description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $Name is described"
+            $single = Get-Help -Name $Name -Parameter $parameter.Name
+            ($single.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+            foreach ($alias in $parameter.Aliases) {
+                $single.aliases | Should -BeLike "*$alias*" -Because "-$($parameter.Name) of $Name has the alias $alias"
+            }
+        }
+        @($full.syntax.syntaxItem).Count | Should -Be @($command.ParameterSets).Count
+    }
+
+    It '<Name>: every example of its help data parses' -ForEach $commands {
+        $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath "module/Cmdlets/Help/$Name.psd1")
+        foreach ($example in @($data.Examples)) {
+            $code = if ($example -is [System.Collections.IDictionary]) { "$($example.Code)" } else { ("$example".Trim() -split '\r?\n[ \t]*\r?\n', 2)[0] }
+            $tokens = $null
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($code, [ref]$tokens, [ref]$errors)
+            @($errors | ForEach-Object { $_.Message }) | Should -BeNullOrEmpty -Because "this example of $Name parses: $code"
+        }
+    }
+}
+
 Describe 'docs/cmdlets.md' {
     BeforeDiscovery {
         $data = Import-PowerShellDataFile -Path (Join-Path -Path $PSScriptRoot -ChildPath '../../Kestrun.Rust.psd1')
-        $commands = @($data.FunctionsToExport | ForEach-Object { @{ Name = $_ } })
+        $commands = @(@($data.FunctionsToExport) + @($data.CmdletsToExport) | ForEach-Object { @{ Name = $_ } })
     }
 
     BeforeAll {
@@ -153,7 +232,10 @@ Describe 'Route commands outside a route' {
         $err = $Script | Should -Throw -PassThru
         $err.Exception.Message | Should -Be "$Command must be called inside a route script block (no current request)."
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
-        $err.FullyQualifiedErrorId | Should -BeLike "Kr*,$Command"
+        # The id ends with the command: its name for a function, its implementing type for a compiled cmdlet.
+        $info = Get-Command -Name $Command
+        $suffix = if ($info -is [System.Management.Automation.CmdletInfo]) { $info.ImplementingType.FullName } else { $info.Name }
+        $err.FullyQualifiedErrorId | Should -BeLike "Kr*,$suffix"
     }
 }
 

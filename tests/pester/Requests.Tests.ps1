@@ -53,7 +53,7 @@ Describe 'Get-KrRequestQuery' {
         $r.Status | Should -Be 400
         $r.Json.message | Should -Be "The query parameter 'page' is 'ten', which is not an integer."
         $r.Json.category | Should -Be 'InvalidData'
-        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,Get-KrRequestQuery'
+        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand'
         $r.Json.target | Should -Be 'page'
     }
 
@@ -62,7 +62,7 @@ Describe 'Get-KrRequestQuery' {
         $r.Status | Should -Be 400
         $r.Json.message | Should -Be "Missing required query parameter 'page'."
         $r.Json.category | Should -Be 'ObjectNotFound'
-        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,Get-KrRequestQuery'
+        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand'
     }
 
     It 'returns the first value of a repeated parameter ($Context.GetQueryValues has all)' {
@@ -89,7 +89,7 @@ Describe 'Get-KrRequestHeader' {
         $r = Invoke-TestGet -Path '/value/header?name=X-Absent&required=true'
         $r.Status | Should -Be 400
         $r.Json.message | Should -Be "Missing required header 'X-Absent'."
-        $r.Json.errorId | Should -Be 'KrGetRequestHeaderFailed,Get-KrRequestHeader'
+        $r.Json.errorId | Should -Be 'KrGetRequestHeaderFailed,KestrunRust.Cmdlets.GetKrRequestHeaderCommand'
     }
 
     It 'fails with a message naming the header when -AsBool does not convert' {
@@ -118,7 +118,7 @@ Describe 'Get-KrRequestCookie' {
         $r.Status | Should -Be 400
         $r.Json.message | Should -Be "Missing required cookie 'theme'."
         $r.Json.category | Should -Be 'ObjectNotFound'
-        $r.Json.errorId | Should -Be 'KrGetRequestCookieFailed,Get-KrRequestCookie'
+        $r.Json.errorId | Should -Be 'KrGetRequestCookieFailed,KestrunRust.Cmdlets.GetKrRequestCookieCommand'
     }
 }
 
@@ -144,7 +144,7 @@ Describe 'Get-KrRequestRouteParam' {
     It 'fails with a message naming the parameter and its value when it does not convert' {
         $items.Json.convertError | Should -Be "The route parameter 'ratio' is '0.25', which is not an integer."
         $items.Json.convertCategory | Should -Be 'InvalidData'
-        $items.Json.convertErrorId | Should -Be 'KrGetRequestRouteParamFailed,Get-KrRequestRouteParam'
+        $items.Json.convertErrorId | Should -Be 'KrGetRequestRouteParamFailed,KestrunRust.Cmdlets.GetKrRequestRouteParamCommand'
     }
 }
 
@@ -230,6 +230,10 @@ Describe 'Write-KrTextResponse' {
         (Invoke-KrCurl -Url "$base/text/pipeline/command").Body | Should -Be "first`n2"
     }
 
+    It 'writes simple values one per line, as [string] converts them (no formatting)' {
+        (Invoke-KrCurl -Url "$base/text/values").Body | Should -BeExactly "a`n1`n2.5`nTrue`n`n05/06/2024 07:08:09`nz`nFriday"
+    }
+
     It 'formats piped objects together, as Out-String does (one table)' {
         $body = (Invoke-KrCurl -Url "$base/text/pipeline/objects").Body
         $lines = @($body -split '\r?\n' | Where-Object { $_.Trim() })
@@ -264,6 +268,51 @@ Describe 'Write-KrJsonResponse' {
         $r.Status | Should -Be 422
         $r.Headers | Should -Match '(?im)^content-type:\s*application/problem\+json\s*$'
         $r.Json.title | Should -Be 'bad'
+    }
+
+    It 'warns of a truncated serialization as ConvertTo-Json does' {
+        $r = Invoke-KrCurl -Url "$base/json/truncated"
+        $r.Status | Should -Be 200
+        $r.Body | Should -BeExactly '{"a":{"b":"System.Collections.Hashtable"}}'
+        $r.Headers | Should -Match '(?im)^x-warnings:\s*Resulting JSON is truncated as serialization has exceeded the set depth of 1\.\s*$'
+    }
+
+    It 'reports what it cannot serialize as its own error (KrWriteJsonResponseFailed, InvalidOperation)' {
+        $r = Invoke-KrCurl -Url "$base/json/bad-key"
+        $r.Status | Should -Be 500
+        $r.Json.errorId | Should -BeLike 'KrWriteJsonResponseFailed,*'
+        $r.Json.category | Should -Be 'InvalidOperation'
+        $r.Json.message | Should -BeLike "*'System.Collections.Hashtable'*Keys must be strings*"
+        $r.Json.target | Should -Be '200'
+    }
+
+    It 'writes byte for byte what ConvertTo-Json writes: <Case>' -ForEach @(
+        @{ Case = 'hashtable' }
+        @{ Case = 'ordered' }
+        @{ Case = 'array' }
+        @{ Case = 'pscustomobject' }
+        @{ Case = 'dates' }
+        @{ Case = 'enums' }
+        @{ Case = 'numbers' }
+        @{ Case = 'null' }
+        @{ Case = 'string' }
+        @{ Case = 'empty string' }
+        @{ Case = 'empty array' }
+        @{ Case = 'depth 1' }
+        @{ Case = 'depth 0' }
+        @{ Case = 'compress' }
+        @{ Case = 'compress depth 1' }
+        @{ Case = 'piped' }
+        @{ Case = 'piped one' }
+        @{ Case = 'piped none' }
+        @{ Case = 'note property' }
+    ) {
+        $r = Invoke-WebRequest -Uri "$base/json/same?case=$([uri]::EscapeDataString($Case))" -SkipHttpErrorCheck -TimeoutSec 60
+        [int]$r.StatusCode | Should -Be 200 -Because $r.Content
+        $expected = [System.Convert]::FromBase64String(@($r.Headers['X-Expected-Json'])[0])
+        $body = $r.RawContentStream.ToArray()
+        [System.Text.Encoding]::UTF8.GetString($body) | Should -BeExactly ([System.Text.Encoding]::UTF8.GetString($expected))
+        [System.Convert]::ToHexString($body) | Should -BeExactly ([System.Convert]::ToHexString($expected))
     }
 }
 

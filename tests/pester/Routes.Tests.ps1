@@ -114,8 +114,8 @@ Describe 'Route script blocks' {
         (Invoke-KrCurl -Url "$base/log").Body | Should -Be 'logged'
         Start-Sleep -Milliseconds 300
         $log = Get-Content -LiteralPath $script:instance.StdOut -Raw
-        $log | Should -Match '\[INF\] host line from a route'
-        $log | Should -Match '\[WRN\] warning from a route'
+        $log | Should -Match '\[\d\d:\d\d:\d\d INF\] host line from a route'
+        $log | Should -Match '\[\d\d:\d\d:\d\d WRN\] warning from a route'
     }
 }
 
@@ -131,7 +131,7 @@ Describe 'Stop-KrServer from a route' {
     }
 
     It 'logged the route errors with their messages' {
-        $script:output.StdOut | Should -Match '\[ERR\].*kaboom from a route'
+        $script:output.StdOut | Should -Match '\[\d\d:\d\d:\d\d ERR\].*kaboom from a route'
         $script:output.StdOut | Should -Match 'non-terminating trouble in a route'
         $script:output.StdOut | Should -Match "Missing required query parameter 'needed'"
         $script:output.StdOut | Should -Match "query parameter 'flag'|route parameter 'id' is 'not-a-number'"

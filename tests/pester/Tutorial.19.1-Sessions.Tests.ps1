@@ -21,85 +21,54 @@ Describe '19.1 Sessions: curl with a cookie jar' {
     }
 
     It 'the counter increments with the same cookie jar: 1 then 2' {
-        $first = Invoke-KrCurl -Url "$base/session/counter" -Jar $jar
-        $first.Status | Should -Be 200
-        $first.Json.message | Should -Be 'Counter incremented'
-        $first.Json.counter | Should -Be 1
-        $second = Invoke-KrCurl -Url "$base/session/counter" -Jar $jar
-        $second.Status | Should -Be 200
-        $second.Json.counter | Should -Be 2
+        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Counter incremented'; counter = 1 })
+        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json @{ counter = 2 }
     }
 
     It 'whoami requires login: 401 before login' {
-        $r = Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar
-        $r.Status | Should -Be 401
-        $r.Json.error | Should -Be 'No active session or user not set'
-        $r.Headers | Should -Match '(?im)^content-type:\s*application/json'
+        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar |
+            Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' } -ContentType 'application/json'
     }
 
     It 'login stores the user and whoami returns it' {
-        $login = Invoke-KrCurl -Url "$base/session/login?user=max" -Jar $jar
-        $login.Status | Should -Be 200
-        $login.Json.message | Should -Be 'Logged in'
-        $login.Json.user | Should -Be 'max'
-        $who = Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar
-        $who.Status | Should -Be 200
-        $who.Json.user | Should -Be 'max'
+        Invoke-KrCurl -Url "$base/session/login?user=max" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Logged in'; user = 'max' })
+        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Json @{ user = 'max' }
     }
 
     It 'set then get color=purple within the same session' {
-        $set = Invoke-KrCurl -Url "$base/session/set?key=color&value=purple" -Jar $jar
-        $set.Status | Should -Be 200
-        $set.Json.message | Should -Be 'Stored in session'
-        $set.Json.key | Should -Be 'color'
-        $set.Json.value | Should -Be 'purple'
-        $get = Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar
-        $get.Status | Should -Be 200
-        $get.Json.key | Should -Be 'color'
-        $get.Json.value | Should -Be 'purple'
+        Invoke-KrCurl -Url "$base/session/set?key=color&value=purple" -Jar $jar |
+            Assert-KrResponse -Json ([ordered]@{ message = 'Stored in session'; key = 'color'; value = 'purple' })
+        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
     }
 
     It 'logout clears the session and whoami is 401 again' {
-        $logout = Invoke-KrCurl -Url "$base/session/logout" -Jar $jar
-        $logout.Status | Should -Be 200
-        $logout.Json.message | Should -Be 'Session cleared'
-        $who = Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar
-        $who.Status | Should -Be 401
-        (Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar).Status | Should -Be 404
-        (Invoke-KrCurl -Url "$base/session/counter" -Jar $jar).Json.counter | Should -Be 1
+        Invoke-KrCurl -Url "$base/session/logout" -Jar $jar | Assert-KrResponse -Json @{ message = 'Session cleared' }
+        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Status 401
+        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Status 404
+        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json @{ counter = 1 }
     }
 
     It 'get of an unknown key is 404' {
-        $r = Invoke-KrCurl -Url "$base/session/get?key=nothing-here" -Jar $jar
-        $r.Status | Should -Be 404
-        $r.Json.error | Should -Be "Key 'nothing-here' not found in session"
+        Invoke-KrCurl -Url "$base/session/get?key=nothing-here" -Jar $jar |
+            Assert-KrResponse -Status 404 -Json @{ error = "Key 'nothing-here' not found in session" }
     }
 
     It 'missing query parameters are 400' {
-        $login = Invoke-KrCurl -Url "$base/session/login" -Jar $jar
-        $login.Status | Should -Be 400
-        $login.Json.error | Should -Be "Missing 'user' query parameter"
-        $login.Json.example | Should -Be '/session/login?user=max'
-        $set = Invoke-KrCurl -Url "$base/session/set?key=color" -Jar $jar
-        $set.Status | Should -Be 400
-        $set.Json.example | Should -Be '/session/set?key=color&value=purple'
-        $get = Invoke-KrCurl -Url "$base/session/get" -Jar $jar
-        $get.Status | Should -Be 400
-        $get.Json.error | Should -Be "Missing 'key' query parameter"
+        Invoke-KrCurl -Url "$base/session/login" -Jar $jar |
+            Assert-KrResponse -Status 400 -Json ([ordered]@{ error = "Missing 'user' query parameter"; example = '/session/login?user=max' })
+        Invoke-KrCurl -Url "$base/session/set?key=color" -Jar $jar | Assert-KrResponse -Status 400 -Json @{ example = '/session/set?key=color&value=purple' }
+        Invoke-KrCurl -Url "$base/session/get" -Jar $jar | Assert-KrResponse -Status 400 -Json @{ error = "Missing 'key' query parameter" }
     }
 
     It '/hello answers text' {
-        $r = Invoke-KrCurl -Url "$base/hello"
-        $r.Status | Should -Be 200
-        $r.Body | Should -Be 'Hello, Session World!'
-        $r.Headers | Should -Match '(?im)^content-type:\s*text/plain'
+        Invoke-KrCurl -Url "$base/hello" | Assert-KrResponse -Body 'Hello, Session World!' -ContentType 'text/plain'
     }
 
     It 'a new cookie jar starts a new session at 1' {
         $fresh = Join-Path -Path $TestDrive -ChildPath 'fresh-jar.txt'
-        (Invoke-KrCurl -Url "$base/session/counter" -Jar $fresh).Json.counter | Should -Be 1
-        (Invoke-KrCurl -Url "$base/session/counter" -Jar $fresh).Json.counter | Should -Be 2
-        (Invoke-KrCurl -Url "$base/session/whoami" -Jar $fresh).Status | Should -Be 401
+        Invoke-KrCurl -Url "$base/session/counter" -Jar $fresh | Assert-KrResponse -Json @{ counter = 1 }
+        Invoke-KrCurl -Url "$base/session/counter" -Jar $fresh | Assert-KrResponse -Json @{ counter = 2 }
+        Invoke-KrCurl -Url "$base/session/whoami" -Jar $fresh | Assert-KrResponse -Status 401
     }
 
     It 'the session cookie is Kr.Session with HttpOnly, SameSite=Lax and Secure' {
@@ -176,11 +145,21 @@ Describe '19.1 Sessions: Invoke-WebRequest with a WebRequestSession' {
 }
 
 Describe '19.1 Sessions: the server' {
-    It 'logs one line per request at Debug on the console' {
+    It 'logs one line per request at Debug on the console, in Kestrun''s format [HH:mm:ss DBG]' {
         $null = Invoke-KrCurl -Url "$base/hello"
         Start-Sleep -Milliseconds 300
         $log = Get-Content -LiteralPath $script:instance.StdOut -Raw
-        $log | Should -Match '\[DBG\] GET /hello 200'
+        # Serilog's default console template: [{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}
+        $log | Should -Match '(?m)^\[\d\d:\d\d:\d\d DBG\] GET /hello 200 \d+\.\d\dms\r?$'
+        $log | Should -Match "(?m)^\[\d\d:\d\d:\d\d INF\] Server 'Sessions Demo Server' listening on https://\S+:$($script:instance.Port)\r?$"
+        $log | Should -Not -Match '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[' -Because 'the former ISO-8601 UTC prefix is gone'
+        # The time is the local time of the host (the module passes .NET's local offset to the engine).
+        $last = [regex]::Matches($log, '(?m)^\[(\d\d:\d\d:\d\d) DBG\] GET /hello 200 ')[-1].Groups[1].Value
+        $logged = [datetime]::ParseExact($last, 'HH:mm:ss', [cultureinfo]::InvariantCulture)
+        $now = Get-Date
+        if ($now.TimeOfDay.TotalMinutes -gt 5 -and $now.TimeOfDay.TotalMinutes -lt 1435) {
+            [math]::Abs(($now.TimeOfDay - $logged.TimeOfDay).TotalSeconds) | Should -BeLessThan 120
+        }
     }
 
     It 'answers unknown paths with 404 JSON' {

@@ -48,7 +48,10 @@ Describe 'Parameter validation errors' {
         @{ Command = 'Get-KrServer'; Case = '-Name of no server'; Script = { Get-KrServer -Name 'no-such-server' -ErrorAction Stop }; Category = 'ObjectNotFound'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
     ) {
         $err = $Script | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike "*,$Command"
+        # The id ends with the command: its name for a function, its implementing type for a compiled cmdlet.
+        $info = Get-Command -Name $Command
+        $suffix = if ($info -is [System.Management.Automation.CmdletInfo]) { $info.ImplementingType.FullName } else { $info.Name }
+        $err.FullyQualifiedErrorId | Should -BeLike "*,$suffix"
         $err.CategoryInfo.Category | Should -Be $Category
         $err.Exception.Message | Should -BeLike $Message
         $err.Exception.Message | Should -Not -MatchExactly '\bkr_[a-z]'

@@ -56,12 +56,15 @@ KR_NULL_ARGUMENT, KR_INVALID_UTF8, KR_INVALID_ARGUMENT, KR_INVALID_HANDLE = cons
 KR_INVALID_STATE, KR_BIND_FAILED, KR_TLS_ERROR, KR_IO_ERROR, KR_NO_SESSION, KR_TIMEOUT = constants(
     "KR_INVALID_STATE", "KR_BIND_FAILED", "KR_TLS_ERROR", "KR_IO_ERROR", "KR_NO_SESSION", "KR_TIMEOUT")
 KR_PANIC, KR_INTERNAL = constants("KR_PANIC", "KR_INTERNAL")
-KR_LOG_LEVEL_DEBUG, KR_LOG_LEVEL_INFORMATION, KR_LOG_LEVEL_ERROR = constants(
-    "KR_LOG_LEVEL_DEBUG", "KR_LOG_LEVEL_INFORMATION", "KR_LOG_LEVEL_ERROR")
+KR_LOG_LEVEL_VERBOSE, KR_LOG_LEVEL_DEBUG, KR_LOG_LEVEL_INFORMATION, KR_LOG_LEVEL_WARNING, KR_LOG_LEVEL_ERROR = constants(
+    "KR_LOG_LEVEL_VERBOSE", "KR_LOG_LEVEL_DEBUG", "KR_LOG_LEVEL_INFORMATION", "KR_LOG_LEVEL_WARNING",
+    "KR_LOG_LEVEL_ERROR")
+KR_ROLLING_INTERVAL_INFINITE, KR_ROLLING_INTERVAL_YEAR, KR_ROLLING_INTERVAL_HOUR, KR_ROLLING_INTERVAL_MINUTE = constants(
+    "KR_ROLLING_INTERVAL_INFINITE", "KR_ROLLING_INTERVAL_YEAR", "KR_ROLLING_INTERVAL_HOUR", "KR_ROLLING_INTERVAL_MINUTE")
 KR_SAME_SITE_LAX, KR_SAME_SITE_STRICT = constants("KR_SAME_SITE_LAX", "KR_SAME_SITE_STRICT")
 KR_SECURE_POLICY_SAME_AS_REQUEST, = constants("KR_SECURE_POLICY_SAME_AS_REQUEST")
 STATUS_NAMES = [name for name in HEADER_CONSTANTS if re.match(r"KR_[A-Z0-9_]+$", name)
-                and not name.startswith(("KR_LOG_LEVEL_", "KR_SAME_SITE_", "KR_SECURE_POLICY_"))]
+                and not name.startswith(("KR_LOG_LEVEL_", "KR_ROLLING_INTERVAL_", "KR_SAME_SITE_", "KR_SECURE_POLICY_"))]
 
 BAD_UTF8 = b"bad\xff\xfe"
 
@@ -98,6 +101,10 @@ def load_library(path):
         "kr_log_add_file_sink": [c_char_p],
         "kr_log_clear_sinks": [],
         "kr_log_write": [c_int32, c_char_p],
+        "kr_log_add_console_sink_template": [c_char_p, c_int32],
+        "kr_log_add_file_sink_ex": [c_char_p, c_char_p, c_int32, c_int32, c_int32],
+        "kr_log_check_template": [c_char_p],
+        "kr_log_set_utc_offset": [c_int32],
         "kr_server_new": [c_char_p, POINTER(c_void_p)],
         "kr_server_free": [H],
         "kr_server_add_endpoint_http": [H, c_char_p, c_uint16, sz],
@@ -356,9 +363,44 @@ class LibraryTests(unittest.TestCase):
             LIB.kr_log_write(KR_LOG_LEVEL_ERROR, b"after clear")
             with open(path, encoding="utf-8") as f:
                 text = f.read()
-            self.assertRegex(text, r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[INF\] hello from Python é\n")
+            # Kestrun's default file template: {Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}
+            self.assertRegex(text, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[INF\] hello from Python é\n")
             self.assertNotIn("after clear", text)
         self.assertFailed(LIB.kr_log_add_file_sink(b"/proc/kr-no/such.log"), KR_IO_ERROR)
+
+    def test_logging_templates_rolling_and_offset(self):
+        self.assertEqual(LIB.kr_log_check_template(b"[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"), KR_OK)
+        self.assertFailed(LIB.kr_log_check_template(b"{Level} {SourceContext}"), KR_INVALID_ARGUMENT)
+        self.assertIn("{SourceContext}: unknown token", last_error())
+        self.assertFailed(LIB.kr_log_check_template(BAD_UTF8), KR_INVALID_UTF8)
+        self.assertFailed(LIB.kr_log_add_console_sink_template(b"{Level", KR_LOG_LEVEL_VERBOSE), KR_INVALID_ARGUMENT)
+        self.assertFailed(LIB.kr_log_set_utc_offset(-26 * 3600), KR_INVALID_ARGUMENT)
+        with tempfile.TemporaryDirectory() as d:
+            pattern = os.path.join(d, "logs", "app_.log").encode()
+            self.assertFailed(LIB.kr_log_add_file_sink_ex(pattern, None, KR_ROLLING_INTERVAL_YEAR, 0, 0),
+                              KR_INVALID_ARGUMENT)
+            self.assertIn("not supported", last_error())
+            self.assertFailed(LIB.kr_log_add_file_sink_ex(pattern, None, 9, 0, 0), KR_INVALID_ARGUMENT)
+            self.assertFailed(LIB.kr_log_add_file_sink_ex(None, None, 0, 0, 0), KR_NULL_ARGUMENT)
+            self.assertEqual(LIB.kr_log_set_utc_offset(-(5 * 3600 + 30 * 60)), KR_OK)
+            self.assertEqual(LIB.kr_log_set_level(KR_LOG_LEVEL_DEBUG), KR_OK)
+            self.assertEqual(LIB.kr_log_add_file_sink_ex(pattern, b"{Timestamp:zzz}|{Level,-8}|{Message}{NewLine}",
+                                                         KR_ROLLING_INTERVAL_HOUR, 3, KR_LOG_LEVEL_VERBOSE), KR_OK)
+            infinite = os.path.join(d, "plain-.txt")
+            self.assertEqual(LIB.kr_log_add_file_sink_ex(infinite.encode(), None, KR_ROLLING_INTERVAL_INFINITE, 0,
+                                                         KR_LOG_LEVEL_WARNING), KR_OK)
+            LIB.kr_log_write(KR_LOG_LEVEL_DEBUG, b"py debug")
+            LIB.kr_log_write(KR_LOG_LEVEL_WARNING, b"py warning")
+            self.assertEqual(LIB.kr_log_clear_sinks(), KR_OK)
+            self.assertEqual(LIB.kr_log_set_utc_offset(0), KR_OK)
+            names = os.listdir(os.path.join(d, "logs"))
+            self.assertEqual(len(names), 1, names)
+            self.assertRegex(names[0], r"^app\.\d{4}-\d\d-\d\d-\d\d\.log$")
+            with open(os.path.join(d, "logs", names[0]), encoding="utf-8") as f:
+                self.assertEqual(f.read(), "-05:30|Debug   |py debug\n-05:30|Warning |py warning\n")
+            with open(infinite, encoding="utf-8") as f:
+                text = f.read()
+            self.assertRegex(text, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} -05:30 \[WRN\] py warning\n$")
 
     def test_session_options(self):
         o = KrSessionOptions()

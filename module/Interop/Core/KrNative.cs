@@ -129,6 +129,18 @@ namespace KestrunRust
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_log_write(int level, ref byte message);
 
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_log_add_console_sink_template(ref byte outputTemplate, int restrictedToMinimumLevel);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_log_add_file_sink_ex(ref byte path, ref byte outputTemplate, int rollingInterval, int retainedFileCountLimit, int restrictedToMinimumLevel);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_log_check_template(ref byte outputTemplate);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_log_set_utc_offset(int offsetSeconds);
+
         // ---- server lifecycle --------------------------------------------------------------------
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_new(ref byte name, out IntPtr server);

@@ -3,12 +3,46 @@ function Add-KrSinkConsole {
     .SYNOPSIS
         Adds a console (standard output) sink to a logger configuration.
     .DESCRIPTION
-        Adds a sink that writes log lines such as '2026-11-21T10:00:00.123Z [INF] message' to standard output, and
-        passes the configuration on. It takes effect when the configuration is registered with Register-KrLogger.
+        Adds a sink that writes log lines to standard output, and passes the configuration on. It takes effect when
+        the configuration is registered with Register-KrLogger.
+
+        Lines use Kestrun's (Serilog's) default console template,
+        '[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}', e.g.
+            [08:31:04 INF] Server 'demo' listening on http://127.0.0.1:5000
+            [08:31:05 DBG] GET /hello 200 0.41ms
+        in the local time of the moment the logger was registered (its UTC offset is taken then).
+
+        -OutputTemplate takes Serilog's template syntax, {Name[,alignment][:format]}, with these tokens:
+          {Timestamp} / {Timestamp:format}  .NET date format: HH:mm:ss, HH:mm:ss.fff, yyyy-MM-dd,
+                                            'yyyy-MM-dd HH:mm:ss.fff zzz', o, s, u ... (no format: MM/dd/yyyy HH:mm:ss zzz)
+          {Level:u3} / {Level:w3} / {Level} INF / inf / Information (also t3, u4 INFO, u, w, t)
+          {Message} / {Message:lj}          the message text
+          {NewLine}                         a line end
+          {Exception} / {ErrorRecord}       always empty (accepted so that Kestrun's templates work unchanged)
+        Write {{ and }} for literal braces. Any other token (e.g. {Properties} or {SourceContext}) is rejected here
+        with an error naming it, as is an unclosed '{'.
     .PARAMETER LoggerConfig
         The logger configuration (from New-KrLogger), usually from the pipeline.
+    .PARAMETER OutputTemplate
+        The Serilog output template of the lines. Default '[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}'.
+    .PARAMETER RestrictedToMinimumLevel
+        The sink writes only messages at least this level (and at least the logger's level, Set-KrLoggerLevel).
+        Default Verbose.
     .EXAMPLE
         New-KrLogger | Add-KrSinkConsole | Register-KrLogger -Name 'console' -SetAsDefault
+
+        Logs to the console in Kestrun's format: '[08:31:04 INF] message'.
+    .EXAMPLE
+        New-KrLogger | Set-KrLoggerLevel -Value Debug |
+            Add-KrSinkConsole -OutputTemplate '{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level,-11} {Message}{NewLine}' |
+            Register-KrLogger -Name 'console' -SetAsDefault
+
+        Logs '2026-11-29 08:31:05.120 Debug       GET /hello 200 0.41ms'.
+    .EXAMPLE
+        New-KrLogger | Set-KrLoggerLevel -Value Debug | Add-KrSinkConsole -RestrictedToMinimumLevel Warning |
+            Add-KrSinkFile -Path './logs/server.log' | Register-KrLogger -Name 'both' -SetAsDefault
+
+        Warnings and errors on the console, everything from Debug up in the file.
     .INPUTS
         KestrunRust.KrLoggerConfig
     .OUTPUTS
@@ -18,9 +52,20 @@ function Add-KrSinkConsole {
     [OutputType([KestrunRust.KrLoggerConfig])]
     param(
         [Parameter(Mandatory = $true, ValueFromPipeline = $true)]
-        [KestrunRust.KrLoggerConfig]$LoggerConfig
+        [KestrunRust.KrLoggerConfig]$LoggerConfig,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string]$OutputTemplate = '[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}',
+
+        [Parameter()]
+        [KestrunRust.KrLogLevel]$RestrictedToMinimumLevel = [KestrunRust.KrLogLevel]::Verbose
     )
     process {
-        $LoggerConfig.AddConsoleSink()
+        try {
+            $LoggerConfig.AddConsoleSink($OutputTemplate, $RestrictedToMinimumLevel)
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddConsoleSinkFailed' -TargetObject $OutputTemplate))
+        }
     }
 }

@@ -3,7 +3,8 @@ function Close-KrLogger {
     .SYNOPSIS
         Closes every log sink (flushes and closes log files) and forgets the registered loggers.
     .DESCRIPTION
-        Clears the native logging pipeline: nothing is logged afterwards until a logger is registered again.
+        Clears the native logging pipeline: console output is flushed and log files are closed when it returns;
+        nothing is logged afterwards until a logger is registered again.
         Start-KrServer -CloseLogsOnExit calls it when the server stops.
     .EXAMPLE
         Close-KrLogger

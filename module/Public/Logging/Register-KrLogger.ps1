@@ -7,6 +7,8 @@ function Register-KrLogger {
         process-wide pipeline: the configuration is applied to it (level set, previous sinks closed, new sinks
         opened) when -SetAsDefault is given, when no logger was registered before, or when it replaces the
         default logger of the same name. A file sink that cannot be opened is reported here.
+        The local time offset of the timestamps is taken when the configuration is applied (the engine cannot read
+        the time zone itself in a multithreaded process); register again after a daylight saving change to follow it.
     .PARAMETER LoggerConfig
         The logger configuration, usually from the pipeline.
     .PARAMETER Name

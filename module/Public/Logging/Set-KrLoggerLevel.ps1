@@ -5,7 +5,10 @@ function Set-KrLoggerLevel {
     .DESCRIPTION
         Sets the minimum level (Verbose, Debug, Information, Warning, Error, Fatal) of the logger configuration
         received from the pipeline and passes the configuration on. At Debug the engine logs one line per request
-        (method, path, status, duration).
+        (method, path, status, duration): '[08:31:04 DBG] GET /hello 200 0.41ms'. Error and Fatal messages are
+        written whatever the level. A sink can be restricted further with its -RestrictedToMinimumLevel.
+        The level can change at run time: when the configuration is the one of the default logger (already
+        registered), the new level applies at once, also to a running server.
     .PARAMETER LoggerConfig
         The logger configuration (from New-KrLogger), usually from the pipeline.
     .PARAMETER Value
@@ -15,6 +18,12 @@ function Set-KrLoggerLevel {
     .EXAMPLE
         $config = New-KrLogger
         Set-KrLoggerLevel -LoggerConfig $config -Level Warning
+    .EXAMPLE
+        $config = New-KrLogger | Add-KrSinkConsole
+        $config | Register-KrLogger -Name 'console' -SetAsDefault
+        Set-KrLoggerLevel -LoggerConfig $config -Value Debug
+
+        Turns on the request lines of the running pipeline: '[08:31:04 DBG] GET /hello 200 0.41ms'.
     .INPUTS
         KestrunRust.KrLoggerConfig
     .OUTPUTS
@@ -31,7 +40,11 @@ function Set-KrLoggerLevel {
         [KestrunRust.KrLogLevel]$Value
     )
     process {
-        $LoggerConfig.MinimumLevel = $Value
+        try {
+            $LoggerConfig.MinimumLevel = $Value
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrSetLoggerLevelFailed' -TargetObject $Value))
+        }
         $LoggerConfig
     }
 }

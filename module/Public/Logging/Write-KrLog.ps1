@@ -4,7 +4,7 @@ function Write-KrLog {
         Writes a message through the Kestrun.Rust logging pipeline.
     .DESCRIPTION
         Writes a line at the given level through the native pipeline configured by Register-KrLogger (the same
-        sinks and format as the engine's own lines). Works inside and outside routes; nothing is written when no
+        sinks and format as the engine's own lines, e.g. '[08:31:04 WRN] Disk almost full' on the console). Works inside and outside routes; nothing is written when no
         logger with a sink is registered or the level is below the minimum.
     .PARAMETER Level
         Verbose, Debug, Information, Warning, Error or Fatal. Default Information.

@@ -416,7 +416,11 @@ namespace KestrunRust.Tests
                 s.Map("GET", "/empty", ctx => 0);
                 s.Map("GET", "/badstatus", ctx =>
                 {
-                    var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ctx.Write(42, "text/plain", "x"));
+                    // The engine owns the status range: 42 comes back as KR_INVALID_ARGUMENT with its reason.
+                    var ex = Assert.Throws<KrException>(() => ctx.Write(42, "text/plain", "x"));
+                    Assert.Equal(KrStatus.InvalidArgument, ex.Status);
+                    Assert.Contains("100..=999", ex.NativeMessage);
+                    Assert.Throws<ArgumentOutOfRangeException>(() => ctx.Write(70000, "text/plain", "x"));
                     ctx.Write(200, "text/plain", "checked");
                     return 0;
                 });
@@ -707,6 +711,47 @@ namespace KestrunRust.Tests
                 var bad = new KrLoggerConfig().AddFileSink(Path.Combine("/proc", "no-such-dir", "x.log"));
                 var ex = Assert.Throws<KrException>(() => KrLoggerManager.Register("bad", bad, true));
                 Assert.Equal(KrStatus.IoError, ex.Status);
+            }
+            finally
+            {
+                try { KrLoggerManager.CloseAll(); } catch (KrException) { }
+                try { Directory.Delete(dir, true); } catch (IOException) { }
+            }
+        }
+
+        [Fact]
+        public void SinksTakeSerilogTemplatesRollingIntervalsAndLevels()
+        {
+            TestLib.Init();
+            string dir = Path.Combine(Path.GetTempPath(), "kr-cs-roll-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var unknown = Assert.Throws<KrException>(() => new KrLoggerConfig().AddConsoleSink("[{Level:u3}] {Properties}", KrLogLevel.Verbose));
+                Assert.Equal(KrStatus.InvalidArgument, unknown.Status);
+                Assert.Contains("{Properties}: unknown token", unknown.NativeMessage);
+                Assert.Throws<ArgumentException>(() => new KrLoggerConfig().AddFileSink(Path.Combine(dir, "m-.txt"), null, KrRollingInterval.Month, null, KrLogLevel.Verbose));
+                Assert.Throws<ArgumentException>(() => new KrLoggerConfig().AddFileSink(Path.Combine(dir, "z-.txt"), null, KrRollingInterval.Day, 0, KrLogLevel.Verbose));
+                Assert.Equal(KrLogSink.DefaultConsoleTemplate, new KrLoggerConfig().AddConsoleSink().Sinks[0].OutputTemplate);
+
+                var config = new KrLoggerConfig { MinimumLevel = KrLogLevel.Debug }
+                    .AddFileSink(Path.Combine(dir, "log-.txt"), "{Level:u3}|{Message}{NewLine}", KrRollingInterval.Minute, 5, KrLogLevel.Information)
+                    .AddFileSink(Path.Combine(dir, "plain.log"));
+                Assert.Equal(KrLogSink.DefaultFileTemplate, config.Sinks[1].OutputTemplate);
+                KrLoggerManager.Register("cs-roll", config, true);
+                KrLog.Write(KrLogLevel.Debug, "cs debug");
+                KrLog.Write(KrLogLevel.Information, "cs info");
+                KrLoggerManager.CloseAll();
+
+                string[] rolled = Directory.GetFiles(dir, "log.*.txt");
+                Assert.Single(rolled);
+                Assert.Matches(@"log\.\d{4}-\d\d-\d\d-\d\d-\d\d\.txt$", rolled[0]);
+                Assert.Equal("INF|cs info\n", File.ReadAllText(rolled[0]));
+                string plain = File.ReadAllText(Path.Combine(dir, "plain.log"));
+                Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[DBG\] cs debug\n", plain);
+                // Timestamps carry .NET's local offset (the library cannot read the time zone in a multithreaded process).
+                TimeSpan offset = TimeZoneInfo.Local.GetUtcOffset(DateTime.UtcNow);
+                string zzz = (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm");
+                Assert.Contains(zzz + " [INF] cs info", plain);
             }
             finally
             {

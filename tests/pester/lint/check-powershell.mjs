@@ -2,7 +2,9 @@
 //  - every .ps1 / .psm1 / .psd1 of the module, the build script, the Pester suite and the examples parses;
 //  - every module/Public/<Area>/<Verb-Noun>.ps1 defines exactly one function, named as the file, whose comment-based
 //    help has .SYNOPSIS, .DESCRIPTION, .EXAMPLE and a .PARAMETER for each parameter;
-//  - FunctionsToExport of Kestrun.Rust.psd1 lists exactly the Public functions, without wildcards.
+//  - FunctionsToExport of Kestrun.Rust.psd1 lists exactly the Public functions, without wildcards;
+//  - CmdletsToExport lists exactly the compiled cmdlets (the [Cmdlet(...)] classes of module/Cmdlets/**/*.cs), each
+//    with its help file module/Cmdlets/Help/<Verb-Noun>.psd1 (Synopsis, Description, Examples); no name is in both.
 // The grammar is stricter than PowerShell in a few spots (e.g. an empty `{ }` script block or a bare `Get, Post`
 // argument list); the sources are written so that it accepts them.
 // Usage: node check-powershell.mjs <repo root> [extra files...]   Last line: `N passed, N failed`.
@@ -120,31 +122,79 @@ for (const file of publicFiles) {
   else notOk(`public command: ${rel(file)}`, problems.join('\n'));
 }
 
-// ---- 3. manifest exports ---------------------------------------------------------------------------------------
+// ---- 3. compiled cmdlets ---------------------------------------------------------------------------------------
+// The [Cmdlet(VerbsXxx.Verb or "Verb", "Noun")] classes of module/Cmdlets, and their help files.
+const cmdletsDir = path.join(root, 'module', 'Cmdlets');
+const helpDir = path.join(cmdletsDir, 'Help');
+function walkCs(dir, out) {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'bin' && entry.name !== 'obj') walkCs(full, out);
+    } else if (entry.name.endsWith('.cs')) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+const cmdletNames = [];
+for (const file of walkCs(cmdletsDir, [])) {
+  const source = fs.readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
+  for (const m of source.matchAll(/\[\s*Cmdlet\s*\(\s*(?:Verbs\w+\s*\.\s*(\w+)|"(\w+)")\s*,\s*"([\w-]+)"/g)) {
+    const name = `${m[1] || m[2]}-${m[3]}`;
+    cmdletNames.push(name);
+    const helpFile = path.join(helpDir, `${name}.psd1`);
+    const problems = [];
+    if (!fs.existsSync(helpFile)) {
+      problems.push(`no help file module/Cmdlets/Help/${name}.psd1`);
+    } else {
+      const help = fs.readFileSync(helpFile, 'utf8');
+      for (const key of ['Synopsis', 'Description', 'Examples']) {
+        if (!new RegExp(`^\\s*${key}\\s*=`, 'm').test(help)) problems.push(`help file has no ${key}`);
+      }
+    }
+    if (problems.length === 0) ok(`compiled cmdlet: ${name} (${rel(file)})`);
+    else notOk(`compiled cmdlet: ${name} (${rel(file)})`, problems.join('\n'));
+  }
+}
+
+// ---- 4. manifest exports ---------------------------------------------------------------------------------------
 const manifestFile = path.join(root, 'Kestrun.Rust.psd1');
 if (fs.existsSync(manifestFile)) {
   const text = fs.readFileSync(manifestFile, 'utf8');
-  const block = text.match(/FunctionsToExport\s*=\s*@\(([\s\S]*?)\)/);
   const problems = [];
-  if (!block) {
-    problems.push('no FunctionsToExport = @(...) list');
-  } else {
+  const exported = {};
+  // Each list must be exactly the commands of its kind: Public script functions, compiled cmdlets.
+  for (const [key, actual, what] of [
+    ['FunctionsToExport', publicNames, 'Public file'],
+    ['CmdletsToExport', cmdletNames, 'compiled cmdlet'],
+  ]) {
+    // Whole-line comments are dropped first: they may contain parentheses.
+    const block = text.replace(/^\s*#.*$/gm, '').match(new RegExp(`${key}\\s*=\\s*@\\(([\\s\\S]*?)\\)`));
+    if (!block) {
+      problems.push(`no ${key} = @(...) list`);
+      continue;
+    }
     const listed = [...block[1].replace(/#.*$/gm, '').matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] || m[2]);
-    if (listed.some((n) => /[*?]/.test(n))) problems.push('FunctionsToExport has a wildcard');
+    exported[key] = listed;
+    if (listed.some((n) => /[*?]/.test(n))) problems.push(`${key} has a wildcard`);
     const a = [...new Set(listed)].sort();
-    const b = [...new Set(publicNames)].sort();
+    const b = [...new Set(actual)].sort();
     const missing = b.filter((n) => !a.includes(n));
     const unknown = a.filter((n) => !b.includes(n));
-    if (missing.length) problems.push(`not exported: ${missing.join(', ')}`);
-    if (unknown.length) problems.push(`exported but no Public file: ${unknown.join(', ')}`);
-    if (listed.length !== a.length) problems.push('FunctionsToExport lists a name twice');
+    if (missing.length) problems.push(`not in ${key}: ${missing.join(', ')}`);
+    if (unknown.length) problems.push(`in ${key} but no ${what}: ${unknown.join(', ')}`);
+    if (listed.length !== a.length) problems.push(`${key} lists a name twice`);
   }
-  for (const key of ['CmdletsToExport', 'VariablesToExport', 'AliasesToExport']) {
+  const both = (exported.FunctionsToExport || []).filter((n) => (exported.CmdletsToExport || []).includes(n));
+  if (both.length) problems.push(`exported both as a function and as a cmdlet: ${both.join(', ')}`);
+  for (const key of ['VariablesToExport', 'AliasesToExport']) {
     if (!new RegExp(`${key}\\s*=\\s*@\\(\\s*\\)`).test(text)) problems.push(`${key} is not @()`);
   }
   if (!/PowerShellVersion\s*=\s*'7\.4'/.test(text)) problems.push("PowerShellVersion is not '7.4'");
   if (!/CompatiblePSEditions\s*=\s*@\(\s*'Core'\s*\)/.test(text)) problems.push("CompatiblePSEditions is not @('Core')");
-  if (problems.length === 0) ok('manifest: Kestrun.Rust.psd1 exports exactly the Public commands');
+  if (problems.length === 0) ok('manifest: Kestrun.Rust.psd1 exports exactly the Public functions and the compiled cmdlets');
   else notOk('manifest: Kestrun.Rust.psd1', problems.join('\n'));
 }
 
