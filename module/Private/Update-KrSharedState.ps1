@@ -15,16 +15,13 @@ function Update-KrSharedState {
         The server to update.
     .PARAMETER Cmdlet
         The $PSCmdlet of the public command (its SessionState is the caller's).
-    .PARAMETER ExcludeVariables
-        Wildcard patterns of variable names to leave out (added to the server's exclusion list).
-    .PARAMETER ExcludeFunctions
-        Wildcard patterns of function names to leave out (added to the server's exclusion list).
-    .PARAMETER ExcludeModules
-        Wildcard patterns of module names not to import in the route runspaces (added to the server's exclusion list).
+    .PARAMETER Exclude
+        Wildcard patterns to add to the server's exclusion lists, by kind: Variables (variable names to leave out),
+        Functions (function names to leave out), Modules (module names not to import in the route runspaces).
     .PARAMETER Overwrite
         Replace values captured before (Enable-KrConfiguration); without it only new names are added (Start-KrServer).
     .EXAMPLE
-        Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -Overwrite
+        Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -Exclude @{ Variables = 'secret*' } -Overwrite
     #>
     [CmdletBinding()]
     param(
@@ -35,27 +32,18 @@ function Update-KrSharedState {
         [System.Management.Automation.PSCmdlet]$Cmdlet,
 
         [Parameter()]
-        [string[]]$ExcludeVariables,
-
-        [Parameter()]
-        [string[]]$ExcludeFunctions,
-
-        [Parameter()]
-        [string[]]$ExcludeModules,
+        [hashtable]$Exclude = @{},
 
         [Parameter()]
         [switch]$Overwrite
     )
 
     $state = [KestrunRust.KrScriptState]::For($Server)
-    foreach ($pattern in @($ExcludeVariables)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedVariables.Add($pattern) }
-    }
-    foreach ($pattern in @($ExcludeFunctions)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedFunctions.Add($pattern) }
-    }
-    foreach ($pattern in @($ExcludeModules)) {
-        if (-not [string]::IsNullOrWhiteSpace($pattern)) { $state.ExcludedModules.Add($pattern) }
+    foreach ($kind in @('Variables', 'Functions', 'Modules')) {
+        $list = $state.('Excluded' + $kind)
+        foreach ($pattern in @($Exclude[$kind])) {
+            if (-not [string]::IsNullOrWhiteSpace($pattern)) { $list.Add($pattern) }
+        }
     }
 
     $builtIn = $script:KrBuiltInVariableNames

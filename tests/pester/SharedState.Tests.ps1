@@ -20,18 +20,15 @@ Describe 'Variables and functions of the script in a route' {
     }
 
     It 'the route answers 200' {
-        $vars.Status | Should -Be 200 -Because $vars.Body
+        $vars | Assert-KrResponse
     }
 
     It 'sees a scalar variable, and a typed one keeps its type' {
-        $vars.Json.greeting | Should -Be 'Hello'
-        $vars.Json.answer | Should -Be 42
-        $vars.Json.answerType | Should -Be 'Int32'
+        $vars | Assert-KrResponse -Json ([ordered]@{ greeting = 'Hello'; answer = 42; answerType = 'Int32' })
     }
 
     It 'sees a hashtable with its nested values' {
-        $vars.Json.settingsName | Should -Be 'shared'
-        $vars.Json.limitsMax | Should -Be 10
+        $vars | Assert-KrResponse -Json ([ordered]@{ settingsName = 'shared'; limitsMax = 10 })
         @($vars.Json.tags) | Should -Be @('a', 'b')
     }
 
@@ -59,7 +56,7 @@ Describe 'Modules imported by the script in a route' {
     }
 
     It 'the route answers 200' {
-        $modules.Status | Should -Be 200 -Because $modules.Body
+        $modules | Assert-KrResponse
     }
 
     It 'can call a command of a module imported by path (.psm1 not on PSModulePath)' {

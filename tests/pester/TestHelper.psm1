@@ -827,6 +827,66 @@ function Invoke-KrCurl {
     }
 }
 
+function Assert-KrResponse {
+    <#
+    .SYNOPSIS
+        Asserts (Pester Should) what an Invoke-KrCurl response holds: its status, and optionally the values of its
+        JSON body, its whole text body and its Content-Type.
+    .PARAMETER Response
+        What Invoke-KrCurl returned (from the pipeline).
+    .PARAMETER Status
+        The expected HTTP status (default 200).
+    .PARAMETER Json
+        Expected values of top-level properties of the JSON body, by name (an [ordered] table asserts in its order).
+    .PARAMETER Body
+        The expected body text.
+    .PARAMETER ContentType
+        The expected start of the Content-Type header's value.
+    .PARAMETER PassThru
+        Return the response, for further assertions.
+    .EXAMPLE
+        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, ValueFromPipeline = $true)]
+        [object]$Response,
+
+        [Parameter()]
+        [int]$Status = 200,
+
+        [Parameter()]
+        [System.Collections.IDictionary]$Json,
+
+        [Parameter()]
+        [string]$Body,
+
+        [Parameter()]
+        [string]$ContentType,
+
+        [Parameter()]
+        [switch]$PassThru
+    )
+    process {
+        Set-StrictMode -Off  # a property missing from the JSON body is $null, as in the tests themselves
+        $Response.Status | Should -Be $Status -Because $Response.Body
+        if ($PSBoundParameters.ContainsKey('Json')) {
+            foreach ($name in $Json.Keys) {
+                $Response.Json.$name | Should -Be $Json[$name] -Because "of the JSON property '$name' in $($Response.Body)"
+            }
+        }
+        if ($PSBoundParameters.ContainsKey('Body')) {
+            $Response.Body | Should -Be $Body
+        }
+        if ($PSBoundParameters.ContainsKey('ContentType')) {
+            $Response.Headers | Should -Match ('(?im)^content-type:\s*' + [regex]::Escape($ContentType))
+        }
+        if ($PassThru.IsPresent) {
+            $Response
+        }
+    }
+}
+
 function Get-KrSetCookie {
     <#
     .SYNOPSIS
@@ -846,7 +906,7 @@ function Get-KrSetCookie {
 
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
-    'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Get-KrSetCookie',
+    'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
     'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess'
 )

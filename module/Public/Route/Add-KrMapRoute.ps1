@@ -68,8 +68,8 @@ function Add-KrMapRoute {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddRouteFailed' -TargetObject $Pattern -PassThru:$PassThru -Action {
+            param($Server)
             $verbList = [System.Collections.Generic.List[string]]::new()
             foreach ($verb in $Verbs) {
                 $text = $verb.ToString().ToUpperInvariant()
@@ -78,11 +78,6 @@ function Add-KrMapRoute {
             $handler = [KestrunRust.KrScriptRoute]::new($ScriptBlock, $Arguments)
             $route = $Server.AddRoute(($verbList -join ','), $Pattern, $handler)
             Write-Verbose "Server '$($Server.Name)': route $route mapped."
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddRouteFailed' -TargetObject $Pattern))
-        }
-        if ($PassThru.IsPresent) {
-            $Server
         }
     }
 }

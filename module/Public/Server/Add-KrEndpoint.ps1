@@ -69,15 +69,15 @@ function Add-KrEndpoint {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddEndpointFailed' -TargetObject $Port -PassThru:$PassThru -Action {
+            param($Server, $Bound, $Cmdlet)
 
-            if ($PSBoundParameters.ContainsKey('IPAddress') -and $PSBoundParameters.ContainsKey('HostName')) {
+            if ($Bound.ContainsKey('IPAddress') -and $Bound.ContainsKey('HostName')) {
                 throw [System.ArgumentException]::new('Specify either -IPAddress or -HostName, not both.')
             }
 
             $addresses = [System.Collections.Generic.List[string]]::new()
-            if ($PSBoundParameters.ContainsKey('HostName')) {
+            if ($Bound.ContainsKey('HostName')) {
                 $literal = $null
                 if ($HostName -eq 'localhost') {
                     $addresses.Add('localhost')
@@ -99,15 +99,15 @@ function Add-KrEndpoint {
                         throw [System.ArgumentException]::new("The host name '$HostName' has no IPv4 or IPv6 address.")
                     }
                 }
-            } elseif ($PSBoundParameters.ContainsKey('IPAddress')) {
+            } elseif ($Bound.ContainsKey('IPAddress')) {
                 $addresses.Add($IPAddress.ToString())
             } else {
                 $addresses.Add([System.Net.IPAddress]::Loopback.ToString())
             }
 
-            if ($PSCmdlet.ParameterSetName -eq 'CertFile') {
-                $certFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertPath)
-                $keyFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($KeyPath)
+            if ($Cmdlet.ParameterSetName -eq 'CertFile') {
+                $certFile = $Cmdlet.GetUnresolvedProviderPathFromPSPath($CertPath)
+                $keyFile = $Cmdlet.GetUnresolvedProviderPathFromPSPath($KeyPath)
                 if (-not (Test-Path -LiteralPath $certFile -PathType Leaf)) {
                     throw [System.IO.FileNotFoundException]::new("The certificate file '$certFile' does not exist.", $certFile)
                 }
@@ -117,18 +117,13 @@ function Add-KrEndpoint {
             }
 
             foreach ($address in $addresses) {
-                switch ($PSCmdlet.ParameterSetName) {
+                switch ($Cmdlet.ParameterSetName) {
                     'SelfSignedCert' { $endpoint = $Server.AddEndpointSelfSigned($address, $Port) }
                     'CertFile' { $endpoint = $Server.AddEndpointPem($address, $Port, $certFile, $keyFile) }
                     default { $endpoint = $Server.AddEndpointHttp($address, $Port) }
                 }
                 Write-Verbose "Server '$($Server.Name)': endpoint $($endpoint.Scheme)://$($address):$Port added."
             }
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddEndpointFailed' -TargetObject $Port))
-        }
-        if ($PassThru.IsPresent) {
-            $Server
         }
     }
 }

@@ -55,19 +55,15 @@ function Enable-KrConfiguration {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
-            Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet -ExcludeVariables $ExcludeVariables -ExcludeFunctions $ExcludeFunctions -ExcludeModules $ExcludeModules -Overwrite
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrEnableConfigurationFailed' -PassThru:$PassThru -Action {
+            param($Server, $Bound, $Cmdlet)
+            $exclude = @{ Variables = $ExcludeVariables; Functions = $ExcludeFunctions; Modules = $ExcludeModules }
+            Update-KrSharedState -Server $Server -Cmdlet $Cmdlet -Exclude $exclude -Overwrite
             $Server.ConfigurationEnabled = $true
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrEnableConfigurationFailed' -TargetObject $Server))
-        }
-        if (-not $Quiet.IsPresent) {
-            $state = [KestrunRust.KrScriptState]::For($Server)
-            Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions, {3} modules shared with the routes)." -f $Server.Name, $state.Variables.Count, $state.Functions.Count, $state.Modules.Count)
-        }
-        if ($PassThru.IsPresent) {
-            $Server
+            if (-not $Quiet.IsPresent) {
+                $state = [KestrunRust.KrScriptState]::For($Server)
+                Write-Verbose ("Server '{0}': configuration enabled ({1} variables, {2} functions, {3} modules shared with the routes)." -f $Server.Name, $state.Variables.Count, $state.Functions.Count, $state.Modules.Count)
+            }
         }
     }
 }

@@ -29,15 +29,13 @@ function Remove-KrServer {
         [switch]$Force
     )
     process {
-        try {
-            $Server = if ($PSCmdlet.ParameterSetName -eq 'Name') { Resolve-KrServer -Name $Name } else { Resolve-KrServer -Server $Server }
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -Name $Name -ErrorId 'KrRemoveServerFailed' -Action {
+            param($Server)
             if ($Server.IsRunning -and -not $Force.IsPresent) {
                 throw [System.InvalidOperationException]::new("The server '$($Server.Name)' is running: stop it first (Stop-KrServer) or use -Force.")
             }
             $Server.Dispose()
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrRemoveServerFailed' -TargetObject $(if ($null -ne $Server) { $Server } else { $Name })))
+            Write-Verbose "Server '$($Server.Name)' removed."
         }
-        Write-Verbose "Server '$($Server.Name)' removed."
     }
 }

@@ -52,25 +52,20 @@ function Set-KrServerOptions {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
-            if ($PSBoundParameters.ContainsKey('MaxRunspaces')) {
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrSetServerOptionsFailed' -PassThru:$PassThru -Action {
+            param($Server, $Bound)
+            if ($Bound.ContainsKey('MaxRunspaces')) {
                 $Server.SetCallbackThreads($MaxRunspaces)
             }
-            if ($PSBoundParameters.ContainsKey('RequestQueueTimeout')) {
+            if ($Bound.ContainsKey('RequestQueueTimeout')) {
                 $Server.SetCallbackWaitMs([uint32]($RequestQueueTimeout * 1000))
             }
-            if ($PSBoundParameters.ContainsKey('MaxRequestBodySize')) {
+            if ($Bound.ContainsKey('MaxRequestBodySize')) {
                 $Server.SetMaxBodyBytes([uint64]$MaxRequestBodySize)
             }
-            if ($PSBoundParameters.ContainsKey('ShutdownTimeout')) {
+            if ($Bound.ContainsKey('ShutdownTimeout')) {
                 $Server.SetShutdownTimeoutMs([uint32]($ShutdownTimeout * 1000))
             }
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrSetServerOptionsFailed' -TargetObject $Server))
-        }
-        if ($PassThru.IsPresent) {
-            $Server
         }
     }
 }

@@ -50,22 +50,24 @@ function Start-KrServer {
         [switch]$CloseLogsOnExit
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
-            if ($Server.IsRunning) {
-                throw [System.InvalidOperationException]::new("The server '$($Server.Name)' is already running.")
+        $Server = Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrStartServerFailed' -PassThru -Action {
+            param($Server, $Bound, $Cmdlet)
+            try {
+                if ($Server.IsRunning) {
+                    throw [System.InvalidOperationException]::new("The server '$($Server.Name)' is already running.")
+                }
+                if (@($Server.Endpoints).Count -eq 0) {
+                    throw [System.InvalidOperationException]::new("The server '$($Server.Name)' has no endpoint: add one with Add-KrEndpoint.")
+                }
+                Update-KrSharedState -Server $Server -Cmdlet $Cmdlet
+                $Server.ScriptHost = [KestrunRust.KrRunspaceHost]::new($Server, $script:KrModuleImportPath)
+                $Server.Start()
+            } catch {
+                if ($Server.State -ne [KestrunRust.KrServerState]::Freed -and -not $Server.IsRunning) {
+                    $Server.ScriptHost = $null
+                }
+                throw
             }
-            if (@($Server.Endpoints).Count -eq 0) {
-                throw [System.InvalidOperationException]::new("The server '$($Server.Name)' has no endpoint: add one with Add-KrEndpoint.")
-            }
-            Update-KrSharedState -Server $Server -Cmdlet $PSCmdlet
-            $Server.ScriptHost = [KestrunRust.KrRunspaceHost]::new($Server, $script:KrModuleImportPath)
-            $Server.Start()
-        } catch {
-            if ($null -ne $Server -and $Server.State -ne [KestrunRust.KrServerState]::Freed -and -not $Server.IsRunning) {
-                $Server.ScriptHost = $null
-            }
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrStartServerFailed' -TargetObject $Server))
         }
 
         $urls = @($Server.GetUrls())

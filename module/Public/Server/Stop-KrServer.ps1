@@ -40,19 +40,14 @@ function Stop-KrServer {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = if ($PSCmdlet.ParameterSetName -eq 'Name') { Resolve-KrServer -Name $Name } else { Resolve-KrServer -Server $Server }
-            if ($PSBoundParameters.ContainsKey('Timeout')) {
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -Name $Name -ErrorId 'KrStopServerFailed' -PassThru:$PassThru -Action {
+            param($Server, $Bound)
+            if ($Bound.ContainsKey('Timeout')) {
                 $null = $Server.Stop([uint32]($Timeout * 1000))
             } else {
                 $null = $Server.Stop($null)
             }
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrStopServerFailed' -TargetObject $(if ($null -ne $Server) { $Server } else { $Name })))
-        }
-        Write-Verbose "Server '$($Server.Name)' stopped."
-        if ($PassThru.IsPresent) {
-            $Server
+            Write-Verbose "Server '$($Server.Name)' stopped."
         }
     }
 }

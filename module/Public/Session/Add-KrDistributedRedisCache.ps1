@@ -92,9 +92,9 @@ function Add-KrDistributedRedisCache {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
-            if ($PSCmdlet.ParameterSetName -eq 'ConfigurationOptions' -and $ConfigurationOptions -is [System.Collections.IDictionary]) {
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddDistributedRedisCacheFailed' -PassThru:$PassThru -Action {
+            param($Server, $Bound, $Cmdlet)
+            if ($Cmdlet.ParameterSetName -eq 'ConfigurationOptions' -and $ConfigurationOptions -is [System.Collections.IDictionary]) {
                 # Plain .NET values for the interop: strings, booleans, and string arrays for lists (EndPoints).
                 $options = [System.Collections.Generic.Dictionary[string, object]]::new([System.StringComparer]::OrdinalIgnoreCase)
                 foreach ($key in @($ConfigurationOptions.Keys)) {
@@ -112,7 +112,7 @@ function Add-KrDistributedRedisCache {
                 $settings = [KestrunRust.KrRedisCacheSettings]::FromOptions($options, $null, $InstanceName)
             } else {
                 $settings = [KestrunRust.KrRedisCacheSettings]::new()
-                if ($PSCmdlet.ParameterSetName -eq 'ConfigurationOptions') {
+                if ($Cmdlet.ParameterSetName -eq 'ConfigurationOptions') {
                     $text = if ($ConfigurationOptions -is [uri]) { $ConfigurationOptions.OriginalString } else { [string]$ConfigurationOptions }
                     $settings.Configuration = $text.Trim()
                 } else {
@@ -120,19 +120,14 @@ function Add-KrDistributedRedisCache {
                 }
                 $settings.InstanceName = $InstanceName
             }
-            if ($PSBoundParameters.ContainsKey('ConnectTimeout')) {
+            if ($Bound.ContainsKey('ConnectTimeout')) {
                 $settings.ConnectTimeoutMs = [uint32]$ConnectTimeout
             }
-            if ($PSBoundParameters.ContainsKey('OperationTimeout')) {
+            if ($Bound.ContainsKey('OperationTimeout')) {
                 $settings.OperationTimeoutMs = [uint32]$OperationTimeout
             }
             $Server.UseRedisSessionStore($settings)
             Write-Verbose "Server '$($Server.Name)': session state in $($settings.ToString()); call Add-KrSession next."
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddDistributedRedisCacheFailed' -TargetObject $Server))
-        }
-        if ($PassThru.IsPresent) {
-            $Server
         }
     }
 }

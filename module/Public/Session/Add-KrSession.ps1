@@ -72,19 +72,19 @@ function Add-KrSession {
         [switch]$PassThru
     )
     process {
-        try {
-            $Server = Resolve-KrServer -Server $Server
+        Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddSessionFailed' -PassThru:$PassThru -Action {
+            param($Server, $Bound)
             $settings = [KestrunRust.KrSessionSettings]::new()
             if ($null -ne $Cookie) {
                 $settings.Cookie = $Cookie
             }
-            if ($PSBoundParameters.ContainsKey('IdleTimeout')) {
+            if ($Bound.ContainsKey('IdleTimeout')) {
                 $settings.IdleTimeoutSeconds = [uint64]$IdleTimeout
             }
-            if ($PSBoundParameters.ContainsKey('IOTimeout')) {
+            if ($Bound.ContainsKey('IOTimeout')) {
                 $settings.IoTimeoutSeconds = [uint64]$IOTimeout
             }
-            if ($PSBoundParameters.ContainsKey('DataProtectionKey')) {
+            if ($Bound.ContainsKey('DataProtectionKey')) {
                 $settings.CookieKey = [System.Text.Encoding]::UTF8.GetBytes($DataProtectionKey)
             }
             if ($null -ne $Server.DistributedCache) {
@@ -97,11 +97,6 @@ function Add-KrSession {
                 Write-Verbose 'Add-KrSession -NoDistributedMemoryCache: no distributed cache is registered for the server, so its in-memory store is used.'
             }
             $Server.ConfigureSession($settings)
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddSessionFailed' -TargetObject $Server))
-        }
-        if ($PassThru.IsPresent) {
-            $Server
         }
     }
 }

@@ -11,10 +11,11 @@ Import-Module Kestrun.Rust
 
 New-KrLogger | Set-KrLoggerLevel -Value Debug | Add-KrSinkConsole | Register-KrLogger -Name 'routes' -SetAsDefault
 
-New-KrServer -Name 'Routes Test Server'
-Add-KrEndpoint -Port $Port -IPAddress $IPAddress -SelfSignedCert
-Set-KrServerOptions -MaxRunspaces 2
-Add-KrSession -Cookie (New-KrCookieBuilder -Name 'Kr.Routes' -SecurePolicy Always)
+# The configuration commands chained with -PassThru: each passes the server down the pipeline to the next.
+New-KrServer -Name 'Routes Test Server' -PassThru |
+    Add-KrEndpoint -Port $Port -IPAddress $IPAddress -SelfSignedCert -PassThru |
+    Set-KrServerOptions -MaxRunspaces 2 -PassThru |
+    Add-KrSession -Cookie (New-KrCookieBuilder -Name 'Kr.Routes' -SecurePolicy Always)
 
 # Defined before Enable-KrConfiguration: visible inside the routes.
 $greeting = 'Hello'
