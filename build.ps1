@@ -10,6 +10,9 @@
        Skipped when its sources are unchanged.
     3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
        lib/Kestrun.Rust.dll and lib/<native library of this OS>.
+    4. Generates the help of the compiled cmdlets, lib/en-US/Kestrun.Rust.dll-Help.xml (MAML), from
+       module/Cmdlets/Help/<Name>.psd1 and the built assembly (module/Cmdlets/Help/New-KrCmdletHelp.ps1); skipped
+       when neither changed.
     Then `$env:PSModulePath = "$PWD/out$([IO.Path]::PathSeparator)$env:PSModulePath"; Import-Module Kestrun.Rust`
     works, and so does `Import-Module ./Kestrun.Rust.psd1` from the repository root. Re-running is quick and safe.
 .PARAMETER Configuration
@@ -174,6 +177,14 @@ if ($upToDate) {
 foreach ($stale in @('Kestrun.Rust.Interop.dll', 'Kestrun.Rust.Interop.sha256')) {
     Remove-Item -LiteralPath (Join-Path -Path $libStage -ChildPath $stale) -Force -ErrorAction SilentlyContinue
 }
+
+# ---- 5. help of the compiled cmdlets: lib/en-US/Kestrun.Rust.dll-Help.xml (module/Cmdlets/Help/New-KrCmdletHelp.ps1) --
+# Generated from module/Cmdlets/Help/<Name>.psd1 and the cmdlets of the built assembly; the script does nothing when
+# neither (nor itself) changed.
+$helpScript = Join-Path -Path $moduleSource -ChildPath (Join-Path -Path 'Cmdlets' -ChildPath (Join-Path -Path 'Help' -ChildPath 'New-KrCmdletHelp.ps1'))
+$helpStaged = Join-Path -Path $libStage -ChildPath (Join-Path -Path 'en-US' -ChildPath "$assemblyName-Help.xml")
+$helpState = & $helpScript -AssemblyPath $assemblyStaged -HelpPath (Split-Path -Path $helpScript -Parent) -OutputPath $helpStaged -Force:$Force.IsPresent
+Write-Step "lib/en-US/$assemblyName-Help.xml is $helpState"
 
 Write-Step "done: $stage"
 Write-Host "    Import-Module '$stage'  (or add '$([System.IO.Path]::GetFullPath($OutputPath))' to PSModulePath and Import-Module Kestrun.Rust)"

@@ -5,10 +5,10 @@
 Writes an object to the response as JSON, with a status code.
 '@
     Description = @'
-Serializes -InputObject with ConvertTo-Json and writes it as the response body with the status code and
-content type (default 'application/json; charset=utf-8') in one call to the engine. Objects piped in are
-collected: one object is written as itself, several as a JSON array. Must be called inside a route
-script block.
+Serializes -InputObject to the JSON ConvertTo-Json writes (PowerShell's own serializer, called without running
+a command) and writes it as the response body with the status code and content type (default
+'application/json; charset=utf-8') in one call to the engine. Objects piped in are collected: one object is
+written as itself, several as a JSON array; $null as null. Must be called inside a route script block.
 '@
     Parameters = @{
         InputObject = @'
