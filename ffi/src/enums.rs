@@ -69,153 +69,62 @@ pub enum KrSecurePolicy {
     None = 2,
 }
 
-impl TryFrom<i32> for KrLogLevel {
-    type Error = UnknownValue;
+/// The conversions of a C enum `$c` whose variants mirror the engine's `$engine` one by one:
+/// `TryFrom<i32>` (a value that is no variant → [`UnknownValue`] with `$what` and `$accepted`), `From` in
+/// both directions, and `fn $convert(i32) -> Result<$engine, FfiError>`, what the `kr_*` functions do
+/// with their enum arguments.
+macro_rules! c_enum_conversions {
+    ($c:ident <=> $engine:ident, fn $convert:ident, $what:literal, $accepted:literal: $($variant:ident),+ $(,)?) => {
+        impl TryFrom<i32> for $c {
+            type Error = UnknownValue;
 
-    fn try_from(value: i32) -> Result<Self, UnknownValue> {
-        Ok(match value {
-            0 => KrLogLevel::Verbose,
-            1 => KrLogLevel::Debug,
-            2 => KrLogLevel::Information,
-            3 => KrLogLevel::Warning,
-            4 => KrLogLevel::Error,
-            5 => KrLogLevel::Fatal,
-            value => return Err(UnknownValue { value, what: "log level", accepted: "0..=5" }),
-        })
-    }
-}
-
-impl From<KrLogLevel> for LogLevel {
-    fn from(level: KrLogLevel) -> LogLevel {
-        match level {
-            KrLogLevel::Verbose => LogLevel::Verbose,
-            KrLogLevel::Debug => LogLevel::Debug,
-            KrLogLevel::Information => LogLevel::Information,
-            KrLogLevel::Warning => LogLevel::Warning,
-            KrLogLevel::Error => LogLevel::Error,
-            KrLogLevel::Fatal => LogLevel::Fatal,
-        }
-    }
-}
-
-impl TryFrom<i32> for KrRollingInterval {
-    type Error = UnknownValue;
-
-    fn try_from(value: i32) -> Result<Self, UnknownValue> {
-        Ok(match value {
-            0 => KrRollingInterval::Infinite,
-            1 => KrRollingInterval::Year,
-            2 => KrRollingInterval::Month,
-            3 => KrRollingInterval::Day,
-            4 => KrRollingInterval::Hour,
-            5 => KrRollingInterval::Minute,
-            value => {
-                return Err(UnknownValue { value, what: "rolling interval", accepted: "0..=5 (KrRollingInterval)" })
+            fn try_from(value: i32) -> Result<Self, UnknownValue> {
+                [$($c::$variant),+].into_iter().find(|v| *v as i32 == value).ok_or(UnknownValue {
+                    value,
+                    what: $what,
+                    accepted: $accepted,
+                })
             }
-        })
-    }
-}
-
-impl From<KrRollingInterval> for RollingInterval {
-    fn from(value: KrRollingInterval) -> RollingInterval {
-        match value {
-            KrRollingInterval::Infinite => RollingInterval::Infinite,
-            KrRollingInterval::Year => RollingInterval::Year,
-            KrRollingInterval::Month => RollingInterval::Month,
-            KrRollingInterval::Day => RollingInterval::Day,
-            KrRollingInterval::Hour => RollingInterval::Hour,
-            KrRollingInterval::Minute => RollingInterval::Minute,
         }
-    }
-}
 
-impl TryFrom<i32> for KrSameSite {
-    type Error = UnknownValue;
-
-    fn try_from(value: i32) -> Result<Self, UnknownValue> {
-        Ok(match value {
-            0 => KrSameSite::Lax,
-            1 => KrSameSite::Strict,
-            2 => KrSameSite::None,
-            3 => KrSameSite::Unspecified,
-            value => return Err(UnknownValue { value, what: "same_site", accepted: "0..=3 (KrSameSite)" }),
-        })
-    }
-}
-
-impl From<KrSameSite> for SameSite {
-    fn from(value: KrSameSite) -> SameSite {
-        match value {
-            KrSameSite::Lax => SameSite::Lax,
-            KrSameSite::Strict => SameSite::Strict,
-            KrSameSite::None => SameSite::None,
-            KrSameSite::Unspecified => SameSite::Unspecified,
+        impl From<$c> for $engine {
+            fn from(value: $c) -> $engine {
+                match value {
+                    $($c::$variant => $engine::$variant,)+
+                }
+            }
         }
-    }
-}
 
-impl From<SameSite> for KrSameSite {
-    fn from(value: SameSite) -> KrSameSite {
-        match value {
-            SameSite::Lax => KrSameSite::Lax,
-            SameSite::Strict => KrSameSite::Strict,
-            SameSite::None => KrSameSite::None,
-            SameSite::Unspecified => KrSameSite::Unspecified,
+        impl From<$engine> for $c {
+            fn from(value: $engine) -> $c {
+                match value {
+                    $($engine::$variant => $c::$variant,)+
+                }
+            }
         }
-    }
-}
 
-impl TryFrom<i32> for KrSecurePolicy {
-    type Error = UnknownValue;
-
-    fn try_from(value: i32) -> Result<Self, UnknownValue> {
-        Ok(match value {
-            0 => KrSecurePolicy::SameAsRequest,
-            1 => KrSecurePolicy::Always,
-            2 => KrSecurePolicy::None,
-            value => return Err(UnknownValue { value, what: "secure_policy", accepted: "0..=2 (KrSecurePolicy)" }),
-        })
-    }
-}
-
-impl From<KrSecurePolicy> for SecurePolicy {
-    fn from(value: KrSecurePolicy) -> SecurePolicy {
-        match value {
-            KrSecurePolicy::SameAsRequest => SecurePolicy::SameAsRequest,
-            KrSecurePolicy::Always => SecurePolicy::Always,
-            KrSecurePolicy::None => SecurePolicy::None,
+        /// `int32_t` → engine value in one step (an unknown value is `KR_INVALID_ARGUMENT`).
+        pub(crate) fn $convert(value: i32) -> Result<$engine, FfiError> {
+            Ok($c::try_from(value)?.into())
         }
-    }
+    };
 }
 
-impl From<SecurePolicy> for KrSecurePolicy {
-    fn from(value: SecurePolicy) -> KrSecurePolicy {
-        match value {
-            SecurePolicy::SameAsRequest => KrSecurePolicy::SameAsRequest,
-            SecurePolicy::Always => KrSecurePolicy::Always,
-            SecurePolicy::None => KrSecurePolicy::None,
-        }
-    }
+c_enum_conversions! {
+    KrLogLevel <=> LogLevel, fn log_level, "log level", "0..=5":
+    Verbose, Debug, Information, Warning, Error, Fatal
 }
-
-/// `int32_t` → engine value in one step (what the `kr_*` functions do with their enum arguments).
-pub(crate) fn log_level(value: i32) -> Result<LogLevel, FfiError> {
-    Ok(KrLogLevel::try_from(value)?.into())
+c_enum_conversions! {
+    KrRollingInterval <=> RollingInterval, fn rolling_interval, "rolling interval", "0..=5 (KrRollingInterval)":
+    Infinite, Year, Month, Day, Hour, Minute
 }
-
-/// See [`log_level`].
-pub(crate) fn rolling_interval(value: i32) -> Result<RollingInterval, FfiError> {
-    Ok(KrRollingInterval::try_from(value)?.into())
+c_enum_conversions! {
+    KrSameSite <=> SameSite, fn same_site, "same_site", "0..=3 (KrSameSite)":
+    Lax, Strict, None, Unspecified
 }
-
-/// See [`log_level`].
-pub(crate) fn same_site(value: i32) -> Result<SameSite, FfiError> {
-    Ok(KrSameSite::try_from(value)?.into())
-}
-
-/// See [`log_level`].
-pub(crate) fn secure_policy(value: i32) -> Result<SecurePolicy, FfiError> {
-    Ok(KrSecurePolicy::try_from(value)?.into())
+c_enum_conversions! {
+    KrSecurePolicy <=> SecurePolicy, fn secure_policy, "secure_policy", "0..=2 (KrSecurePolicy)":
+    SameAsRequest, Always, None
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::panic::catch_unwind;
 use crate::boundary::ffi_boundary;
 use crate::last_error::last_error;
 use crate::status::{KrStatus, KrStatusValue};
-use crate::strings::OutBuf;
+use crate::strings::write_str;
 
 /// Copies this thread's last error message into `buf` (the string-out convention).
 ///
@@ -23,10 +23,8 @@ use crate::strings::OutBuf;
 #[no_mangle]
 pub unsafe extern "C" fn kr_last_error_message(buf: *mut c_char, buf_len: usize, out_len: *mut usize) -> KrStatus {
     ffi_boundary! { keep_last_error;
-        let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
-        let message = last_error();
         // SAFETY: the caller guarantees `buf`/`out_len` are valid for writes as documented above.
-        unsafe { out.put_str(&message) }
+        unsafe { write_str(buf, buf_len, out_len, || Ok(last_error())) }
     }
 }
 

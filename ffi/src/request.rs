@@ -11,7 +11,7 @@ use kestrun_native::RequestContext;
 use crate::boundary::ffi_boundary;
 use crate::handles::{request_id, request_ref, KrRequest};
 use crate::status::{FfiError, FfiResult, KrStatus};
-use crate::strings::{str_arg, OutBuf, OutPtr};
+use crate::strings::{str_args, write_out, OutBuf};
 
 /// Runs `f` on the live request behind `request` (`KR_INVALID_HANDLE` when it is not one).
 pub(crate) fn on_request<R>(
@@ -21,6 +21,51 @@ pub(crate) fn on_request<R>(
     let cell = request_ref(request)?;
     let mut ctx = cell.lock();
     f(&mut ctx)
+}
+
+/// [`on_request`] for an `f` that cannot fail.
+pub(crate) fn with_request<R>(request: *const KrRequest, f: impl FnOnce(&mut RequestContext) -> R) -> FfiResult<R> {
+    on_request(request, |ctx| Ok(f(ctx)))
+}
+
+/// The first checks of a function on a request: the handle (only NULL is rejected here; whether the
+/// request is live is checked when it is used), then its required C string arguments, in order.
+///
+/// # Safety
+/// Each pointer of `args` is NULL or a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn request_str_args<'a, const N: usize>(
+    request: *const KrRequest,
+    args: [(*const c_char, &str); N],
+) -> FfiResult<[&'a str; N]> {
+    request_id(request)?;
+    // SAFETY: forwarded caller guarantee.
+    unsafe { str_args(args) }
+}
+
+/// Copies a value read from the live request into the caller's buffer with `put`
+/// ([`OutBuf::put_str`] or [`OutBuf::put_bytes`]); the handle and the buffer are checked first.
+///
+/// # Safety
+/// `buf`, `buf_len`, `out_len` follow the string-out / bytes-out convention.
+unsafe fn request_out<V, F>(
+    request: *const KrRequest,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    put: unsafe fn(OutBuf, &V) -> FfiResult<()>,
+    read: F,
+) -> FfiResult<()>
+where
+    V: ToOwned + ?Sized,
+    F: for<'a> FnOnce(&'a RequestContext) -> FfiResult<Cow<'a, V>>,
+{
+    request_id(request)?;
+    let out = OutBuf::new(buf, buf_len, out_len)?;
+    on_request(request, |ctx| {
+        let value = read(ctx)?;
+        // SAFETY: buf / out_len are valid for writes (forwarded caller guarantee).
+        unsafe { put(out, &value) }
+    })
 }
 
 /// Copies a string read from the live request into the caller's buffer.
@@ -37,17 +82,31 @@ pub(crate) unsafe fn request_str_out<F>(
 where
     F: for<'a> FnOnce(&'a RequestContext) -> FfiResult<Cow<'a, str>>,
 {
-    request_id(request)?;
-    let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
-    on_request(request, |ctx| {
-        let value = read(ctx)?;
-        // SAFETY: buf / out_len are valid for writes (forwarded caller guarantee).
-        unsafe { out.put_str(&value) }
-    })
+    // SAFETY: forwarded caller guarantee.
+    unsafe { request_out(request, buf.cast(), buf_len, out_len, OutBuf::put_str, read) }
 }
 
-fn not_found(what: &str, name: &str) -> FfiError {
-    FfiError::new(KrStatus::KR_NOT_FOUND, format!("{what} `{name}` is absent"))
+/// Copies bytes read from the live request into the caller's buffer.
+///
+/// # Safety
+/// `buf`, `buf_len`, `out_len` follow the bytes-out convention (see the public functions).
+pub(crate) unsafe fn request_bytes_out<F>(
+    request: *const KrRequest,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    read: F,
+) -> FfiResult<()>
+where
+    F: for<'a> FnOnce(&'a RequestContext) -> FfiResult<&'a [u8]>,
+{
+    // SAFETY: forwarded caller guarantee.
+    unsafe { request_out(request, buf, buf_len, out_len, OutBuf::put_bytes, |ctx| read(ctx).map(Cow::Borrowed)) }
+}
+
+/// `KR_NOT_FOUND`: "`what` `name` is absent".
+pub(crate) fn absent(what: &str, name: &str) -> FfiError {
+    FfiError::not_found(format!("{what} `{name}` is absent"))
 }
 
 /// Copies the request value named by the C string `name` (looked up with `lookup`) into the caller's
@@ -65,12 +124,11 @@ unsafe fn named_str_out(
     out_len: *mut usize,
     lookup: impl for<'a> FnOnce(&'a RequestContext, &str) -> Option<Cow<'a, str>>,
 ) -> FfiResult<()> {
-    request_id(request)?;
     // SAFETY: `name` is a NUL-terminated string valid for the call (forwarded caller guarantee).
-    let name = unsafe { str_arg(name, "name") }?;
+    let [name] = unsafe { request_str_args(request, [(name, "name")]) }?;
     // SAFETY: buf / out_len per the string-out convention (forwarded caller guarantee).
     unsafe {
-        request_str_out(request, buf, buf_len, out_len, |ctx| lookup(ctx, name).ok_or_else(|| not_found(what, name)))
+        request_str_out(request, buf, buf_len, out_len, |ctx| lookup(ctx, name).ok_or_else(|| absent(what, name)))
     }
 }
 
@@ -213,14 +271,13 @@ pub unsafe extern "C" fn kr_request_query(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
+        let [name] = unsafe { request_str_args(request, [(name, "name")]) }?;
         // SAFETY: buf / out_len per this function's contract.
         unsafe {
             request_str_out(request, buf, buf_len, out_len, |ctx| {
                 ctx.query(name, index).map(Cow::from).ok_or_else(|| {
-                    FfiError::new(KrStatus::KR_NOT_FOUND, format!("query parameter `{name}` has no value at index {index}"))
+                    FfiError::not_found(format!("query parameter `{name}` has no value at index {index}"))
                 })
             })
         }
@@ -240,14 +297,10 @@ pub unsafe extern "C" fn kr_request_query_count(
     out_count: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        let out = OutPtr::new(out_count, "out_count")?;
-        let count = on_request(request, |ctx| Ok(ctx.query_count(name)))?;
-        // SAFETY: `out_count` is valid for writes (contract above).
-        unsafe { out.write(count) };
-        Ok(())
+        let [name] = unsafe { request_str_args(request, [(name, "name")]) }?;
+        // SAFETY: `out_count` is NULL or valid for writes (contract above).
+        unsafe { write_out(out_count, "out_count", || with_request(request, |ctx| ctx.query_count(name))) }
     }
 }
 
@@ -327,11 +380,7 @@ pub unsafe extern "C" fn kr_request_body(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        let out = OutBuf::new(buf, buf_len, out_len)?;
-        on_request(request, |ctx| {
-            // SAFETY: buf / out_len are valid for writes (contract above).
-            unsafe { out.put_bytes(ctx.body()) }
-        })
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_bytes_out(request, buf, buf_len, out_len, |ctx| Ok(ctx.body())) }
     }
 }

@@ -6,9 +6,9 @@ use kestrun_native::CookieSpec;
 use crate::boundary::ffi_boundary;
 use crate::enums::same_site as same_site_arg;
 use crate::handles::{request_id, KrRequest};
-use crate::request::on_request;
+use crate::request::{on_request, request_str_args, with_request};
 use crate::status::KrStatus;
-use crate::strings::{bytes_arg, opt_str_arg, str_arg};
+use crate::strings::{bytes_arg, opt_str_arg};
 
 /// Sets the response status: 100..=999, else `KR_INVALID_ARGUMENT`.
 ///
@@ -32,9 +32,8 @@ pub unsafe extern "C" fn kr_response_set_content_type(
     content_type: *const c_char,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: `content_type` is a NUL-terminated string valid for the call (contract above).
-        let content_type = unsafe { str_arg(content_type, "content_type") }?;
+        let [content_type] = unsafe { request_str_args(request, [(content_type, "content_type")]) }?;
         on_request(request, |ctx| Ok(ctx.set_content_type(content_type)?))
     }
 }
@@ -50,10 +49,7 @@ pub unsafe extern "C" fn kr_response_set_body(request: *mut KrRequest, data: *co
         request_id(request)?;
         // SAFETY: `data` is NULL (len 0) or valid for `len` readable bytes for the call (contract above).
         let body = unsafe { bytes_arg(data, len, "data") }?;
-        on_request(request, |ctx| {
-            ctx.set_body(body);
-            Ok(())
-        })
+        with_request(request, |ctx| ctx.set_body(body))
     }
 }
 
@@ -66,13 +62,9 @@ pub unsafe extern "C" fn kr_response_set_body(request: *mut KrRequest, data: *co
 #[no_mangle]
 pub unsafe extern "C" fn kr_response_set_body_text(request: *mut KrRequest, text: *const c_char) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: `text` is a NUL-terminated string valid for the call (contract above).
-        let text = unsafe { str_arg(text, "text") }?;
-        on_request(request, |ctx| {
-            ctx.set_body_text(text);
-            Ok(())
-        })
+        let [text] = unsafe { request_str_args(request, [(text, "text")]) }?;
+        with_request(request, |ctx| ctx.set_body_text(text))
     }
 }
 
@@ -113,11 +105,8 @@ pub unsafe extern "C" fn kr_response_add_header(
     value: *const c_char,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: `value` is a NUL-terminated string valid for the call (contract above).
-        let value = unsafe { str_arg(value, "value") }?;
+        // SAFETY: `name` and `value` are NUL-terminated strings valid for the call (contract above).
+        let [name, value] = unsafe { request_str_args(request, [(name, "name"), (value, "value")]) }?;
         on_request(request, |ctx| Ok(ctx.add_header(name, value)?))
     }
 }
@@ -143,11 +132,8 @@ pub unsafe extern "C" fn kr_response_add_cookie(
     same_site: i32,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: `name` is a NUL-terminated string valid for the call (contract above).
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: `value` is a NUL-terminated string valid for the call (contract above).
-        let value = unsafe { str_arg(value, "value") }?;
+        // SAFETY: `name` and `value` are NUL-terminated strings valid for the call (contract above).
+        let [name, value] = unsafe { request_str_args(request, [(name, "name"), (value, "value")]) }?;
         // SAFETY: `path` is NULL or a NUL-terminated string valid for the call (contract above).
         let path = unsafe { opt_str_arg(path, "path") }?;
         // SAFETY: `domain` is NULL or a NUL-terminated string valid for the call (contract above).

@@ -9,7 +9,7 @@ use kestrun_native::{RequestContext, RouteError, RouteHandler};
 use crate::boundary::ffi_boundary;
 use crate::handles::{lend_request, server_ref, KrRequest, KrServer};
 use crate::status::{FfiError, KrStatus};
-use crate::strings::str_arg;
+use crate::strings::str_args;
 
 /// A route callback: runs on one of the server's callback threads (never an async worker) with the
 /// request handle (valid only until it returns) and the `user_data` given to `kr_server_add_route`.
@@ -83,10 +83,8 @@ pub unsafe extern "C" fn kr_server_add_route(
 ) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        // SAFETY: `verbs` is a NUL-terminated string valid for the call (contract above).
-        let verbs = unsafe { str_arg(verbs, "verbs") }?;
-        // SAFETY: `pattern` is a NUL-terminated string valid for the call (contract above).
-        let pattern = unsafe { str_arg(pattern, "pattern") }?;
+        // SAFETY: `verbs` and `pattern` are NUL-terminated strings valid for the call (contract above).
+        let [verbs, pattern] = unsafe { str_args([(verbs, "verbs"), (pattern, "pattern")]) }?;
         let callback = callback.ok_or_else(|| FfiError::null("callback"))?;
         let armed = Arc::new(AtomicBool::new(false));
         let route = CRoute { callback, user_data: user_data as usize, free_user_data, armed: armed.clone() };

@@ -8,7 +8,31 @@ use kestrun_native::Server;
 use crate::boundary::ffi_boundary;
 use crate::handles::{server_ref, server_to_ptr, take_server, KrServer, SERVERS};
 use crate::status::{FfiResult, KrStatus};
-use crate::strings::{str_arg, OutBuf, OutPtr};
+use crate::strings::{str_arg, str_args, write_out, write_str};
+
+/// Runs `f` on the server behind `server` (`KR_INVALID_HANDLE` when it is not a live one).
+fn on_server(server: *const KrServer, f: impl FnOnce(&Server) -> kestrun_native::Result<()>) -> FfiResult<()> {
+    let srv = server_ref(server)?;
+    Ok(f(&srv)?)
+}
+
+/// The `kr_server_add_endpoint_*` functions without files: checks `server`, `address`, then `out_index`,
+/// adds the endpoint with `add` and stores its index.
+///
+/// # Safety
+/// `address` is NULL or a NUL-terminated string valid for the call; `out_index` is NULL or valid for writes.
+unsafe fn add_endpoint(
+    server: *const KrServer,
+    address: *const c_char,
+    out_index: *mut usize,
+    add: impl FnOnce(&Server, &str) -> kestrun_native::Result<usize>,
+) -> FfiResult<()> {
+    let srv = server_ref(server)?;
+    // SAFETY: `address` is NULL or a NUL-terminated string valid for the call (caller guarantee).
+    let address = unsafe { str_arg(address, "address") }?;
+    // SAFETY: `out_index` is NULL or valid for writes (caller guarantee).
+    unsafe { write_out(out_index, "out_index", || Ok(add(&srv, address)?)) }
+}
 
 /// Creates a server named `name` and stores its handle in `*out_server`.
 ///
@@ -21,11 +45,8 @@ pub unsafe extern "C" fn kr_server_new(name: *const c_char, out_server: *mut *mu
     ffi_boundary! {
         // SAFETY: NUL-terminated string valid for the call (contract above).
         let name = unsafe { str_arg(name, "name") }?;
-        let out = OutPtr::new(out_server, "out_server")?;
-        let id = SERVERS.insert(Server::new(name)?);
-        // SAFETY: `out_server` is valid for writes (contract above).
-        unsafe { out.write(server_to_ptr(id)) };
-        Ok(())
+        // SAFETY: `out_server` is NULL or valid for writes (contract above).
+        unsafe { write_out(out_server, "out_server", || Ok(server_to_ptr(SERVERS.insert(Server::new(name)?)))) }
     }
 }
 
@@ -61,14 +82,8 @@ pub unsafe extern "C" fn kr_server_add_endpoint_http(
     out_index: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        let srv = server_ref(server)?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let address = unsafe { str_arg(address, "address") }?;
-        let out = OutPtr::new(out_index, "out_index")?;
-        let index = srv.add_endpoint_http(address, port)?;
-        // SAFETY: `out_index` is valid for writes (contract above).
-        unsafe { out.write(index) };
-        Ok(())
+        // SAFETY: `address` and `out_index` per this function's contract.
+        unsafe { add_endpoint(server, address, out_index, |srv, address| srv.add_endpoint_http(address, port)) }
     }
 }
 
@@ -87,14 +102,10 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_self_signed(
     out_index: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        let srv = server_ref(server)?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let address = unsafe { str_arg(address, "address") }?;
-        let out = OutPtr::new(out_index, "out_index")?;
-        let index = srv.add_endpoint_https_self_signed(address, port)?;
-        // SAFETY: `out_index` is valid for writes (contract above).
-        unsafe { out.write(index) };
-        Ok(())
+        // SAFETY: `address` and `out_index` per this function's contract.
+        unsafe {
+            add_endpoint(server, address, out_index, |srv, address| srv.add_endpoint_https_self_signed(address, port))
+        }
     }
 }
 
@@ -116,17 +127,12 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_pem(
 ) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let address = unsafe { str_arg(address, "address") }?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let cert_path = unsafe { str_arg(cert_path, "cert_path") }?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key_path = unsafe { str_arg(key_path, "key_path") }?;
-        let out = OutPtr::new(out_index, "out_index")?;
-        let index = srv.add_endpoint_https_pem(address, port, Path::new(cert_path), Path::new(key_path))?;
-        // SAFETY: `out_index` is valid for writes (contract above).
-        unsafe { out.write(index) };
-        Ok(())
+        // SAFETY: NUL-terminated strings valid for the call (contract above).
+        let [address, cert_path, key_path] =
+            unsafe { str_args([(address, "address"), (cert_path, "cert_path"), (key_path, "key_path")]) }?;
+        let add = || Ok(srv.add_endpoint_https_pem(address, port, Path::new(cert_path), Path::new(key_path))?);
+        // SAFETY: `out_index` is NULL or valid for writes (contract above).
+        unsafe { write_out(out_index, "out_index", add) }
     }
 }
 
@@ -136,8 +142,7 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_pem(
 #[no_mangle]
 pub extern "C" fn kr_server_set_callback_threads(server: *mut KrServer, count: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_callback_threads(count)?;
-        Ok(())
+        on_server(server, |srv| srv.set_callback_threads(count))
     }
 }
 
@@ -149,8 +154,7 @@ pub extern "C" fn kr_server_set_callback_threads(server: *mut KrServer, count: u
 #[no_mangle]
 pub extern "C" fn kr_server_set_worker_threads(server: *mut KrServer, count: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_worker_threads(count)?;
-        Ok(())
+        on_server(server, |srv| srv.set_worker_threads(count))
     }
 }
 
@@ -160,8 +164,7 @@ pub extern "C" fn kr_server_set_worker_threads(server: *mut KrServer, count: u32
 #[no_mangle]
 pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_callback_wait(Duration::from_millis(ms.into()))?;
-        Ok(())
+        on_server(server, |srv| srv.set_callback_wait(Duration::from_millis(ms.into())))
     }
 }
 
@@ -171,8 +174,7 @@ pub extern "C" fn kr_server_set_callback_wait_ms(server: *mut KrServer, ms: u32)
 #[no_mangle]
 pub extern "C" fn kr_server_set_shutdown_timeout_ms(server: *mut KrServer, ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_shutdown_timeout(Duration::from_millis(ms.into()))?;
-        Ok(())
+        on_server(server, |srv| srv.set_shutdown_timeout(Duration::from_millis(ms.into())))
     }
 }
 
@@ -182,8 +184,7 @@ pub extern "C" fn kr_server_set_shutdown_timeout_ms(server: *mut KrServer, ms: u
 #[no_mangle]
 pub extern "C" fn kr_server_set_max_body_bytes(server: *mut KrServer, bytes: u64) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.set_max_body_bytes(bytes)?;
-        Ok(())
+        on_server(server, |srv| srv.set_max_body_bytes(bytes))
     }
 }
 
@@ -194,8 +195,7 @@ pub extern "C" fn kr_server_set_max_body_bytes(server: *mut KrServer, bytes: u64
 #[no_mangle]
 pub extern "C" fn kr_server_start(server: *mut KrServer) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.start()?;
-        Ok(())
+        on_server(server, Server::start)
     }
 }
 
@@ -206,8 +206,7 @@ pub extern "C" fn kr_server_start(server: *mut KrServer) -> KrStatus {
 #[no_mangle]
 pub extern "C" fn kr_server_stop(server: *mut KrServer, timeout_ms: u32) -> KrStatus {
     ffi_boundary! {
-        server_ref(server)?.stop(Duration::from_millis(timeout_ms.into()))?;
-        Ok(())
+        on_server(server, |srv| srv.stop(Duration::from_millis(timeout_ms.into())))
     }
 }
 
@@ -220,10 +219,8 @@ pub extern "C" fn kr_server_stop(server: *mut KrServer, timeout_ms: u32) -> KrSt
 pub unsafe extern "C" fn kr_server_is_running(server: *mut KrServer, out: *mut bool) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        let out = OutPtr::new(out, "out")?;
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(srv.is_running()) };
-        Ok(())
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || Ok(srv.is_running())) }
     }
 }
 
@@ -236,10 +233,8 @@ pub unsafe extern "C" fn kr_server_is_running(server: *mut KrServer, out: *mut b
 pub unsafe extern "C" fn kr_server_endpoint_count(server: *mut KrServer, out: *mut usize) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        let out = OutPtr::new(out, "out")?;
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(srv.endpoint_count()) };
-        Ok(())
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || Ok(srv.endpoint_count())) }
     }
 }
 
@@ -253,11 +248,8 @@ pub unsafe extern "C" fn kr_server_endpoint_count(server: *mut KrServer, out: *m
 pub unsafe extern "C" fn kr_server_endpoint_port(server: *mut KrServer, index: usize, out_port: *mut u16) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        let out = OutPtr::new(out_port, "out_port")?;
-        let port = srv.endpoint_port(index)?;
-        // SAFETY: `out_port` is valid for writes (contract above).
-        unsafe { out.write(port) };
-        Ok(())
+        // SAFETY: `out_port` is NULL or valid for writes (contract above).
+        unsafe { write_out(out_port, "out_port", || Ok(srv.endpoint_port(index)?)) }
     }
 }
 
@@ -278,9 +270,7 @@ pub unsafe extern "C" fn kr_server_endpoint_url(
 ) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
-        let url = srv.endpoint_url(index)?;
         // SAFETY: buf / out_len are valid for writes (contract above).
-        unsafe { out.put_str(&url) }
+        unsafe { write_str(buf, buf_len, out_len, || Ok(srv.endpoint_url(index)?)) }
     }
 }

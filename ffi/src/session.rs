@@ -6,14 +6,14 @@ use std::ffi::c_char;
 
 use std::time::Duration;
 
-use kestrun_native::{CookieSecret, RedisOptions, SessionData, SessionOptions};
+use kestrun_native::{CookieSecret, RedisOptions, RequestContext, SessionData, SessionOptions};
 
 use crate::boundary::ffi_boundary;
 use crate::enums::{same_site, secure_policy, KrSameSite, KrSecurePolicy};
 use crate::handles::{request_id, server_ref, KrRequest, KrServer};
-use crate::request::{on_request, request_str_out};
+use crate::request::{absent, on_request, request_bytes_out, request_str_args, request_str_out, with_request};
 use crate::status::{FfiError, FfiResult, KrStatus};
-use crate::strings::{bytes_arg, opt_str_arg, str_arg, OutBuf, OutPtr};
+use crate::strings::{bytes_arg, opt_str_arg, str_args, write_out};
 
 /// Session configuration for `kr_server_configure_session`; fill with `kr_session_options_default`
 /// first. The strings are borrowed for the `kr_server_configure_session` call only (copied).
@@ -55,25 +55,27 @@ pub struct KrSessionOptions {
 #[no_mangle]
 pub unsafe extern "C" fn kr_session_options_default(out: *mut KrSessionOptions) -> KrStatus {
     ffi_boundary! {
-        let out = OutPtr::new(out, "out")?;
-        let d = SessionOptions::default();
-        let options = KrSessionOptions {
-            cookie_name: std::ptr::null(),
-            cookie_path: std::ptr::null(),
-            cookie_domain: std::ptr::null(),
-            http_only: d.http_only,
-            same_site: KrSameSite::from(d.same_site) as i32,
-            secure_policy: KrSecurePolicy::from(d.secure_policy) as i32,
-            cookie_max_age_seconds: d.cookie_max_age_seconds,
-            idle_timeout_seconds: d.idle_timeout_seconds,
-            io_timeout_seconds: d.io_timeout_seconds,
-            max_sessions: d.max_sessions,
-            cookie_key: std::ptr::null(),
-            cookie_key_len: 0,
-        };
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(options) };
-        Ok(())
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || Ok(default_options())) }
+    }
+}
+
+/// The defaults of [`SessionOptions`] as a `KrSessionOptions` (string and key fields NULL).
+fn default_options() -> KrSessionOptions {
+    let d = SessionOptions::default();
+    KrSessionOptions {
+        cookie_name: std::ptr::null(),
+        cookie_path: std::ptr::null(),
+        cookie_domain: std::ptr::null(),
+        http_only: d.http_only,
+        same_site: KrSameSite::from(d.same_site) as i32,
+        secure_policy: KrSecurePolicy::from(d.secure_policy) as i32,
+        cookie_max_age_seconds: d.cookie_max_age_seconds,
+        idle_timeout_seconds: d.idle_timeout_seconds,
+        io_timeout_seconds: d.io_timeout_seconds,
+        max_sessions: d.max_sessions,
+        cookie_key: std::ptr::null(),
+        cookie_key_len: 0,
     }
 }
 
@@ -149,10 +151,8 @@ pub unsafe extern "C" fn kr_server_use_redis_session_store(
 ) -> KrStatus {
     ffi_boundary! {
         let srv = server_ref(server)?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let connection = unsafe { str_arg(connection, "connection") }?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key_prefix = unsafe { str_arg(key_prefix, "key_prefix") }?;
+        // SAFETY: NUL-terminated strings valid for the call (contract above).
+        let [connection, key_prefix] = unsafe { str_args([(connection, "connection"), (key_prefix, "key_prefix")]) }?;
         srv.use_redis_session_store(RedisOptions {
             connection: connection.to_owned(),
             key_prefix: key_prefix.to_owned(),
@@ -168,12 +168,24 @@ fn millis_or_default(ms: u32) -> Option<Duration> {
     (ms > 0).then(|| Duration::from_millis(ms.into()))
 }
 
-fn on_session<R>(request: *const KrRequest, f: impl FnOnce(&mut SessionData) -> FfiResult<R>) -> FfiResult<R> {
-    on_request(request, |ctx| f(ctx.session_mut()?))
+/// Runs `f` on the session of the live request behind `request` (`KR_NO_SESSION` when its server has none).
+fn on_session<R>(request: *const KrRequest, f: impl FnOnce(&mut SessionData) -> R) -> FfiResult<R> {
+    on_request(request, |ctx| Ok(f(ctx.session_mut()?)))
 }
 
-fn key_not_found(key: &str) -> FfiError {
-    FfiError::new(KrStatus::KR_NOT_FOUND, format!("session key `{key}` is absent"))
+/// The value at `key` in the session of `ctx` (`KR_NOT_FOUND` when absent).
+fn session_value<'a>(ctx: &'a RequestContext, key: &str) -> FfiResult<&'a [u8]> {
+    ctx.session()?.get(key).ok_or_else(|| absent("session key", key))
+}
+
+/// The first checks of a `kr_session_*` function with a key: the handle (NULL), then `key`.
+///
+/// # Safety
+/// `key` is NULL or a NUL-terminated string valid for `'a`.
+unsafe fn session_key<'a>(request: *const KrRequest, key: *const c_char) -> FfiResult<&'a str> {
+    // SAFETY: forwarded caller guarantee.
+    let [key] = unsafe { request_str_args(request, [(key, "key")]) }?;
+    Ok(key)
 }
 
 /// `*out` = whether the request's server has sessions (false, with `KR_OK`, when it has none).
@@ -185,11 +197,8 @@ fn key_not_found(key: &str) -> FfiError {
 pub unsafe extern "C" fn kr_session_available(request: *mut KrRequest, out: *mut bool) -> KrStatus {
     ffi_boundary! {
         request_id(request)?;
-        let out = OutPtr::new(out, "out")?;
-        let available = on_request(request, |ctx| Ok(ctx.session_available()))?;
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(available) };
-        Ok(())
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || with_request(request, |ctx| ctx.session_available())) }
     }
 }
 
@@ -202,18 +211,14 @@ pub unsafe extern "C" fn kr_session_available(request: *mut KrRequest, out: *mut
 #[no_mangle]
 pub unsafe extern "C" fn kr_session_get_int32(request: *mut KrRequest, key: *const c_char, out: *mut i32) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
-        let out = OutPtr::new(out, "out")?;
-        let value = on_session(request, |s| {
-            s.get_int32(key).ok_or_else(|| {
-                FfiError::new(KrStatus::KR_NOT_FOUND, format!("session key `{key}` is absent or not a 4-byte int32"))
-            })
-        })?;
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(value) };
-        Ok(())
+        let key = unsafe { session_key(request, key) }?;
+        let value = || {
+            let not_int32 = || FfiError::not_found(format!("session key `{key}` is absent or not a 4-byte int32"));
+            on_session(request, |s| s.get_int32(key))?.ok_or_else(not_int32)
+        };
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", value) }
     }
 }
 
@@ -225,13 +230,9 @@ pub unsafe extern "C" fn kr_session_get_int32(request: *mut KrRequest, key: *con
 #[no_mangle]
 pub unsafe extern "C" fn kr_session_set_int32(request: *mut KrRequest, key: *const c_char, value: i32) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
-        on_session(request, |s| {
-            s.set_int32(key, value);
-            Ok(())
-        })
+        let key = unsafe { session_key(request, key) }?;
+        on_session(request, |s| s.set_int32(key, value))
     }
 }
 
@@ -251,15 +252,11 @@ pub unsafe extern "C" fn kr_session_get_string(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
+        let key = unsafe { session_key(request, key) }?;
         // SAFETY: buf / out_len per this function's contract.
         unsafe {
-            request_str_out(request, buf, buf_len, out_len, |ctx| {
-                let value = ctx.session()?.get(key).ok_or_else(|| key_not_found(key))?;
-                Ok(String::from_utf8_lossy(value))
-            })
+            request_str_out(request, buf, buf_len, out_len, |ctx| session_value(ctx, key).map(String::from_utf8_lossy))
         }
     }
 }
@@ -276,15 +273,9 @@ pub unsafe extern "C" fn kr_session_set_string(
     value: *const c_char,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
-        // SAFETY: NUL-terminated string valid for the call (contract above).
-        let value = unsafe { str_arg(value, "value") }?;
-        on_session(request, |s| {
-            s.set_string(key, value);
-            Ok(())
-        })
+        // SAFETY: NUL-terminated strings valid for the call (contract above).
+        let [key, value] = unsafe { request_str_args(request, [(key, "key"), (value, "value")]) }?;
+        on_session(request, |s| s.set_string(key, value))
     }
 }
 
@@ -304,15 +295,10 @@ pub unsafe extern "C" fn kr_session_get_bytes(
     out_len: *mut usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
-        let out = OutBuf::new(buf, buf_len, out_len)?;
-        on_request(request, |ctx| {
-            let value = ctx.session()?.get(key).ok_or_else(|| key_not_found(key))?;
-            // SAFETY: buf / out_len are valid for writes (contract above).
-            unsafe { out.put_bytes(value) }
-        })
+        let key = unsafe { session_key(request, key) }?;
+        // SAFETY: buf / out_len per this function's contract.
+        unsafe { request_bytes_out(request, buf, buf_len, out_len, |ctx| session_value(ctx, key)) }
     }
 }
 
@@ -330,15 +316,11 @@ pub unsafe extern "C" fn kr_session_set_bytes(
     len: usize,
 ) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
+        let key = unsafe { session_key(request, key) }?;
         // SAFETY: NULL (len 0) or `len` readable bytes valid for the call (contract above).
         let data = unsafe { bytes_arg(data, len, "data") }?;
-        on_session(request, |s| {
-            s.set(key, data);
-            Ok(())
-        })
+        on_session(request, |s| s.set(key, data))
     }
 }
 
@@ -350,13 +332,9 @@ pub unsafe extern "C" fn kr_session_set_bytes(
 #[no_mangle]
 pub unsafe extern "C" fn kr_session_remove(request: *mut KrRequest, key: *const c_char) -> KrStatus {
     ffi_boundary! {
-        request_id(request)?;
         // SAFETY: NUL-terminated string valid for the call (contract above).
-        let key = unsafe { str_arg(key, "key") }?;
-        on_session(request, |s| {
-            s.remove(key);
-            Ok(())
-        })
+        let key = unsafe { session_key(request, key) }?;
+        on_session(request, |s| s.remove(key))
     }
 }
 
@@ -366,10 +344,7 @@ pub unsafe extern "C" fn kr_session_remove(request: *mut KrRequest, key: *const 
 #[no_mangle]
 pub extern "C" fn kr_session_clear(request: *mut KrRequest) -> KrStatus {
     ffi_boundary! {
-        on_session(request, |s| {
-            s.clear();
-            Ok(())
-        })
+        on_session(request, SessionData::clear)
     }
 }
 
@@ -382,11 +357,8 @@ pub extern "C" fn kr_session_clear(request: *mut KrRequest) -> KrStatus {
 pub unsafe extern "C" fn kr_session_key_count(request: *mut KrRequest, out: *mut usize) -> KrStatus {
     ffi_boundary! {
         request_id(request)?;
-        let out = OutPtr::new(out, "out")?;
-        let count = on_request(request, |ctx| Ok(ctx.session()?.len()))?;
-        // SAFETY: `out` is valid for writes (contract above).
-        unsafe { out.write(count) };
-        Ok(())
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || on_request(request, |ctx| Ok(ctx.session()?.len()))) }
     }
 }
 
@@ -409,10 +381,7 @@ pub unsafe extern "C" fn kr_session_key_at(
             request_str_out(request, buf, buf_len, out_len, |ctx| {
                 let session = ctx.session()?;
                 session.key_at(index).map(Cow::from).ok_or_else(|| {
-                    FfiError::new(
-                        KrStatus::KR_NOT_FOUND,
-                        format!("session has {} keys; index {index} is absent", session.len()),
-                    )
+                    FfiError::not_found(format!("session has {} keys; index {index} is absent", session.len()))
                 })
             })
         }

@@ -143,6 +143,10 @@ impl FfiError {
         Self::new(KrStatus::KR_NULL_ARGUMENT, format!("argument `{name}` must not be NULL"))
     }
 
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(KrStatus::KR_NOT_FOUND, message)
+    }
+
     pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(KrStatus::KR_INVALID_ARGUMENT, message)
     }

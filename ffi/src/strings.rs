@@ -27,6 +27,20 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, name: &str) -> FfiResult<&'
     })
 }
 
+/// Borrows several required C string arguments, checked in order (the first NULL or non-UTF-8 one is
+/// reported), e.g. `let [verbs, pattern] = unsafe { str_args([(verbs, "verbs"), (pattern, "pattern")]) }?;`.
+///
+/// # Safety
+/// Each pointer is as for [`str_arg`].
+pub(crate) unsafe fn str_args<'a, const N: usize>(args: [(*const c_char, &str); N]) -> FfiResult<[&'a str; N]> {
+    let mut strs = [""; N];
+    for (slot, (ptr, name)) in strs.iter_mut().zip(args) {
+        // SAFETY: forwarded caller guarantee (each pointer is NULL or a string valid for 'a).
+        *slot = unsafe { str_arg(ptr, name) }?;
+    }
+    Ok(strs)
+}
+
 /// Borrows an optional C string argument: NULL → `None`.
 ///
 /// # Safety
@@ -77,6 +91,36 @@ impl<T> OutPtr<T> {
         // SAFETY: non-NULL (checked in new); validity and alignment guaranteed by the caller.
         unsafe { self.0.as_ptr().write(value) }
     }
+}
+
+/// Fills the required out-parameter `ptr` (named `name`): checks it for NULL before any work, then runs
+/// `value` and stores its result; nothing is stored when `value` fails.
+///
+/// # Safety
+/// `ptr` is NULL or valid for writing a `T` (aligned) for the call.
+pub(crate) unsafe fn write_out<T>(ptr: *mut T, name: &str, value: impl FnOnce() -> FfiResult<T>) -> FfiResult<()> {
+    let out = OutPtr::new(ptr, name)?;
+    let value = value()?;
+    // SAFETY: non-NULL (checked in new) and valid for writes (forwarded caller guarantee).
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Fills a string-out triple: validates `(buf, buf_len, out_len)` before any work, then runs `value` and
+/// copies the string it returns (see [`OutBuf::put_str`]).
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` writable bytes; `out_len` is NULL or valid for a `usize` write.
+pub(crate) unsafe fn write_str<S: AsRef<str>>(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+    value: impl FnOnce() -> FfiResult<S>,
+) -> FfiResult<()> {
+    let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
+    let value = value()?;
+    // SAFETY: forwarded caller guarantee.
+    unsafe { out.put_str(value.as_ref()) }
 }
 
 /// A `(buf, buf_len, out_len)` output triple, validated before any work is done.

@@ -3,7 +3,7 @@ use std::ffi::c_char;
 
 use crate::boundary::ffi_boundary;
 use crate::status::KrStatus;
-use crate::strings::OutBuf;
+use crate::strings::write_str;
 
 /// Copies the crate version (e.g. `"0.1.0"`) into `buf` (the string-out convention).
 ///
@@ -14,8 +14,7 @@ use crate::strings::OutBuf;
 #[no_mangle]
 pub unsafe extern "C" fn kr_version(buf: *mut c_char, buf_len: usize, out_len: *mut usize) -> KrStatus {
     ffi_boundary! {
-        let out = OutBuf::new(buf.cast(), buf_len, out_len)?;
         // SAFETY: `buf` / `out_len` valid for writes per this function's contract.
-        unsafe { out.put_str(env!("CARGO_PKG_VERSION")) }
+        unsafe { write_str(buf, buf_len, out_len, || Ok(env!("CARGO_PKG_VERSION"))) }
     }
 }

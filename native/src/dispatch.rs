@@ -77,7 +77,7 @@ impl Dispatcher {
                         "No callback thread became free within the configured wait ({} threads busy)",
                         self.pool.size()
                     );
-                    logging::warn(&format!("[{}] {} {}: {msg}", self.server_name, req.method(), req.path()));
+                    logging::warn(&format!("{}: {msg}", self.log_prefix(&req)));
                     return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
                 }
                 // Already running: wait for its outcome.
@@ -93,34 +93,29 @@ impl Dispatcher {
                 }
                 std::mem::take(&mut ctx.response).into_http_response()
             }
-            Ok((Ok(Err(RouteError::Status(code))), _)) => {
-                logging::error(&format!(
-                    "[{}] {} {}: route callback failed (status {code})",
-                    self.server_name,
-                    req.method(),
-                    req.path()
-                ));
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, &format!("The route handler failed (status {code})"))
-            }
+            Ok((Ok(Err(RouteError::Status(code))), _)) => self.failed(
+                &req,
+                &format!("route callback failed (status {code})"),
+                &format!("The route handler failed (status {code})"),
+            ),
             Ok((Ok(Err(RouteError::Message(message))), _)) => {
-                logging::error(&format!(
-                    "[{}] {} {}: route handler failed: {message}",
-                    self.server_name,
-                    req.method(),
-                    req.path()
-                ));
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "The route handler failed")
+                self.failed(&req, &format!("route handler failed: {message}"), "The route handler failed")
             }
             Ok((Err(msg), _)) => {
-                logging::error(&format!(
-                    "[{}] {} {}: route callback panicked: {msg}",
-                    self.server_name,
-                    req.method(),
-                    req.path()
-                ));
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "The route handler failed (panic)")
+                self.failed(&req, &format!("route callback panicked: {msg}"), "The route handler failed (panic)")
             }
         }
+    }
+
+    /// A failed route: logs `detail` at `Error` with the server and request, answers 500 with `message`.
+    fn failed(&self, req: &HttpRequest, detail: &str, message: &str) -> HttpResponse {
+        logging::error(&format!("{}: {detail}", self.log_prefix(req)));
+        error_response(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// `[server] METHOD /path`, the start of the lines logged about a request.
+    fn log_prefix(&self, req: &HttpRequest) -> String {
+        format!("[{}] {} {}", self.server_name, req.method(), req.path())
     }
 }
 

@@ -76,50 +76,35 @@ impl Error {
         &self.message
     }
 
-    /// [`ErrorKind::NotFound`].
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::NotFound, message)
-    }
-
-    /// [`ErrorKind::InvalidArgument`].
-    pub fn invalid_argument(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidArgument, message)
-    }
-
-    /// [`ErrorKind::InvalidState`].
-    pub fn invalid_state(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidState, message)
-    }
-
-    /// [`ErrorKind::BindFailed`].
-    pub fn bind_failed(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::BindFailed, message)
-    }
-
-    /// [`ErrorKind::Tls`].
-    pub fn tls(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Tls, message)
-    }
-
-    /// [`ErrorKind::Io`].
-    pub fn io(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Io, message)
-    }
-
     /// [`ErrorKind::NoSession`].
     pub fn no_session() -> Self {
         Self::new(ErrorKind::NoSession, "sessions are not configured on this server")
     }
+}
 
-    /// [`ErrorKind::Timeout`].
-    pub fn timeout(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Timeout, message)
-    }
+/// The constructors `Error::<name>(message)`, one per kind that takes a message.
+macro_rules! kind_constructors {
+    ($($name:ident => $kind:ident),+ $(,)?) => {
+        impl Error {
+            $(
+                #[doc = concat!("[`ErrorKind::", stringify!($kind), "`].")]
+                pub fn $name(message: impl Into<String>) -> Self {
+                    Self::new(ErrorKind::$kind, message)
+                }
+            )+
+        }
+    };
+}
 
-    /// [`ErrorKind::Internal`].
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Internal, message)
-    }
+kind_constructors! {
+    not_found => NotFound,
+    invalid_argument => InvalidArgument,
+    invalid_state => InvalidState,
+    bind_failed => BindFailed,
+    tls => Tls,
+    io => Io,
+    timeout => Timeout,
+    internal => Internal,
 }
 
 impl fmt::Display for Error {

@@ -353,29 +353,25 @@ fn emit(level: LogLevel, message: &str) {
     }
 }
 
-/// Writes at `Verbose`.
-pub fn verbose(message: &str) {
-    write(LogLevel::Verbose, message)
+/// `pub fn <name>(message)`: writes `message` at the level `<Level>`.
+macro_rules! level_writers {
+    ($($name:ident => $level:ident),+ $(,)?) => {
+        $(
+            #[doc = concat!("Writes at `", stringify!($level), "`.")]
+            pub fn $name(message: &str) {
+                write(LogLevel::$level, message)
+            }
+        )+
+    };
 }
-/// Writes at `Debug`.
-pub fn debug(message: &str) {
-    write(LogLevel::Debug, message)
-}
-/// Writes at `Information`.
-pub fn info(message: &str) {
-    write(LogLevel::Information, message)
-}
-/// Writes at `Warning`.
-pub fn warn(message: &str) {
-    write(LogLevel::Warning, message)
-}
-/// Writes at `Error`.
-pub fn error(message: &str) {
-    write(LogLevel::Error, message)
-}
-/// Writes at `Fatal`.
-pub fn fatal(message: &str) {
-    write(LogLevel::Fatal, message)
+
+level_writers! {
+    verbose => Verbose,
+    debug => Debug,
+    info => Information,
+    warn => Warning,
+    error => Error,
+    fatal => Fatal,
 }
 
 // ---- the subscriber -----------------------------------------------------------------------------------

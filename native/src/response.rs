@@ -248,13 +248,17 @@ mod tests {
 
     #[test]
     fn charset_rules() {
-        assert_eq!(normalize_content_type("text/html"), "text/html; charset=utf-8");
-        assert_eq!(normalize_content_type("application/json"), "application/json; charset=utf-8");
-        assert_eq!(normalize_content_type("Application/XML"), "Application/XML; charset=utf-8");
-        assert_eq!(normalize_content_type("application/javascript"), "application/javascript; charset=utf-8");
-        assert_eq!(normalize_content_type("text/plain; charset=latin1"), "text/plain; charset=latin1");
-        assert_eq!(normalize_content_type("image/png"), "image/png");
-        assert_eq!(normalize_content_type("application/octet-stream"), "application/octet-stream");
+        for (given, expected) in [
+            ("text/html", "text/html; charset=utf-8"),
+            ("application/json", "application/json; charset=utf-8"),
+            ("Application/XML", "Application/XML; charset=utf-8"),
+            ("application/javascript", "application/javascript; charset=utf-8"),
+            ("text/plain; charset=latin1", "text/plain; charset=latin1"),
+            ("image/png", "image/png"),
+            ("application/octet-stream", "application/octet-stream"),
+        ] {
+            assert_eq!(normalize_content_type(given), expected);
+        }
     }
 
     #[test]
@@ -277,12 +281,14 @@ mod tests {
     #[test]
     fn cookies() {
         let mut r = ResponseData::default();
-        let mut c = CookieSpec::new("a", "b c");
-        c.path = Some("/p".into());
-        c.max_age_seconds = 60;
-        c.http_only = true;
-        c.secure = true;
-        c.same_site = SameSite::Strict;
+        let c = CookieSpec {
+            path: Some("/p".into()),
+            max_age_seconds: 60,
+            http_only: true,
+            secure: true,
+            same_site: SameSite::Strict,
+            ..CookieSpec::new("a", "b c")
+        };
         r.add_cookie(&c).unwrap();
         let s = &r.cookies[0];
         assert!(s.starts_with("a=b%20c"), "{s}");

@@ -84,6 +84,14 @@ fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
 }
 
+/// A `what` thread count checked against `range` (`InvalidArgument` outside it).
+fn thread_count(count: u32, range: std::ops::RangeInclusive<u32>, what: &str) -> Result<usize> {
+    if !range.contains(&count) {
+        return Err(Error::invalid_argument(format!("{what} thread count {count} is not in {range:?}")));
+    }
+    Ok(count as usize)
+}
+
 impl Server {
     /// A stopped server without endpoints or routes. `name` must not be empty.
     pub fn new(name: &str) -> Result<Server> {
@@ -124,6 +132,14 @@ impl Server {
         }
     }
 
+    /// [`configure`](Self::configure) for a change that cannot fail by itself.
+    fn set(&self, f: impl FnOnce(&mut Config)) -> Result<()> {
+        self.configure(|c| {
+            f(c);
+            Ok(())
+        })
+    }
+
     /// Adds an endpoint; returns its index. TLS material is generated / read now (errors here).
     pub fn add_endpoint(&self, spec: EndpointSpec) -> Result<usize> {
         let endpoint = Endpoint::from_spec(&spec)?;
@@ -156,29 +172,18 @@ impl Server {
 
     /// Number of callback threads (1..=1024; default 2 × cores).
     pub fn set_callback_threads(&self, count: u32) -> Result<()> {
-        if !(1..=1024).contains(&count) {
-            return Err(Error::invalid_argument(format!("callback thread count {count} is not in 1..=1024")));
-        }
-        self.configure(|c| {
-            c.callback_threads = count as usize;
-            Ok(())
-        })
+        let count = thread_count(count, 1..=1024, "callback")?;
+        self.set(|c| c.callback_threads = count)
     }
 
     /// How long a request may wait for a free callback thread before 503 (default 30 s).
     pub fn set_callback_wait(&self, wait: Duration) -> Result<()> {
-        self.configure(|c| {
-            c.callback_wait = wait;
-            Ok(())
-        })
+        self.set(|c| c.callback_wait = wait)
     }
 
     /// Graceful shutdown timeout used by `Drop` and [`stop_default`](Self::stop_default) (default 5 s).
     pub fn set_shutdown_timeout(&self, timeout: Duration) -> Result<()> {
-        self.configure(|c| {
-            c.shutdown_timeout = timeout;
-            Ok(())
-        })
+        self.set(|c| c.shutdown_timeout = timeout)
     }
 
     /// The graceful shutdown timeout.
@@ -188,21 +193,13 @@ impl Server {
 
     /// Largest accepted request body (default 30 MiB); larger → 413 JSON.
     pub fn set_max_body_bytes(&self, bytes: u64) -> Result<()> {
-        self.configure(|c| {
-            c.max_body = bytes;
-            Ok(())
-        })
+        self.set(|c| c.max_body = bytes)
     }
 
     /// Number of actix worker threads (async I/O; 1..=64, default min(cores, 4)).
     pub fn set_worker_threads(&self, count: u32) -> Result<()> {
-        if !(1..=64).contains(&count) {
-            return Err(Error::invalid_argument(format!("worker thread count {count} is not in 1..=64")));
-        }
-        self.configure(|c| {
-            c.workers = count as usize;
-            Ok(())
-        })
+        let count = thread_count(count, 1..=64, "worker")?;
+        self.set(|c| c.workers = count)
     }
 
     /// Adds a route (see [`routes`](crate::routes) for verbs and pattern syntax).
@@ -219,10 +216,7 @@ impl Server {
     /// [`set_session_backend`](Self::set_session_backend), else a new in-memory store.
     pub fn configure_session(&self, options: SessionOptions) -> Result<()> {
         options.validate()?;
-        self.configure(|c| {
-            c.sessions = Some(Arc::new(SessionRuntime::new(options, c.custom_backend.clone())));
-            Ok(())
-        })
+        self.set(|c| c.sessions = Some(Arc::new(SessionRuntime::new(options, c.custom_backend.clone()))))
     }
 
     /// Uses `backend` as the session store; must precede [`configure_session`](Self::configure_session).

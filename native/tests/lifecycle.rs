@@ -9,21 +9,9 @@ use std::time::{Duration, Instant};
 use common::*;
 use kestrun_native::{handler_fn, ErrorKind, Server};
 
+/// `GET /hello` answering `text`.
 fn hello(server: &Server, text: &'static str) {
-    server
-        .add_route(
-            "GET",
-            "/hello",
-            handler_fn(move |ctx| {
-                ctx.set_body_text(text);
-                Ok(())
-            }),
-        )
-        .unwrap();
-}
-
-fn get_text(url: &str) -> String {
-    bare_client().get(url).send().unwrap().text().unwrap()
+    text_route(server, "/hello", text);
 }
 
 #[test]
@@ -45,7 +33,7 @@ fn http_and_https_endpoints_with_ports_and_urls() {
     assert_eq!(server.endpoint_url(1).unwrap(), format!("https://localhost:{p1}"));
     assert_eq!(get_text(&format!("http://127.0.0.1:{p0}/hello")), "hi");
     assert_eq!(get_text(&format!("https://localhost:{p1}/hello")), "hi");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     assert!(!server.is_running());
     server.stop(Duration::from_secs(10)).unwrap(); // stopping a stopped server is fine
 }
@@ -55,13 +43,12 @@ fn ipv6_loopback_endpoint() {
     let server = Server::new("ipv6").unwrap();
     server.add_endpoint_https_self_signed("::1", 0).unwrap();
     hello(&server, "six");
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let url = start(&server);
     assert!(url.starts_with("https://[::1]:"), "{url}");
     let c = bare_client();
     let resp = c.get(format!("{url}/hello")).send().unwrap();
     assert_eq!(resp.text().unwrap(), "six");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -84,8 +71,7 @@ fn pem_files_endpoint() {
 
     server.add_endpoint_https_pem("127.0.0.1", 0, &cert_path, &key_path).unwrap();
     hello(&server, "pem");
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let url = start(&server);
 
     // A client that trusts exactly this certificate (no danger_accept_invalid_certs).
     let strict = reqwest::blocking::Client::builder()
@@ -94,7 +80,7 @@ fn pem_files_endpoint() {
         .build()
         .unwrap();
     assert_eq!(strict.get(format!("{url}/hello")).send().unwrap().text().unwrap(), "pem");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -124,7 +110,7 @@ fn bind_failure_names_address_and_port() {
     drop(taken);
     server.start().unwrap();
     assert_eq!(server.endpoint_port(1).unwrap(), port);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -140,7 +126,7 @@ fn state_rules() {
     assert_eq!(server.add_route("GET", "/", handler_fn(|_| Ok(()))).unwrap_err().kind(), ErrorKind::InvalidState);
     assert_eq!(server.set_callback_threads(3).unwrap_err().kind(), ErrorKind::InvalidState);
     assert_eq!(server.configure_session(Default::default()).unwrap_err().kind(), ErrorKind::InvalidState);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     server.add_route("GET", "/", handler_fn(|_| Ok(()))).unwrap();
     assert_eq!(Server::new("").err().unwrap().kind(), ErrorKind::InvalidArgument);
 }
@@ -159,13 +145,12 @@ fn restart_and_two_servers_at_once() {
     assert_ne!(ua, ub);
     assert_eq!(get_text(&format!("{ua}/hello")), "A");
     assert_eq!(get_text(&format!("{ub}/hello")), "B");
-    a.stop(Duration::from_secs(10)).unwrap();
+    stop(&a);
     assert_eq!(get_text(&format!("{ub}/hello")), "B", "b unaffected by a's stop");
     assert!(bare_client().get(format!("{ua}/hello")).send().is_err(), "a no longer listens");
-    a.start().unwrap();
-    let ua = a.endpoint_url(0).unwrap();
+    let ua = start(&a);
     assert_eq!(get_text(&format!("{ua}/hello")), "A");
-    a.stop(Duration::from_secs(10)).unwrap();
+    stop(&a);
     drop(b); // dropping a running server stops it
 }
 
@@ -173,71 +158,44 @@ fn restart_and_two_servers_at_once() {
 fn graceful_stop_lets_in_flight_requests_finish() {
     let entered = Arc::new(AtomicBool::new(false));
     let e = entered.clone();
-    let server = Server::new("graceful").unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/slow",
-            handler_fn(move |ctx| {
-                e.store(true, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(700));
-                ctx.set_body_text("done");
-                Ok(())
-            }),
-        )
-        .unwrap();
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let (server, url) = https_server("graceful", |s| {
+        let slow = handler_fn(move |ctx| {
+            e.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(700));
+            ctx.set_body_text("done");
+            Ok(())
+        });
+        s.add_route("GET", "/slow", slow).unwrap();
+    });
     let req = std::thread::spawn(move || {
         let resp = bare_client().get(format!("{url}/slow")).send().unwrap();
         (resp.status().as_u16(), resp.text().unwrap())
     });
-    while !entered.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(|| entered.load(Ordering::SeqCst));
     server.stop(Duration::from_secs(30)).unwrap();
     assert_eq!(req.join().unwrap(), (200, "done".to_string()), "the in-flight request completed");
 }
 
 #[test]
 fn stop_is_bounded_by_its_timeout() {
-    let release = Arc::new(AtomicBool::new(false));
-    let entered = Arc::new(AtomicBool::new(false));
-    let (r, e) = (release.clone(), entered.clone());
+    let stuck = Blocker::new();
     let server = Server::new("bounded").unwrap();
     server.add_endpoint_http("127.0.0.1", 0).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/stuck",
-            handler_fn(move |_| {
-                e.store(true, Ordering::SeqCst);
-                while !r.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Ok(())
-            }),
-        )
-        .unwrap();
+    server.add_route("GET", "/stuck", stuck.handler(|_| Ok(()))).unwrap();
     hello(&server, "ok");
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let url = start(&server);
     let u2 = url.clone();
     let req = std::thread::spawn(move || bare_client().get(format!("{u2}/stuck")).send().map(|r| r.status().as_u16()));
-    while !entered.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    stuck.wait_entered();
     let t0 = Instant::now();
     let err = server.stop(Duration::from_millis(500)).unwrap_err();
     assert!(t0.elapsed() < Duration::from_secs(20), "stop took {:?}", t0.elapsed());
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(!server.is_running());
     assert!(req.join().unwrap().is_err(), "the stuck request's connection was dropped");
-    release.store(true, Ordering::SeqCst);
+    stuck.release();
     // The server can be started again.
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let url = start(&server);
     assert_eq!(get_text(&format!("{url}/hello")), "ok");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }

@@ -39,27 +39,22 @@ fn console_tag(line: &str) -> Option<&str> {
 }
 
 fn demo_server() -> (Server, String) {
-    let server = Server::new("logging").unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/ok",
-            handler_fn(|ctx| {
-                ctx.set_body_text("ok");
-                Ok(())
-            }),
-        )
-        .unwrap();
-    server.add_route("GET", "/fail", handler_fn(|_| Err("nope".into()))).unwrap();
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
-    (server, url)
+    https_server("logging", |s| {
+        text_route(s, "/ok", "ok");
+        s.add_route("GET", "/fail", handler_fn(|_| Err("nope".into()))).unwrap();
+    })
 }
 
 fn reset() {
     logging::clear_sinks();
     logging::set_level(LogLevel::Information);
+}
+
+/// Starts a test with no sink and the minimum level `level`; returns a fresh directory for its files.
+fn fresh(level: LogLevel) -> tempfile::TempDir {
+    reset();
+    logging::set_level(level);
+    tempfile::tempdir().unwrap()
 }
 
 fn file_names(dir: &Path) -> Vec<String> {
@@ -72,10 +67,8 @@ fn file_names(dir: &Path) -> Vec<String> {
 #[test]
 #[serial]
 fn file_sink_gets_formatted_lines_and_debug_request_lines() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh(LogLevel::Debug);
     let path = dir.path().join("nested/dirs/kr.log");
-    reset();
-    logging::set_level(LogLevel::Debug);
     logging::add_file_sink(&path).unwrap();
     assert!(path.exists(), "directories and file created");
     assert_eq!(logging::file_sink_paths(), vec![path.clone()]);
@@ -87,7 +80,7 @@ fn file_sink_gets_formatted_lines_and_debug_request_lines() {
     assert_eq!(c.get(format!("{url}/fail")).send().unwrap().status(), 500);
     logging::write(LogLevel::Warning, "host message");
     logging::write(LogLevel::Verbose, "below the level");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     logging::clear_sinks();
     logging::write(LogLevel::Fatal, "after clear");
     assert!(logging::file_sink_paths().is_empty());
@@ -123,7 +116,7 @@ fn file_sink_gets_formatted_lines_and_debug_request_lines() {
     let (server, url) = demo_server();
     assert_eq!(c.get(format!("{url}/ok")).send().unwrap().status(), 200);
     assert_eq!(c.get(format!("{url}/fail")).send().unwrap().status(), 500);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     reset();
     let text2 = std::fs::read_to_string(&path).unwrap();
     assert!(text2.starts_with(&text), "appended");
@@ -135,10 +128,8 @@ fn file_sink_gets_formatted_lines_and_debug_request_lines() {
 #[test]
 #[serial]
 fn templates_sink_levels_and_the_run_time_level() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh(LogLevel::Verbose);
     let (all, warn) = (dir.path().join("all.log"), dir.path().join("warn.log"));
-    reset();
-    logging::set_level(LogLevel::Verbose);
     logging::add_file_sink_with(FileSinkOptions {
         output_template: "{Level:w3}|{Level,-11}|{Message}{NewLine}".into(),
         ..FileSinkOptions::new(&all)
@@ -185,10 +176,8 @@ fn templates_sink_levels_and_the_run_time_level() {
 #[test]
 #[serial]
 fn a_sink_restricted_to_warning_skips_request_lines_entirely() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh(LogLevel::Verbose);
     let path = dir.path().join("w.log");
-    reset();
-    logging::set_level(LogLevel::Verbose);
     logging::add_file_sink_with(FileSinkOptions {
         restricted_to_minimum_level: LogLevel::Warning,
         ..FileSinkOptions::new(&path)
@@ -203,9 +192,8 @@ fn a_sink_restricted_to_warning_skips_request_lines_entirely() {
 #[test]
 #[serial]
 fn timestamps_use_the_offset_the_host_sets() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh(LogLevel::Information);
     let path = dir.path().join("offset.log");
-    reset();
     logging::set_utc_offset(UtcOffset::from_hms(5, 30, 0).unwrap());
     logging::add_file_sink_with(FileSinkOptions {
         output_template: "{Timestamp:zzz}|{Timestamp:HH}|{Timestamp:u}{NewLine}".into(),
@@ -232,9 +220,7 @@ fn timestamps_use_the_offset_the_host_sets() {
 #[test]
 #[serial]
 fn bad_templates_and_options_are_rejected_and_add_no_sink() {
-    let dir = tempfile::tempdir().unwrap();
-    reset();
-    logging::set_level(LogLevel::Verbose);
+    let dir = fresh(LogLevel::Verbose);
     let err = logging::add_console_sink_with(ConsoleSinkOptions {
         output_template: "[{Level:u3}] {Properties}".into(),
         ..Default::default()
@@ -298,8 +284,7 @@ fn period(t: OffsetDateTime, rolling: RollingInterval) -> String {
 #[serial]
 fn rolling_files_are_named_by_period() {
     for rolling in [RollingInterval::Day, RollingInterval::Hour, RollingInterval::Minute] {
-        let dir = tempfile::tempdir().unwrap();
-        reset();
+        let dir = fresh(LogLevel::Information);
         let before = OffsetDateTime::now_utc();
         logging::add_file_sink_with(FileSinkOptions {
             rolling_interval: rolling,
@@ -365,9 +350,8 @@ fn open_fds(path: &Path) -> usize {
 #[test]
 #[serial]
 fn clear_sinks_closes_the_files() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh(LogLevel::Information);
     let path = dir.path().join("closed.log");
-    reset();
     logging::add_file_sink(&path).unwrap();
     logging::add_console_sink();
     logging::warn("to the file");
@@ -405,7 +389,7 @@ fn child_logging() {
     assert_eq!(c.get(format!("{url}/fail")).send().unwrap().status(), 500);
     logging::verbose("verbose line");
     logging::write(LogLevel::Fatal, "written only to a sink");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     logging::clear_sinks();
     logging::error("after clear");
 }

@@ -210,18 +210,8 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
     server.add_route("GET", "/session/login", login_handler()).unwrap();
     server.add_route("GET", "/session/whoami", whoami_handler()).unwrap();
     server.add_route("GET", "/session/logout", logout_handler()).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/hello",
-            handler_fn(|ctx| {
-                ctx.set_body_text("Hello");
-                Ok(())
-            }),
-        )
-        .unwrap();
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    text_route(&server, "/hello", "Hello");
+    let url = start(&server);
     (server, url)
 }
 
@@ -278,7 +268,7 @@ fn two_servers_share_sessions_through_redis() {
     assert_eq!(get(&jar, &format!("{url_a}/session/whoami")).0, 401);
 
     for s in [a, b, c] {
-        s.stop(Duration::from_secs(10)).unwrap();
+        stop(&s);
     }
 }
 
@@ -298,7 +288,7 @@ fn concurrent_increments_of_one_session_on_one_server() {
         }
     });
     assert_eq!(counter_at(&jar, &url), 82, "the per-session lock serializes one server's requests");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -327,7 +317,7 @@ fn idle_session_expires_in_redis_and_use_extends_it() {
     }
     assert!(redis.keys("idle:*").is_empty());
     assert_eq!(get(&jar, &format!("{url}/session/whoami")).0, 401, "expired: a new, empty session");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -362,7 +352,7 @@ fn redis_killed_mid_test_then_restarted() {
     let base = counter_at(&jar, &url);
     assert_eq!(counter_at(&jar, &url), base + 1, "the counter works again");
     assert_eq!(redis.keys("kill:*").len(), 1);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -386,7 +376,7 @@ fn hung_redis_never_hangs_requests() {
         assert!(Instant::now() < deadline, "the session is readable again once Redis answers");
         std::thread::sleep(Duration::from_millis(200));
     }
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -411,7 +401,7 @@ fn redis_down_at_start_up_then_up() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert_eq!(redis.keys("late:*").len(), 1);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
     let text = std::fs::read_to_string(log.path()).unwrap();
     assert!(text.contains(&format!("redis://127.0.0.1:{port}/0 is unreachable")), "{text}");
     assert!(text.contains("session store"), "failed calls are logged: {text}");

@@ -1,21 +1,11 @@
 //! Routes, request / response round trips and the JSON error responses, over real HTTPS.
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use kestrun_native::{handler_fn, CookieSpec, SameSite, Server};
-
-fn https_server(name: &str, configure: impl FnOnce(&Server)) -> (Server, String) {
-    let server = Server::new(name).unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    configure(&server);
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
-    (server, url)
-}
 
 fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
     assert_eq!(resp.status().as_u16(), status);
@@ -58,7 +48,7 @@ fn not_found_method_not_allowed_and_payload_too_large_are_json() {
     let resp = c.post(format!("{url}/upload")).body(vec![b'x'; 1024]).send().unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().unwrap(), "1024");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -74,15 +64,7 @@ fn failing_and_panicking_callbacks_give_500_and_the_server_keeps_serving() {
         )
         .unwrap();
         s.add_route("GET", "/panic", handler_fn(|_| panic!("callback panic"))).unwrap();
-        s.add_route(
-            "GET",
-            "/ok",
-            handler_fn(|ctx| {
-                ctx.set_body_text("fine");
-                Ok(())
-            }),
-        )
-        .unwrap();
+        text_route(s, "/ok", "fine");
     });
     let c = bare_client();
     for _ in 0..3 {
@@ -91,49 +73,28 @@ fn failing_and_panicking_callbacks_give_500_and_the_server_keeps_serving() {
         assert_json_error(c.get(format!("{url}/panic")).send().unwrap(), 500);
         assert_eq!(c.get(format!("{url}/ok")).send().unwrap().text().unwrap(), "fine");
     }
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn saturated_callback_pool_gives_503_after_the_wait() {
-    let release = Arc::new(Barrier::new(2));
-    let entered = Arc::new(AtomicUsize::new(0));
-    let (r, e) = (release.clone(), entered.clone());
-    let (server, url) = https_server("saturated", move |s| {
+    let block = Blocker::new();
+    let (server, url) = https_server("saturated", |s| {
         s.set_callback_threads(1).unwrap();
         s.set_callback_wait(Duration::from_millis(300)).unwrap();
-        s.add_route(
-            "GET",
-            "/block",
-            handler_fn(move |_| {
-                e.fetch_add(1, Ordering::SeqCst);
-                r.wait();
-                Ok(())
-            }),
-        )
-        .unwrap();
-        s.add_route(
-            "GET",
-            "/quick",
-            handler_fn(|ctx| {
-                ctx.set_body_text("quick");
-                Ok(())
-            }),
-        )
-        .unwrap();
+        s.add_route("GET", "/block", block.handler(|_| Ok(()))).unwrap();
+        text_route(s, "/quick", "quick");
     });
     let c = bare_client();
     let (c2, url2) = (c.clone(), url.clone());
     let blocker = std::thread::spawn(move || c2.get(format!("{url2}/block")).send().unwrap().status());
-    while entered.load(Ordering::SeqCst) == 0 {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    block.wait_entered();
     let v = assert_json_error(c.get(format!("{url}/quick")).send().unwrap(), 503);
     assert_eq!(v["error"], "Service Unavailable");
-    release.wait();
+    block.release();
     assert_eq!(blocker.join().unwrap(), 200);
     assert_eq!(c.get(format!("{url}/quick")).send().unwrap().text().unwrap(), "quick", "served again");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -210,22 +171,14 @@ fn request_round_trip() {
     assert!(v["remote"].as_str().unwrap().starts_with("127.0.0.1:"), "{}", v["remote"]);
     assert_eq!(v["scheme"], "https");
     assert_eq!(v["host"], format!("127.0.0.1:{port}"));
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn response_headers_cookies_and_content_types() {
     let (server, url) = https_server("responses", |s| {
         s.add_route("GET", "/default", handler_fn(|_| Ok(()))).unwrap();
-        s.add_route(
-            "GET",
-            "/text",
-            handler_fn(|ctx| {
-                ctx.set_body_text("héllo");
-                Ok(())
-            }),
-        )
-        .unwrap();
+        text_route(s, "/text", "héllo");
         s.add_route(
             "GET",
             "/html",
@@ -281,15 +234,7 @@ fn response_headers_cookies_and_content_types() {
             }),
         )
         .unwrap();
-        s.add_route(
-            "GET",
-            "/users/me",
-            handler_fn(|ctx| {
-                ctx.set_body_text("me");
-                Ok(())
-            }),
-        )
-        .unwrap();
+        text_route(s, "/users/me", "me");
     });
     let c = bare_client();
     let resp = c.get(format!("{url}/default")).send().unwrap();
@@ -325,7 +270,7 @@ fn response_headers_cookies_and_content_types() {
 
     assert_eq!(c.get(format!("{url}/users/me")).send().unwrap().text().unwrap(), "me", "literal beats parameter");
     assert_eq!(c.get(format!("{url}/users/7")).send().unwrap().text().unwrap(), "user 7");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -353,7 +298,7 @@ fn callbacks_run_on_named_callback_threads() {
     for name in &seen {
         assert!(name.starts_with("kr-cb-"), "callback ran on {name}");
     }
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]

@@ -32,6 +32,26 @@ impl Flaky {
     }
 }
 
+impl Flaky {
+    /// A write (`counted` in `writes`): fails while `fail_writes` is set, else runs `forward` on the
+    /// memory store.
+    fn write<'a>(
+        &'a self,
+        counted: bool,
+        forward: impl FnOnce() -> BoxFuture<'a, kestrun_native::Result<()>> + Send + 'a,
+    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
+        Box::pin(async move {
+            if counted {
+                self.writes.fetch_add(1, Ordering::SeqCst);
+            }
+            if self.fail_writes.load(Ordering::SeqCst) {
+                return Err(Error::io("store full"));
+            }
+            forward().await
+        })
+    }
+}
+
 impl SessionBackend for Flaky {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, kestrun_native::Result<Option<SessionState>>> {
         Box::pin(async move {
@@ -51,13 +71,7 @@ impl SessionBackend for Flaky {
         state: SessionState,
         ttl: Duration,
     ) -> BoxFuture<'a, kestrun_native::Result<()>> {
-        Box::pin(async move {
-            self.writes.fetch_add(1, Ordering::SeqCst);
-            if self.fail_writes.load(Ordering::SeqCst) {
-                return Err(Error::io("store full"));
-            }
-            self.inner.save(key, state, ttl).await
-        })
+        self.write(true, move || self.inner.save(key, state, ttl))
     }
 
     fn update<'a>(
@@ -66,22 +80,11 @@ impl SessionBackend for Flaky {
         state: SessionState,
         ttl: Duration,
     ) -> BoxFuture<'a, kestrun_native::Result<()>> {
-        Box::pin(async move {
-            self.writes.fetch_add(1, Ordering::SeqCst);
-            if self.fail_writes.load(Ordering::SeqCst) {
-                return Err(Error::io("store full"));
-            }
-            self.inner.update(key, state, ttl).await
-        })
+        self.write(true, move || self.inner.update(key, state, ttl))
     }
 
     fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, kestrun_native::Result<()>> {
-        Box::pin(async move {
-            if self.fail_writes.load(Ordering::SeqCst) {
-                return Err(Error::io("store full"));
-            }
-            self.inner.update_ttl(key, ttl).await
-        })
+        self.write(false, move || self.inner.update_ttl(key, ttl))
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, kestrun_native::Result<()>> {
@@ -98,14 +101,12 @@ fn custom_backend_and_failure_policy() {
     early.configure_session(SessionOptions::default()).unwrap();
     assert_eq!(early.set_session_backend(backend.clone()).unwrap_err().kind(), kestrun_native::ErrorKind::InvalidState);
 
-    let server = kestrun_native::Server::new("flaky2").unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    server.set_session_backend(backend).unwrap();
-    server.configure_session(SessionOptions { io_timeout_seconds: 1, ..Default::default() }).unwrap();
-    assert!(server.memory_session_store().is_none(), "custom backend in use");
-    server.add_route("GET", "/counter", counter_handler()).unwrap();
-    server.start().unwrap();
-    let url2 = server.endpoint_url(0).unwrap();
+    let (server, url2) = https_server("flaky2", |s| {
+        s.set_session_backend(backend).unwrap();
+        s.configure_session(SessionOptions { io_timeout_seconds: 1, ..Default::default() }).unwrap();
+        assert!(s.memory_session_store().is_none(), "custom backend in use");
+        s.add_route("GET", "/counter", counter_handler()).unwrap();
+    });
     let c = client();
     assert_eq!(counter(&c, &url2), 1);
     assert_eq!(counter(&c, &url2), 2);
@@ -137,7 +138,7 @@ fn custom_backend_and_failure_policy() {
     assert_eq!(json(resp)["counter"], 2);
     flaky.fail_writes.store(false, Ordering::SeqCst);
     assert_eq!(counter(&c, &url2), 2, "the failed update was lost, the session kept");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -152,7 +153,7 @@ fn memory_store_bound_evicts_least_recently_used_sessions() {
     assert_eq!(server.memory_session_store().unwrap().len(), 2);
     assert_eq!(counter(&a, &url), 3);
     assert_eq!(counter(&b, &url), 1, "b was evicted");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -169,5 +170,5 @@ fn expired_sessions_are_swept_periodically() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(store.len(), 0, "swept without any request touching them");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }

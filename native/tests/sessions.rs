@@ -2,15 +2,15 @@
 //! per-session lock, failure rollback.
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use common::*;
 use kestrun_native::{handler_fn, SameSite, SecurePolicy, Server, SessionOptions};
 
-fn set_cookies(resp: &reqwest::blocking::Response) -> Vec<String> {
-    resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+/// Starts a session with a write: its cookie as a request sends it (`name=value`).
+fn new_session_cookie(c: &reqwest::blocking::Client, url: &str) -> String {
+    let cookie = set_cookies(&c.get(format!("{url}/counter")).send().unwrap()).remove(0);
+    cookie.split(';').next().unwrap().to_string()
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn counter_per_session() {
     assert_eq!(counter(&a, &url), 4);
     let resp = a.get(format!("{url}/peek")).send().unwrap();
     assert_eq!(resp.text().unwrap(), "4");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn cookie_absent_until_first_write_then_has_attributes() {
         assert!(cookie.split("; ").any(|p| p == attr), "{attr} missing in {cookie}");
     }
     assert!(!cookie.contains("Max-Age"), "browser-session cookie by default: {cookie}");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -71,8 +71,7 @@ fn secure_policy_same_as_request_and_unspecified_same_site_and_max_age() {
     server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
     server.configure_session(options).unwrap();
     server.add_route("GET", "/counter", counter_handler()).unwrap();
-    server.start().unwrap();
-    let http = server.endpoint_url(0).unwrap();
+    let http = start(&server);
     let https = server.endpoint_url(1).unwrap();
     assert!(http.starts_with("http://") && https.starts_with("https://"));
     let c = bare_client();
@@ -86,7 +85,7 @@ fn secure_policy_same_as_request_and_unspecified_same_site_and_max_age() {
 
     let cookie = set_cookies(&c.get(format!("{https}/counter")).send().unwrap()).remove(0);
     assert!(cookie.split("; ").any(|p| p == "Secure"), "HTTPS request → Secure: {cookie}");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -103,16 +102,14 @@ fn secure_policy_none_and_same_site_none() {
     assert!(!cookie.contains("Secure"), "{cookie}");
     assert!(!cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=None"), "{cookie}");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn tampered_or_forged_cookie_gives_a_fresh_session() {
     let (server, url) = session_server("tamper", SessionOptions::default(), |_| {});
     let c = bare_client();
-    let resp = c.get(format!("{url}/counter")).send().unwrap();
-    let cookie = set_cookies(&resp).remove(0);
-    let pair = cookie.split(';').next().unwrap().to_string();
+    let pair = new_session_cookie(&c, &url);
     let (name, value) = pair.split_once('=').unwrap();
 
     // The genuine cookie continues the session.
@@ -140,7 +137,7 @@ fn tampered_or_forged_cookie_gives_a_fresh_session() {
     // The genuine session is untouched.
     let v = json(c.get(format!("{url}/counter")).header("cookie", &pair).send().unwrap());
     assert_eq!(v["counter"], 3);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -151,7 +148,7 @@ fn idle_timeout_expires_sessions() {
     assert_eq!(counter(&c, &url), 1);
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(counter(&c, &url), 1, "expired after the 1 s idle timeout: a new session");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -167,7 +164,7 @@ fn sliding_expiration_keeps_active_sessions() {
         assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "1");
     }
     assert_eq!(counter(&c, &url), 2, "alive after more than the idle timeout thanks to the reads");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -201,27 +198,20 @@ fn concurrent_requests_of_one_session_are_serialized() {
         let last: serde_json::Value = c.get(format!("{url}/counter")).send().await.unwrap().json().await.unwrap();
         assert_eq!(last["counter"], 202, "200 concurrent increments + 2 sequential");
     });
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn different_sessions_do_not_block_each_other() {
-    let gate = Arc::new(Barrier::new(2));
-    let entered = Arc::new(AtomicUsize::new(0));
-    let (g, e) = (gate.clone(), entered.clone());
-    let (server, url) = session_server("independent", SessionOptions::default(), move |s| {
+    // /hold is released by the test once the other session was served.
+    let hold = Blocker::new();
+    let (server, url) = session_server("independent", SessionOptions::default(), |s| {
         s.set_callback_threads(4).unwrap();
-        s.add_route(
-            "GET",
-            "/hold",
-            handler_fn(move |ctx| {
-                ctx.session_mut().map_err(|e| e.to_string())?.set_string("held", "yes");
-                e.fetch_add(1, Ordering::SeqCst);
-                g.wait(); // released by the test once the other session was served
-                Ok(())
-            }),
-        )
-        .unwrap();
+        let handler = hold.handler(|ctx| {
+            ctx.session_mut().map_err(|e| e.to_string())?.set_string("held", "yes");
+            Ok(())
+        });
+        s.add_route("GET", "/hold", handler).unwrap();
     });
     let a = client();
     let b = client();
@@ -230,16 +220,14 @@ fn different_sessions_do_not_block_each_other() {
     let url2 = url.clone();
     let a2 = a.clone();
     let holder = std::thread::spawn(move || a2.get(format!("{url2}/hold")).send().unwrap().status());
-    while entered.load(Ordering::SeqCst) == 0 {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    hold.wait_entered();
     // Session A is locked by /hold; session B proceeds.
     assert_eq!(counter(&b, &url), 2);
     assert_eq!(counter(&client(), &url), 1, "no session at all proceeds too");
-    gate.wait();
+    hold.release();
     assert_eq!(holder.join().unwrap(), 200);
     assert_eq!(counter(&a, &url), 2);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -290,31 +278,24 @@ fn failed_callback_discards_session_changes_and_clear_works() {
     assert_eq!(c.get(format!("{url}/clear")).send().unwrap().text().unwrap(), "0");
     assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "-1", "clear removed every key");
     assert_eq!(counter(&c, &url), 1);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn server_without_sessions_reports_no_session() {
-    let server = Server::new("no-sessions").unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/",
-            handler_fn(|ctx| {
-                let available = ctx.session_available();
-                let kind = ctx.session().err().map(|e| e.kind());
-                ctx.set_body_text(&format!("{available} {kind:?}"));
-                Ok(())
-            }),
-        )
-        .unwrap();
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
+    let (server, url) = https_server("no-sessions", |s| {
+        let handler = handler_fn(|ctx| {
+            let available = ctx.session_available();
+            let kind = ctx.session().err().map(|e| e.kind());
+            ctx.set_body_text(&format!("{available} {kind:?}"));
+            Ok(())
+        });
+        s.add_route("GET", "/", handler).unwrap();
+    });
     let resp = bare_client().get(format!("{url}/")).send().unwrap();
     assert!(resp.headers().get("set-cookie").is_none());
     assert_eq!(resp.text().unwrap(), "false Some(NoSession)");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
@@ -322,42 +303,31 @@ fn sessions_survive_a_restart() {
     let (server, url) = session_server("restart-sessions", SessionOptions::default(), |_| {});
     let c = client();
     assert_eq!(counter(&c, &url), 1);
-    server.stop(Duration::from_secs(10)).unwrap();
-    server.start().unwrap();
+    stop(&server);
     // Cookies are not port-specific: the same jar applies to the new port.
-    let url = server.endpoint_url(0).unwrap();
+    let url = start(&server);
     assert_eq!(counter(&c, &url), 2, "the store and the cookie key outlive a stop");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
-    let release = Arc::new(Barrier::new(2));
-    let entered = Arc::new(AtomicUsize::new(0));
-    let (r, e) = (release.clone(), entered.clone());
-    let (server, url) = session_server("lockwait", SessionOptions::default(), move |s| {
+    let block = Blocker::new();
+    let (server, url) = session_server("lockwait", SessionOptions::default(), |s| {
         s.set_callback_threads(4).unwrap();
         s.set_callback_wait(Duration::from_millis(300)).unwrap();
-        s.add_route(
-            "GET",
-            "/block",
-            handler_fn(move |ctx| {
-                ctx.session_mut().map_err(|e| e.to_string())?.set_int32("blocked", 1);
-                e.fetch_add(1, Ordering::SeqCst);
-                r.wait();
-                Ok(())
-            }),
-        )
-        .unwrap();
+        let handler = block.handler(|ctx| {
+            ctx.session_mut().map_err(|e| e.to_string())?.set_int32("blocked", 1);
+            Ok(())
+        });
+        s.add_route("GET", "/block", handler).unwrap();
     });
     let c = client();
     assert_eq!(counter(&c, &url), 1);
     // A request of the session holds its lock (inside its callback) …
     let (c2, url2) = (c.clone(), url.clone());
     let blocker = std::thread::spawn(move || c2.get(format!("{url2}/block")).send().unwrap().status());
-    while entered.load(Ordering::SeqCst) == 0 {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    block.wait_entered();
     // … so the next one of the same session gives up after the callback wait: 503 JSON.
     let t0 = std::time::Instant::now();
     let resp = c.get(format!("{url}/counter")).send().unwrap();
@@ -370,21 +340,19 @@ fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
     assert!(t0.elapsed() >= Duration::from_millis(250), "{:?}", t0.elapsed());
     // Other sessions do not wait.
     assert_eq!(counter(&client(), &url), 1);
-    release.wait();
+    block.release();
     assert_eq!(blocker.join().unwrap(), 200);
     // The refused request changed nothing; the session is served again.
     assert_eq!(counter(&c, &url), 2);
     assert_eq!(c.get(format!("{url}/peek")).send().unwrap().text().unwrap(), "2");
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }
 
 #[test]
 fn reading_a_session_sends_no_cookie_and_keeps_it() {
     let (server, url) = session_server("read-no-cookie", SessionOptions::default(), |_| {});
     let c = bare_client();
-    let resp = c.get(format!("{url}/counter")).send().unwrap();
-    let cookie = set_cookies(&resp).remove(0);
-    let pair = cookie.split(';').next().unwrap().to_string();
+    let pair = new_session_cookie(&c, &url);
     // A request that only reads the session: no Set-Cookie (as ASP.NET Core), the state is there.
     let resp = c.get(format!("{url}/peek")).header("cookie", &pair).send().unwrap();
     assert!(set_cookies(&resp).is_empty(), "{:?}", set_cookies(&resp));
@@ -393,5 +361,5 @@ fn reading_a_session_sends_no_cookie_and_keeps_it() {
     let resp = c.get(format!("{url}/counter")).header("cookie", &pair).send().unwrap();
     assert_eq!(set_cookies(&resp).len(), 1);
     assert_eq!(json(resp)["counter"], 2);
-    server.stop(Duration::from_secs(10)).unwrap();
+    stop(&server);
 }

@@ -1,10 +1,13 @@
 //! Start / stop 50 times in one process: no thread or port is leaked. Alone in its test binary so
 //! that no other test's threads disturb the count.
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use kestrun_native::{handler_fn, Server, SessionOptions};
+use common::text_route;
+use kestrun_native::{Server, SessionOptions};
 
 fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
@@ -47,16 +50,7 @@ fn start_stop_50_times_leaks_no_threads_or_ports() {
     server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
     server.set_callback_threads(3).unwrap();
     server.configure_session(SessionOptions::default()).unwrap();
-    server
-        .add_route(
-            "GET",
-            "/ping",
-            handler_fn(|ctx| {
-                ctx.set_body_text("pong");
-                Ok(())
-            }),
-        )
-        .unwrap();
+    text_route(&server, "/ping", "pong");
 
     // Warm-up cycle: process-wide lazies are created once.
     server.start().unwrap();

@@ -519,18 +519,22 @@ mod tests {
             LogLevel::Error,
             LogLevel::Fatal,
         ];
-        let u3: Vec<String> = all.iter().map(|l| render("{Level:u3}", *l, "")).collect();
-        assert_eq!(u3, ["VRB", "DBG", "INF", "WRN", "ERR", "FTL"]);
-        let w3: Vec<String> = all.iter().map(|l| render("{Level:w3}", *l, "")).collect();
-        assert_eq!(w3, ["vrb", "dbg", "inf", "wrn", "err", "ftl"]);
-        let full: Vec<String> = all.iter().map(|l| render("{Level}", *l, "")).collect();
-        assert_eq!(full, ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"]);
-        assert_eq!(render("{Level:t3}", LogLevel::Warning, ""), "Wrn");
-        assert_eq!(render("{Level:u4}", LogLevel::Information, ""), "INFO");
-        assert_eq!(render("{Level:u1}", LogLevel::Error, ""), "E");
-        assert_eq!(render("{Level:u}", LogLevel::Information, ""), "INFORMATION");
-        assert_eq!(render("{Level:w}", LogLevel::Fatal, ""), "fatal");
-        assert_eq!(render("{Level:u9}", LogLevel::Debug, ""), "DEBUG");
+        // `{Level<format>}` alone.
+        let level = |format: &str, l: LogLevel| render(&format!("{{Level{format}}}"), l, "");
+        for (format, names) in [
+            (":u3", ["VRB", "DBG", "INF", "WRN", "ERR", "FTL"]),
+            (":w3", ["vrb", "dbg", "inf", "wrn", "err", "ftl"]),
+            ("", ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"]),
+        ] {
+            let rendered: Vec<String> = all.iter().map(|l| level(format, *l)).collect();
+            assert_eq!(rendered, names, "{{Level{format}}}");
+        }
+        assert_eq!(level(":t3", LogLevel::Warning), "Wrn");
+        assert_eq!(level(":u4", LogLevel::Information), "INFO");
+        assert_eq!(level(":u1", LogLevel::Error), "E");
+        assert_eq!(level(":u", LogLevel::Information), "INFORMATION");
+        assert_eq!(level(":w", LogLevel::Fatal), "fatal");
+        assert_eq!(level(":u9", LogLevel::Debug), "DEBUG");
     }
 
     #[test]
@@ -546,23 +550,27 @@ mod tests {
 
     #[test]
     fn timestamp_formats() {
-        let ts = |f: &str| render(&format!("{{Timestamp:{f}}}"), LogLevel::Debug, "");
-        assert_eq!(ts("HH:mm:ss"), "08:31:04");
-        assert_eq!(ts("HH:mm:ss.fff"), "08:31:04.030");
-        assert_eq!(ts("yyyy-MM-dd"), "2026-11-29");
-        assert_eq!(ts("yyyy-MM-dd HH:mm:ss.fff zzz"), "2026-11-29 08:31:04.030 +01:00");
-        assert_eq!(ts("yyyy-MM-ddTHH:mm:ss.ffffffzzz"), "2026-11-29T08:31:04.030500+01:00");
-        assert_eq!(ts("ss.FFFF"), "04.0305");
-        assert_eq!(ts("ss.F"), "04", "an all-zero F drops its dot");
-        assert_eq!(ts("h:mm tt"), "8:31 AM");
-        assert_eq!(ts("ddd dd MMM yy"), "Sun 29 Nov 26");
-        assert_eq!(ts("dddd d MMMM"), "Sunday 29 November");
-        assert_eq!(ts("z zz K"), "+1 +01 +01:00");
-        assert_eq!(ts("'at' HH\\h mm \"min\""), "at 08h 31 min");
-        assert_eq!(ts("o"), "2026-11-29T08:31:04.0305000+01:00");
-        assert_eq!(ts("u"), "2026-11-29 07:31:04Z", "u is UTC");
-        assert_eq!(ts("s"), "2026-11-29T08:31:04");
-        assert_eq!(ts("T"), "08:31:04");
+        for (format, expected) in [
+            ("HH:mm:ss", "08:31:04"),
+            ("HH:mm:ss.fff", "08:31:04.030"),
+            ("yyyy-MM-dd", "2026-11-29"),
+            ("yyyy-MM-dd HH:mm:ss.fff zzz", "2026-11-29 08:31:04.030 +01:00"),
+            ("yyyy-MM-ddTHH:mm:ss.ffffffzzz", "2026-11-29T08:31:04.030500+01:00"),
+            ("ss.FFFF", "04.0305"),
+            ("ss.F", "04"), // an all-zero F drops its dot
+            ("h:mm tt", "8:31 AM"),
+            ("ddd dd MMM yy", "Sun 29 Nov 26"),
+            ("dddd d MMMM", "Sunday 29 November"),
+            ("z zz K", "+1 +01 +01:00"),
+            ("'at' HH\\h mm \"min\"", "at 08h 31 min"),
+            ("o", "2026-11-29T08:31:04.0305000+01:00"),
+            ("u", "2026-11-29 07:31:04Z"), // u is UTC
+            ("s", "2026-11-29T08:31:04"),
+            ("T", "08:31:04"),
+        ] {
+            let rendered = render(&format!("{{Timestamp:{format}}}"), LogLevel::Debug, "");
+            assert_eq!(rendered, expected, "{{Timestamp:{format}}}");
+        }
         assert_eq!(render("{Timestamp}", LogLevel::Debug, ""), "11/29/2026 08:31:04 +01:00");
         let negative = datetime!(2026-01-02 23:05:09 -05:30);
         let t = OutputTemplate::parse("{Timestamp:yyyy-MM-dd HH:mm:ss zzz} {Timestamp:hh tt}").unwrap();

@@ -436,6 +436,14 @@ impl RedisBackend {
         })
     }
 
+    /// Runs `cmd` (`what` names it in errors) as [`spawn`](Self::spawn) does, ignoring its reply.
+    fn fire(&self, what: &'static str, cmd: redis::Cmd) -> BoxFuture<'static, Result<()>> {
+        self.spawn(move |inner| async move {
+            inner.query::<Value>(what, cmd).await?;
+            Ok(())
+        })
+    }
+
     fn spawn<T, F, Fut>(&self, f: F) -> BoxFuture<'static, Result<T>>
     where
         T: Send + 'static,
@@ -615,23 +623,15 @@ impl SessionBackend for RedisBackend {
     }
 
     fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>> {
-        let redis_key = self.redis_key(key);
-        self.spawn(move |inner| async move {
-            let mut cmd = redis::cmd("EXPIRE");
-            cmd.arg(&redis_key).arg(ttl_seconds(ttl));
-            inner.query::<Value>("EXPIRE", cmd).await?;
-            Ok(())
-        })
+        let mut cmd = redis::cmd("EXPIRE");
+        cmd.arg(self.redis_key(key)).arg(ttl_seconds(ttl));
+        self.fire("EXPIRE", cmd)
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>> {
-        let redis_key = self.redis_key(key);
-        self.spawn(move |inner| async move {
-            let mut cmd = redis::cmd("DEL");
-            cmd.arg(&redis_key);
-            inner.query::<Value>("DEL", cmd).await?;
-            Ok(())
-        })
+        let mut cmd = redis::cmd("DEL");
+        cmd.arg(self.redis_key(key));
+        self.fire("DEL", cmd)
     }
 
     fn server_starting(&self, server_name: &str) {

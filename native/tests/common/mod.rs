@@ -1,10 +1,15 @@
-//! Shared helpers of the integration tests: servers on port 0, HTTPS clients with a cookie store.
+//! Shared helpers of the integration tests: servers on port 0, clients (HTTPS-capable, with or
+//! without a cookie store), routes used by several tests, and the pieces of the tests that hold a
+//! callback busy.
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use kestrun_native::{handler_fn, RouteHandler, Server, SessionOptions};
+use kestrun_native::{handler_fn, RequestContext, RouteHandler, Server, SessionOptions};
+
+// ---- clients ----------------------------------------------------------------------------------------
 
 /// A blocking HTTPS-capable client with a cookie store that accepts the self-signed certificate.
 pub fn client() -> reqwest::blocking::Client {
@@ -36,6 +41,70 @@ pub fn async_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The body of `GET url` (no cookies).
+pub fn get_text(url: &str) -> String {
+    bare_client().get(url).send().unwrap().text().unwrap()
+}
+
+/// Parses a JSON body.
+pub fn json(resp: reqwest::blocking::Response) -> serde_json::Value {
+    resp.json().unwrap()
+}
+
+/// The `Set-Cookie` values of a response.
+pub fn set_cookies(resp: &reqwest::blocking::Response) -> Vec<String> {
+    resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+/// The `counter` of a `/counter` answer.
+pub fn counter(client: &reqwest::blocking::Client, url: &str) -> i64 {
+    let v = json(client.get(format!("{url}/counter")).send().unwrap());
+    v["counter"].as_i64().unwrap()
+}
+
+// ---- servers ----------------------------------------------------------------------------------------
+
+/// Starts `server`; returns the URL of its first endpoint.
+pub fn start(server: &Server) -> String {
+    server.start().unwrap();
+    server.endpoint_url(0).unwrap()
+}
+
+/// Stops `server` gracefully (bounded by 10 s); it must stop in time.
+pub fn stop(server: &Server) {
+    server.stop(Duration::from_secs(10)).unwrap();
+}
+
+/// A server with a self-signed HTTPS endpoint on 127.0.0.1:0, after `configure` configured it; started.
+pub fn https_server(name: &str, configure: impl FnOnce(&Server)) -> (Server, String) {
+    let server = Server::new(name).unwrap();
+    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
+    configure(&server);
+    let url = start(&server);
+    (server, url)
+}
+
+/// [`https_server`] with sessions (`options`) and the counter routes, after `extra` configured it.
+pub fn session_server(name: &str, options: SessionOptions, extra: impl FnOnce(&Server)) -> (Server, String) {
+    https_server(name, |server| {
+        server.configure_session(options).unwrap();
+        server.add_route("GET", "/counter", counter_handler()).unwrap();
+        server.add_route("GET", "/peek", peek_handler()).unwrap();
+        extra(server);
+    })
+}
+
+// ---- routes -----------------------------------------------------------------------------------------
+
+/// Adds `GET path` answering the text `text`.
+pub fn text_route(server: &Server, path: &str, text: &'static str) {
+    let handler = handler_fn(move |ctx| {
+        ctx.set_body_text(text);
+        Ok(())
+    });
+    server.add_route("GET", path, handler).unwrap();
+}
+
 /// `GET /counter`: increments the session's int32 `counter` and answers `{"counter":n}`.
 pub fn counter_handler() -> Arc<dyn RouteHandler> {
     handler_fn(|ctx| {
@@ -55,27 +124,48 @@ pub fn peek_handler() -> Arc<dyn RouteHandler> {
     })
 }
 
-/// A self-signed HTTPS server on 127.0.0.1:0 with sessions (`options`) and the counter routes,
-/// after `extra` configured it; started.
-pub fn session_server(name: &str, options: SessionOptions, extra: impl FnOnce(&Server)) -> (Server, String) {
-    let server = Server::new(name).unwrap();
-    server.add_endpoint_https_self_signed("127.0.0.1", 0).unwrap();
-    server.configure_session(options).unwrap();
-    server.add_route("GET", "/counter", counter_handler()).unwrap();
-    server.add_route("GET", "/peek", peek_handler()).unwrap();
-    extra(&server);
-    server.start().unwrap();
-    let url = server.endpoint_url(0).unwrap();
-    (server, url)
+// ---- busy callbacks ---------------------------------------------------------------------------------
+
+/// Polls (every 5 ms) until `done()`.
+pub fn wait_until(done: impl Fn() -> bool) {
+    while !done() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
-/// Parses a JSON body.
-pub fn json(resp: reqwest::blocking::Response) -> serde_json::Value {
-    resp.json().unwrap()
+/// A callback that holds its callback thread (and its session's lock) until the test releases it.
+pub struct Blocker {
+    entered: Arc<AtomicUsize>,
+    release: Arc<Barrier>,
 }
 
-/// The `counter` of a `/counter` answer.
-pub fn counter(client: &reqwest::blocking::Client, url: &str) -> i64 {
-    let v = json(client.get(format!("{url}/counter")).send().unwrap());
-    v["counter"].as_i64().unwrap()
+impl Blocker {
+    pub fn new() -> Blocker {
+        Blocker { entered: Arc::new(AtomicUsize::new(0)), release: Arc::new(Barrier::new(2)) }
+    }
+
+    /// A handler that runs `first` (e.g. a session write), counts itself as entered, then waits for
+    /// [`release`](Self::release).
+    pub fn handler(
+        &self,
+        first: impl Fn(&mut RequestContext) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Arc<dyn RouteHandler> {
+        let (entered, release) = (self.entered.clone(), self.release.clone());
+        handler_fn(move |ctx| {
+            first(ctx)?;
+            entered.fetch_add(1, Ordering::SeqCst);
+            release.wait();
+            Ok(())
+        })
+    }
+
+    /// Waits until a request is inside the handler.
+    pub fn wait_entered(&self) {
+        wait_until(|| self.entered.load(Ordering::SeqCst) > 0);
+    }
+
+    /// Lets the blocked handler return.
+    pub fn release(&self) {
+        self.release.wait();
+    }
 }
