@@ -1,5 +1,5 @@
 //! [`HandleTable`]: the generational table behind every handle that crosses the C ABI (the tables
-//! themselves and their kind tags are in [`handles`](crate::handles)).
+//! themselves and their kind tags are in `handles.rs`).
 //!
 //! An id is a `u64`: the table's kind tag in the top 8 bits, a 24-bit generation in bits 32..56
 //! and a 32-bit slot index below. A slot's generation changes every time its value is removed, so
