@@ -11,6 +11,8 @@
 # Settings (environment):
 #   KR_BENCH_DURATION      measured wrk run per row, seconds (default 5; "5s" accepted)
 #   KR_BENCH_WARMUP        wrk warm-up before each measured run, seconds (default 1; 0 = none)
+#   KR_BENCH_PS_WARMUP     warm-up of the PowerShell rows, seconds (default 10: .NET's tiered JIT keeps
+#                          recompiling hot methods for several seconds after start; measured in a profile)
 #   KR_BENCH_THREADS       wrk threads (default 2)
 #   KR_BENCH_CONNECTIONS   wrk connections (default 32)
 #   KR_BENCH_COOKIES       sessions in the "many sessions" rows (default 64)
@@ -31,6 +33,7 @@ seconds() { # "5s" / "5" -> 5
 }
 DURATION=$(seconds "${KR_BENCH_DURATION:-5}")
 WARMUP=$(seconds "${KR_BENCH_WARMUP:-1}")
+PS_WARMUP=$(seconds "${KR_BENCH_PS_WARMUP:-10}")
 THREADS=${KR_BENCH_THREADS:-2}
 CONNS=${KR_BENCH_CONNECTIONS:-32}
 COOKIES=${KR_BENCH_COOKIES:-64}
@@ -485,7 +488,7 @@ powershell_rows() {
     if (( ! ok )); then
       skip_row "$label" "$target" "failed: no session cookie from GET /session/counter"; stop_group "$SRV_PID"; continue
     fi
-    if run_wrk "ps-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
+    if WARMUP=$PS_WARMUP run_wrk "ps-$scheme-$what" "$url" "$lua" "${extra[@]}"; then
       PEAK_KB=$(group_kb "$SRV_PID" VmHWM)
       result="—"
       if [[ $what != hello ]]; then
@@ -664,7 +667,7 @@ h2_and_fresh_rows() {
     label="4. PowerShell: GET /hello (Write-KrTextResponse), HTTPS, HTTP/2 (h2load)"
     echo "=== $label"
     if start_pwsh_server ps-h2; then
-      if command -v h2load >/dev/null 2>&1 && run_h2load ps-h2 "https://127.0.0.1:$HTTPS_PORT/hello"; then
+      if command -v h2load >/dev/null 2>&1 && WARMUP=$PS_WARMUP run_h2load ps-h2 "https://127.0.0.1:$HTTPS_PORT/hello"; then
         PEAK_KB=$(group_kb "$SRV_PID" VmHWM); measured_row "$label" https — —
       else
         skip_row "$label" — "failed: no HTTP/2 result (target/bench/ps-h2.h2load.txt)"
@@ -696,7 +699,7 @@ ps_profile() {
   local cookie url pid
   cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
   url="https://127.0.0.1:$HTTPS_PORT/session/counter"
-  bounded timeout -k 5 60 wrk -t"$THREADS" -c"$CONNS" -d"$((WARMUP + 2))s" -H "Cookie: $cookie" "$url" >/dev/null 2>&1
+  bounded timeout -k 5 90 wrk -t"$THREADS" -c"$CONNS" -d"$((PS_WARMUP + 2))s" -H "Cookie: $cookie" "$url" >/dev/null 2>&1
   pid=$(for p in $(pgrep -g "$SRV_PID"); do echo "$(awk '/^VmRSS/ { print $2 }' /proc/$p/status 2>/dev/null || echo 0) $p"; done | sort -n | tail -n 1 | cut -d' ' -f2)
   spawn wrk -t"$THREADS" -c"$CONNS" -d"$((DURATION + 2))s" -H "Cookie: $cookie" "$url"
   local wrk_pid=$SPAWN_PID
@@ -748,7 +751,7 @@ cpu=$(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1)
 mem=$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }')
 when=$(date -u +"%Y-%m-%d %H:%M UTC")
 loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)
-settings="wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (after a ${WARMUP}s warm-up), keep-alive, 127.0.0.1; $COOKIES cookies for \"many sessions\"; $(commas "$SESSIONS") sessions for the memory row"
+settings="wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (after a ${WARMUP}s warm-up; ${PS_WARMUP}s for PowerShell servers), keep-alive, 127.0.0.1; $COOKIES cookies for \"many sessions\"; $(commas "$SESSIONS") sessions for the memory row"
 
 {
   echo
