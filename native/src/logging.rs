@@ -47,13 +47,13 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 use time::OffsetDateTime;
-use tracing::{Dispatch, Event, Level, Metadata, Subscriber};
+use tracing::{Dispatch, Event, Level, Metadata};
 use tracing_appender::rolling::{RollingFileAppender, RollingWriter, Rotation};
 use tracing_subscriber::field::Visit;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::layer::{Context, Filter, Layer, SubscriberExt};
-use tracing_subscriber::registry::{LookupSpan, Registry};
+use tracing_subscriber::Registry;
 
 use crate::error::{Error, Result};
 
@@ -431,12 +431,11 @@ impl<S> Filter<S> for SinkFilter {
 /// A sink's event format: its output template.
 struct TemplateFormat(Arc<OutputTemplate>);
 
-impl<S, N> FormatEvent<S, N> for TemplateFormat
+impl<N> FormatEvent<Registry, N> for TemplateFormat
 where
-    S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, _: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> std::fmt::Result {
+    fn format_event(&self, _: &FmtContext<'_, Registry, N>, mut writer: Writer<'_>, event: &Event<'_>) -> std::fmt::Result {
         let level = LogLevel::of(event.metadata());
         self.0.render(&mut writer, level, now(), &mut |out| {
             let mut visitor = MessageVisitor { out, result: Ok(()) };
