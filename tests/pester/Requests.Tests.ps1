@@ -12,6 +12,40 @@ BeforeAll {
         $r = Invoke-WebRequest -Uri "$base$Path" -Headers $Headers -SkipHttpErrorCheck -TimeoutSec 60
         [pscustomobject]@{ Status = [int]$r.StatusCode; Json = ($r.Content | ConvertFrom-Json); Response = $r }
     }
+
+    # The error a route answered (scripts/Requests.ps1 writes the caught error's message, category, errorId and
+    # target as JSON): the status code, and each of the other fields that is given.
+    function Assert-TestError {
+        param(
+            [Parameter(Mandatory = $true, ValueFromPipeline = $true)][object]$Response,
+            [int]$Status = 400, [string]$Message, [string]$Category, [string]$ErrorId, [string]$Target
+        )
+        process {
+            $Response.Status | Should -Be $Status
+            foreach ($field in 'Message', 'Category', 'ErrorId', 'Target') {
+                if ($PSBoundParameters.ContainsKey($field)) {
+                    $Response.Json.$field | Should -Be $PSBoundParameters[$field] -Because "the error's $field"
+                }
+            }
+        }
+    }
+
+    # A response of Invoke-KrCurl: the status code, the Content-Type header (all of it) and the body, when given.
+    function Assert-TestResponse {
+        param(
+            [Parameter(Mandatory = $true, ValueFromPipeline = $true)][object]$Response,
+            [int]$Status = 200, [string]$ContentType, [string]$Body
+        )
+        process {
+            $Response.Status | Should -Be $Status
+            if ($ContentType) {
+                $Response.Headers | Should -Match "(?im)^content-type:\s*$([regex]::Escape($ContentType))\s*$"
+            }
+            if ($PSBoundParameters.ContainsKey('Body')) {
+                $Response.Body | Should -Be $Body
+            }
+        }
+    }
 }
 
 AfterAll {
@@ -49,20 +83,13 @@ Describe 'Get-KrRequestQuery' {
     }
 
     It 'fails with a message naming the parameter and its value when it does not convert' {
-        $r = Invoke-TestGet -Path '/value/query?name=page&as=Int&page=ten'
-        $r.Status | Should -Be 400
-        $r.Json.message | Should -Be "The query parameter 'page' is 'ten', which is not an integer."
-        $r.Json.category | Should -Be 'InvalidData'
-        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand'
-        $r.Json.target | Should -Be 'page'
+        Invoke-TestGet -Path '/value/query?name=page&as=Int&page=ten' |
+            Assert-TestError -Message "The query parameter 'page' is 'ten', which is not an integer." -Category 'InvalidData' -ErrorId 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand' -Target 'page'
     }
 
     It 'fails with -ThrowIfMissing with a message naming the parameter (ObjectNotFound)' {
-        $r = Invoke-TestGet -Path '/value/query?name=page&required=true'
-        $r.Status | Should -Be 400
-        $r.Json.message | Should -Be "Missing required query parameter 'page'."
-        $r.Json.category | Should -Be 'ObjectNotFound'
-        $r.Json.errorId | Should -Be 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand'
+        Invoke-TestGet -Path '/value/query?name=page&required=true' |
+            Assert-TestError -Message "Missing required query parameter 'page'." -Category 'ObjectNotFound' -ErrorId 'KrGetRequestQueryFailed,KestrunRust.Cmdlets.GetKrRequestQueryCommand'
     }
 
     It 'returns the first value of a repeated parameter ($Context.GetQueryValues has all)' {
@@ -86,17 +113,14 @@ Describe 'Get-KrRequestHeader' {
 
     It 'returns $null for an absent header, and fails with -ThrowIfMissing naming it' {
         (Invoke-TestGet -Path '/value/header?name=X-Absent').Json.type | Should -Be 'null'
-        $r = Invoke-TestGet -Path '/value/header?name=X-Absent&required=true'
-        $r.Status | Should -Be 400
-        $r.Json.message | Should -Be "Missing required header 'X-Absent'."
-        $r.Json.errorId | Should -Be 'KrGetRequestHeaderFailed,KestrunRust.Cmdlets.GetKrRequestHeaderCommand'
+        Invoke-TestGet -Path '/value/header?name=X-Absent&required=true' |
+            Assert-TestError -Message "Missing required header 'X-Absent'." -ErrorId 'KrGetRequestHeaderFailed,KestrunRust.Cmdlets.GetKrRequestHeaderCommand'
     }
 
     It 'fails with a message naming the header when -AsBool does not convert' {
         $r = Invoke-TestGet -Path '/value/header?name=X-Flag&as=Bool' -Headers @{ 'X-Flag' = 'maybe' }
-        $r.Status | Should -Be 400
+        $r | Assert-TestError -Category 'InvalidData'
         $r.Json.message | Should -BeLike "The header 'X-Flag' is 'maybe', which is not a boolean*"
-        $r.Json.category | Should -Be 'InvalidData'
     }
 }
 
@@ -114,11 +138,8 @@ Describe 'Get-KrRequestCookie' {
 
     It 'returns $null for an absent cookie, and fails with -ThrowIfMissing naming it' {
         (Invoke-TestGet -Path '/value/cookie?name=theme' -Headers @{ Cookie = 'beta=yes' }).Json.type | Should -Be 'null'
-        $r = Invoke-TestGet -Path '/value/cookie?name=theme&required=true'
-        $r.Status | Should -Be 400
-        $r.Json.message | Should -Be "Missing required cookie 'theme'."
-        $r.Json.category | Should -Be 'ObjectNotFound'
-        $r.Json.errorId | Should -Be 'KrGetRequestCookieFailed,KestrunRust.Cmdlets.GetKrRequestCookieCommand'
+        Invoke-TestGet -Path '/value/cookie?name=theme&required=true' |
+            Assert-TestError -Message "Missing required cookie 'theme'." -Category 'ObjectNotFound' -ErrorId 'KrGetRequestCookieFailed,KestrunRust.Cmdlets.GetKrRequestCookieCommand'
     }
 }
 
@@ -182,9 +203,8 @@ Describe 'Get-KrRequestBody' {
 
     It 'fails on a JSON body that does not parse, saying so (InvalidData)' {
         $r = Invoke-KrCurl -Url "$base/body" -Method POST -Body '{"name":' -ContentType 'application/json'
-        $r.Status | Should -Be 400
+        $r | Assert-TestError -Category 'InvalidData'
         $r.Json.message | Should -BeLike 'The request body is not valid JSON:*'
-        $r.Json.category | Should -Be 'InvalidData'
     }
 
     It 'returns other content types as text, and an empty body as $null' {
@@ -207,19 +227,12 @@ Describe 'Get-KrRequestBody' {
 
 Describe 'Write-KrTextResponse' {
     It 'answers 200 text/plain; charset=utf-8 by default' {
-        $r = Invoke-KrCurl -Url "$base/text"
-        $r.Status | Should -Be 200
-        $r.Body | Should -Be 'plain text'
-        $r.Headers | Should -Match '(?im)^content-type:\s*text/plain; charset=utf-8\s*$'
+        Invoke-KrCurl -Url "$base/text" | Assert-TestResponse -ContentType 'text/plain; charset=utf-8' -Body 'plain text'
     }
 
     It 'uses -StatusCode and -ContentType' {
-        $created = Invoke-KrCurl -Url "$base/text/created"
-        $created.Status | Should -Be 201
-        $created.Body | Should -Be 'made'
-        $csv = Invoke-KrCurl -Url "$base/text/csv"
-        $csv.Headers | Should -Match '(?im)^content-type:\s*text/csv; charset=utf-8\s*$'
-        $csv.Body | Should -Be "a,b`n1,2"
+        Invoke-KrCurl -Url "$base/text/created" | Assert-TestResponse -Status 201 -Body 'made'
+        Invoke-KrCurl -Url "$base/text/csv" | Assert-TestResponse -ContentType 'text/csv; charset=utf-8' -Body "a,b`n1,2"
     }
 
     It 'joins piped strings with newlines' {
@@ -246,17 +259,14 @@ Describe 'Write-KrTextResponse' {
 Describe 'Write-KrJsonResponse' {
     It 'answers 200 application/json; charset=utf-8 with the serialized object' {
         $r = Invoke-KrCurl -Url "$base/json"
-        $r.Status | Should -Be 200
-        $r.Headers | Should -Match '(?im)^content-type:\s*application/json; charset=utf-8\s*$'
+        $r | Assert-TestResponse -ContentType 'application/json; charset=utf-8'
         $r.Json.name | Should -Be 'widget'
         $r.Json.count | Should -Be 2
         $r.Json.nested.ok | Should -BeTrue
     }
 
     It 'uses -StatusCode, and -Compress writes one line' {
-        $r = Invoke-KrCurl -Url "$base/json/accepted"
-        $r.Status | Should -Be 202
-        $r.Body | Should -Be '{"queued":true}'
+        Invoke-KrCurl -Url "$base/json/accepted" | Assert-TestResponse -Status 202 -Body '{"queued":true}'
     }
 
     It 'writes several piped objects as one JSON array' {
@@ -265,49 +275,29 @@ Describe 'Write-KrJsonResponse' {
 
     It 'uses -ContentType' {
         $r = Invoke-KrCurl -Url "$base/json/problem"
-        $r.Status | Should -Be 422
-        $r.Headers | Should -Match '(?im)^content-type:\s*application/problem\+json\s*$'
+        $r | Assert-TestResponse -Status 422 -ContentType 'application/problem+json'
         $r.Json.title | Should -Be 'bad'
     }
 
     It 'warns of a truncated serialization as ConvertTo-Json does' {
         $r = Invoke-KrCurl -Url "$base/json/truncated"
-        $r.Status | Should -Be 200
+        $r | Assert-TestResponse
         $r.Body | Should -BeExactly '{"a":{"b":"System.Collections.Hashtable"}}'
         $r.Headers | Should -Match '(?im)^x-warnings:\s*Resulting JSON is truncated as serialization has exceeded the set depth of 1\.\s*$'
     }
 
     It 'reports what it cannot serialize as its own error (KrWriteJsonResponseFailed, InvalidOperation)' {
         $r = Invoke-KrCurl -Url "$base/json/bad-key"
-        $r.Status | Should -Be 500
+        $r | Assert-TestError -Status 500 -Category 'InvalidOperation' -Target '200'
         $r.Json.errorId | Should -BeLike 'KrWriteJsonResponseFailed,*'
-        $r.Json.category | Should -Be 'InvalidOperation'
         $r.Json.message | Should -BeLike "*'System.Collections.Hashtable'*Keys must be strings*"
-        $r.Json.target | Should -Be '200'
     }
 
-    It 'writes byte for byte what ConvertTo-Json writes: <Case>' -ForEach @(
-        @{ Case = 'hashtable' }
-        @{ Case = 'ordered' }
-        @{ Case = 'array' }
-        @{ Case = 'pscustomobject' }
-        @{ Case = 'dates' }
-        @{ Case = 'enums' }
-        @{ Case = 'numbers' }
-        @{ Case = 'null' }
-        @{ Case = 'string' }
-        @{ Case = 'empty string' }
-        @{ Case = 'empty array' }
-        @{ Case = 'depth 1' }
-        @{ Case = 'depth 0' }
-        @{ Case = 'compress' }
-        @{ Case = 'compress depth 1' }
-        @{ Case = 'piped' }
-        @{ Case = 'piped one' }
-        @{ Case = 'piped none' }
-        @{ Case = 'note property' }
+    It 'writes byte for byte what ConvertTo-Json writes: <_>' -ForEach @(
+        'hashtable', 'ordered', 'array', 'pscustomobject', 'dates', 'enums', 'numbers', 'null', 'string', 'empty string',
+        'empty array', 'depth 1', 'depth 0', 'compress', 'compress depth 1', 'piped', 'piped one', 'piped none', 'note property'
     ) {
-        $r = Invoke-WebRequest -Uri "$base/json/same?case=$([uri]::EscapeDataString($Case))" -SkipHttpErrorCheck -TimeoutSec 60
+        $r = Invoke-WebRequest -Uri "$base/json/same?case=$([uri]::EscapeDataString($_))" -SkipHttpErrorCheck -TimeoutSec 60
         [int]$r.StatusCode | Should -Be 200 -Because $r.Content
         $expected = [System.Convert]::FromBase64String(@($r.Headers['X-Expected-Json'])[0])
         $body = $r.RawContentStream.ToArray()

@@ -198,13 +198,11 @@ namespace KestrunRust
     /// <summary>Named loggers; the default one is the configuration of the native (process-wide) pipeline.</summary>
     public static class KrLoggerManager
     {
-        private static readonly object Gate = new object();
-        private static readonly Dictionary<string, KrLogger> Loggers = new Dictionary<string, KrLogger>(StringComparer.OrdinalIgnoreCase);
-        private static KrLogger _default;
+        private static readonly KrNameRegistry<KrLogger> Loggers = new KrNameRegistry<KrLogger>();
 
         public static KrLogger Default
         {
-            get { lock (Gate) { return _default; } }
+            get { return Loggers.Current; }
         }
 
         /// <summary>Registers <paramref name="config"/> as <paramref name="name"/> (replacing a logger of that name).
@@ -221,46 +219,37 @@ namespace KestrunRust
                 throw new ArgumentNullException(nameof(config));
             }
             var logger = new KrLogger(name, config);
-            lock (Gate)
+            lock (Loggers.Gate)
             {
-                bool replacesDefault = _default != null && string.Equals(_default.Name, name, StringComparison.OrdinalIgnoreCase);
-                if (setAsDefault || _default == null || replacesDefault)
+                KrLogger current = Loggers.Current;
+                bool replacesDefault = current != null && string.Equals(current.Name, name, StringComparison.OrdinalIgnoreCase);
+                if (setAsDefault || current == null || replacesDefault)
                 {
                     Apply(logger);
-                    _default = logger;
+                    Loggers.Current = logger;
                 }
-                Loggers[name] = logger;
+                Loggers.Set(name, logger);
             }
             return logger;
         }
 
         public static KrLogger Get(string name)
         {
-            lock (Gate)
-            {
-                KrLogger logger;
-                return Loggers.TryGetValue(name, out logger) ? logger : null;
-            }
+            return Loggers.Get(name);
         }
 
         public static KrLogger[] GetAll()
         {
-            lock (Gate)
-            {
-                var all = new KrLogger[Loggers.Count];
-                Loggers.Values.CopyTo(all, 0);
-                return all;
-            }
+            return Loggers.GetAll();
         }
 
         /// <summary>Closes every native sink (files are flushed and closed) and forgets the loggers.</summary>
         public static void CloseAll()
         {
-            lock (Gate)
+            lock (Loggers.Gate)
             {
                 KrError.Check(KrNative.kr_log_clear_sinks(), "closing the log sinks");
                 Loggers.Clear();
-                _default = null;
             }
         }
 
@@ -268,18 +257,19 @@ namespace KestrunRust
         /// the native level changes when one of them is the default.</summary>
         internal static void OnLevelChanged(KrLoggerConfig config)
         {
-            lock (Gate)
+            lock (Loggers.Gate)
             {
-                foreach (KrLogger logger in Loggers.Values)
+                foreach (KrLogger logger in Loggers.GetAll())
                 {
                     if (ReferenceEquals(logger.Config, config))
                     {
                         logger.MinimumLevel = config.MinimumLevel;
                     }
                 }
-                if (_default != null && ReferenceEquals(_default.Config, config))
+                KrLogger current = Loggers.Current;
+                if (current != null && ReferenceEquals(current.Config, config))
                 {
-                    _default.MinimumLevel = config.MinimumLevel;
+                    current.MinimumLevel = config.MinimumLevel;
                     KrError.Check(KrNative.kr_log_set_level((int)config.MinimumLevel), "setting the log level");
                 }
             }

@@ -1,20 +1,17 @@
 // Servers by name, and the current (last created) one that the commands use when -Server is omitted.
 using System;
-using System.Collections.Generic;
 
 namespace KestrunRust
 {
     public static class KrServerManager
     {
-        private static readonly object Gate = new object();
-        private static readonly Dictionary<string, KrServer> Servers = new Dictionary<string, KrServer>(StringComparer.OrdinalIgnoreCase);
-        private static KrServer _current;
+        private static readonly KrNameRegistry<KrServer> Servers = new KrNameRegistry<KrServer>();
 
         /// <summary>The server the commands act on when none is given (the last created one).</summary>
         public static KrServer Current
         {
-            get { lock (Gate) { return _current; } }
-            set { lock (Gate) { _current = value; } }
+            get { return Servers.Current; }
+            set { Servers.Current = value; }
         }
 
         /// <summary>Creates a server named <paramref name="name"/>. An existing server of that name is replaced
@@ -36,48 +33,28 @@ namespace KestrunRust
                 existing.Dispose();
             }
             var server = new KrServer(name);
-            lock (Gate)
+            lock (Servers.Gate)
             {
-                Servers[name] = server;
-                _current = server;
+                Servers.Set(name, server);
+                Servers.Current = server;
             }
             return server;
         }
 
         public static KrServer Get(string name)
         {
-            lock (Gate)
-            {
-                KrServer server;
-                return Servers.TryGetValue(name, out server) ? server : null;
-            }
+            return Servers.Get(name);
         }
 
         public static KrServer[] GetAll()
         {
-            lock (Gate)
-            {
-                var all = new KrServer[Servers.Count];
-                Servers.Values.CopyTo(all, 0);
-                return all;
-            }
+            return Servers.GetAll();
         }
 
         /// <summary>Called by KrServer.Dispose: drops the server from the registry.</summary>
         internal static void Forget(KrServer server)
         {
-            lock (Gate)
-            {
-                KrServer registered;
-                if (Servers.TryGetValue(server.Name, out registered) && ReferenceEquals(registered, server))
-                {
-                    Servers.Remove(server.Name);
-                }
-                if (ReferenceEquals(_current, server))
-                {
-                    _current = null;
-                }
-            }
+            Servers.Forget(server.Name, server);
         }
 
         /// <summary>Stops and frees every server (used when the module is removed).</summary>

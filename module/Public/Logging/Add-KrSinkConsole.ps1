@@ -62,10 +62,9 @@ function Add-KrSinkConsole {
         [KestrunRust.KrLogLevel]$RestrictedToMinimumLevel = [KestrunRust.KrLogLevel]::Verbose
     )
     process {
-        try {
+        # The configuration itself is what AddConsoleSink returns: it is passed on.
+        Invoke-KrLoggerAction -Cmdlet $PSCmdlet -ErrorId 'KrAddConsoleSinkFailed' -TargetObject $OutputTemplate -Action {
             $LoggerConfig.AddConsoleSink($OutputTemplate, $RestrictedToMinimumLevel)
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddConsoleSinkFailed' -TargetObject $OutputTemplate))
         }
     }
 }

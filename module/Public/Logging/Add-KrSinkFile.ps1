@@ -74,11 +74,11 @@ function Add-KrSinkFile {
         [KestrunRust.KrLogLevel]$RestrictedToMinimumLevel = [KestrunRust.KrLogLevel]::Verbose
     )
     process {
-        try {
-            $fullPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+        # The configuration itself is what AddFileSink returns: it is passed on.
+        Invoke-KrLoggerAction -Cmdlet $PSCmdlet -ErrorId 'KrAddFileSinkFailed' -TargetObject $Path -Action {
+            param($Cmdlet)
+            $fullPath = $Cmdlet.GetUnresolvedProviderPathFromPSPath($Path)
             $LoggerConfig.AddFileSink($fullPath, $OutputTemplate, $RollingInterval, $RetainedFileCountLimit, $RestrictedToMinimumLevel)
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrAddFileSinkFailed' -TargetObject $Path))
         }
     }
 }

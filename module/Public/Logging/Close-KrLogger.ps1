@@ -11,9 +11,7 @@ function Close-KrLogger {
     #>
     [CmdletBinding()]
     param()
-    try {
+    Invoke-KrLoggerAction -Cmdlet $PSCmdlet -ErrorId 'KrCloseLoggerFailed' -Action {
         [KestrunRust.KrLoggerManager]::CloseAll()
-    } catch {
-        $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrCloseLoggerFailed'))
     }
 }

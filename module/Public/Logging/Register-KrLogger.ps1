@@ -44,10 +44,8 @@ function Register-KrLogger {
         [switch]$PassThru
     )
     process {
-        try {
-            $logger = [KestrunRust.KrLoggerManager]::Register($Name, $LoggerConfig, $SetAsDefault.IsPresent)
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrRegisterLoggerFailed' -TargetObject $Name))
+        $logger = Invoke-KrLoggerAction -Cmdlet $PSCmdlet -ErrorId 'KrRegisterLoggerFailed' -TargetObject $Name -Action {
+            [KestrunRust.KrLoggerManager]::Register($Name, $LoggerConfig, $SetAsDefault.IsPresent)
         }
         if ($PassThru.IsPresent) {
             $logger

@@ -40,10 +40,8 @@ function Set-KrLoggerLevel {
         [KestrunRust.KrLogLevel]$Value
     )
     process {
-        try {
+        Invoke-KrLoggerAction -Cmdlet $PSCmdlet -ErrorId 'KrSetLoggerLevelFailed' -TargetObject $Value -Action {
             $LoggerConfig.MinimumLevel = $Value
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((ConvertTo-KrErrorRecord -ErrorRecord $_ -ErrorId 'KrSetLoggerLevelFailed' -TargetObject $Value))
         }
         $LoggerConfig
     }

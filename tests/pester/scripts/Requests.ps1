@@ -12,6 +12,18 @@ Import-Module Kestrun.Rust
 
 New-KrLogger | Set-KrLoggerLevel -Value Information | Add-KrSinkConsole | Register-KrLogger -Name 'requests' -SetAsDefault
 
+# Answers the error caught by a route as JSON: its message, category, FullyQualifiedErrorId and target. (A function
+# of this script: the route runspaces get it, as they get the script's variables.)
+function Write-TestError {
+    param([System.Management.Automation.ErrorRecord]$ErrorRecord, [int]$StatusCode)
+    Write-KrJsonResponse -StatusCode $StatusCode -InputObject @{
+        message  = $ErrorRecord.Exception.Message
+        category = $ErrorRecord.CategoryInfo.Category.ToString()
+        errorId  = $ErrorRecord.FullyQualifiedErrorId
+        target   = "$($ErrorRecord.TargetObject)"
+    }
+}
+
 New-KrServer -Name 'Requests Test Server'
 Add-KrEndpoint -Port $Port -IPAddress $IPAddress
 Set-KrServerOptions -MaxRunspaces 2
@@ -33,12 +45,7 @@ Add-KrMapRoute -Verbs Get -Path '/value/{kind}' -ScriptBlock {
         }
         Write-KrJsonResponse -InputObject @{ value = $value; type = $(if ($null -eq $value) { 'null' } else { $value.GetType().Name }) }
     } catch {
-        Write-KrJsonResponse -StatusCode 400 -InputObject @{
-            message  = $_.Exception.Message
-            category = $_.CategoryInfo.Category.ToString()
-            errorId  = $_.FullyQualifiedErrorId
-            target   = "$($_.TargetObject)"
-        }
+        Write-TestError -ErrorRecord $_ -StatusCode 400
     }
 }
 
@@ -148,12 +155,7 @@ Add-KrMapRoute -Verbs Get -Path '/json/bad-key' -ScriptBlock {
     try {
         Write-KrJsonResponse -InputObject @{ 1 = 'one' }
     } catch {
-        Write-KrJsonResponse -StatusCode 500 -InputObject @{
-            message  = $_.Exception.Message
-            category = $_.CategoryInfo.Category.ToString()
-            errorId  = $_.FullyQualifiedErrorId
-            target   = "$($_.TargetObject)"
-        }
+        Write-TestError -ErrorRecord $_ -StatusCode 500
     }
 }
 

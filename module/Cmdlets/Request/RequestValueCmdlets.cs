@@ -1,4 +1,4 @@
-// The base of Get-KrRequestQuery / -Header / -Cookie / -RouteParam: one named value of the current request,
+// Get-KrRequestQuery / -Header / -Cookie / -RouteParam and their base: one named value of the current request,
 // $null when absent (or "Missing required <source> '<name>'." with -ThrowIfMissing), converted as the parameter set
 // says (-AsInt / -AsBool / -AsDouble / -AsString). A value that does not convert is an error naming it and its
 // value, never a silent $null. Errors carry the error id KrGetRequest<Kind>Failed and the name as target.
@@ -130,6 +130,66 @@ namespace KestrunRust.Cmdlets
         private static bool Is(string text, string word)
         {
             return CultureInfo.InvariantCulture.CompareInfo.Compare(text, word, CompareOptions.IgnoreCase) == 0;
+        }
+    }
+
+    /// <summary>Get-KrRequestQuery: the (percent-decoded) first value of query parameter -Name, or $null.</summary>
+    [Cmdlet(VerbsCommon.Get, "KrRequestQuery", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    public sealed class GetKrRequestQueryCommand : KrRequestValueCmdlet
+    {
+        public GetKrRequestQueryCommand() : base("query parameter", "KrGetRequestQueryFailed")
+        {
+        }
+
+        protected override string Read(KrRequestContext context, string name)
+        {
+            return context.GetQuery(name);
+        }
+    }
+
+    /// <summary>Get-KrRequestHeader: the value of request header -Name (case-insensitive; repeated headers joined with ", "), or $null.</summary>
+    [Cmdlet(VerbsCommon.Get, "KrRequestHeader", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    public sealed class GetKrRequestHeaderCommand : KrRequestValueCmdlet
+    {
+        public GetKrRequestHeaderCommand() : base("header", "KrGetRequestHeaderFailed")
+        {
+        }
+
+        protected override string Read(KrRequestContext context, string name)
+        {
+            return context.GetHeader(name);
+        }
+    }
+
+    /// <summary>Get-KrRequestCookie: the value of the request cookie -Name, or $null.</summary>
+    [Cmdlet(VerbsCommon.Get, "KrRequestCookie", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    public sealed class GetKrRequestCookieCommand : KrRequestValueCmdlet
+    {
+        public GetKrRequestCookieCommand() : base("cookie", "KrGetRequestCookieFailed")
+        {
+        }
+
+        protected override string Read(KrRequestContext context, string name)
+        {
+            return context.GetCookie(name);
+        }
+    }
+
+    /// <summary>Get-KrRequestRouteParam: the value of route parameter -Name (a {name} segment of the route's pattern), or $null.</summary>
+    [Cmdlet(VerbsCommon.Get, "KrRequestRouteParam", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    public sealed class GetKrRequestRouteParamCommand : KrRequestValueCmdlet
+    {
+        public GetKrRequestRouteParamCommand() : base("route parameter", "KrGetRequestRouteParamFailed")
+        {
+        }
+
+        protected override string Read(KrRequestContext context, string name)
+        {
+            return context.GetRouteParam(name);
         }
     }
 }
