@@ -349,6 +349,27 @@ NATIVE_ROWS=(
   "many|http|" "many|https|" "many|http|$CONNS"
   "new|http|"
 )
+# request_setup WHAT SCHEME TAG: sets url, lua, extra, cookie, ok for a row of the server on HTTP_PORT /
+# HTTPS_PORT: hello -> /hello; one -> /session/counter with one session's cookie; many -> $COOKIES cookies
+# rotated by cookies.lua; new -> /session/counter without a cookie.
+request_setup() {
+  local what=$1 scheme=$2 tag=$3 port=$HTTP_PORT
+  [[ $scheme == https ]] && port=$HTTPS_PORT
+  url="$scheme://127.0.0.1:$port"; lua=""; extra=(); cookie=""; ok=1
+  case $what in
+    hello) url+="/hello" ;;
+    one)
+      cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
+      [[ -n $cookie ]] || ok=0
+      extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
+    many)
+      local cookies=$logs/$tag-cookies.txt
+      cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
+      export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter" ;;
+    new) url+="/session/counter" ;;
+  esac
+}
+
 declare -A NATIVE_RPS=() # what|scheme -> req/s of the C route with the default callback threads
 native_rows() {
   local entry scheme what threads label port url cookie lua result cookies target ok extra server_args tag
@@ -369,22 +390,8 @@ native_rows() {
     if ! start_server "native-$scheme-$tag" "$server_bin" "${server_args[@]}"; then
       skip_row "$label" — "failed: bench_server did not start"; continue
     fi
-    port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
-    url="$scheme://127.0.0.1:$port"
-    ok=1; target="—"; extra=()
-    lua=""
-    case $what in
-      hello) url+="/hello" ;;
-      one)
-        cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
-        [[ -n $cookie ]] || ok=0
-        extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
-      many)
-        cookies=$logs/native-$scheme-$tag-cookies.txt
-        cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
-        export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter"; target=$SESSION_TARGET ;;
-      new) url+="/session/counter"; target=$SESSION_TARGET ;;
-    esac
+    request_setup "$what" "$scheme" "native-$scheme-$tag"
+    target="—"; [[ $what == many || $what == new ]] && target=$SESSION_TARGET
     if (( ! ok )); then
       skip_row "$label" — "failed: no session cookie from GET /session/counter"; stop_group "$SRV_PID"; continue
     fi
@@ -472,19 +479,7 @@ powershell_rows() {
     target=$(ps_target "$what")
     echo "=== $label"
     if ! start_pwsh_server "ps-$scheme-$what"; then skip_row "$label" "$target" "failed: server did not start"; continue; fi
-    port=$HTTP_PORT; [[ $scheme == https ]] && port=$HTTPS_PORT
-    url="$scheme://127.0.0.1:$port"; lua=""; extra=(); ok=1
-    case $what in
-      hello) url+="/hello" ;;
-      one)
-        cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
-        [[ -n $cookie ]] || ok=0
-        extra=(-H "Cookie: $cookie"); url+="/session/counter" ;;
-      many)
-        cookies=$logs/ps-$scheme-cookies.txt
-        cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies" || ok=0
-        export KR_BENCH_COOKIE_FILE=$cookies; lua=cookies.lua; url+="/session/counter" ;;
-    esac
+    request_setup "$what" "$scheme" "ps-$scheme"
     if (( ! ok )); then
       skip_row "$label" "$target" "failed: no session cookie from GET /session/counter"; stop_group "$SRV_PID"; continue
     fi
