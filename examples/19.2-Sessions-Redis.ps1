@@ -4,6 +4,9 @@
     restart of the server and is shared by every server that uses the same Redis, InstanceName and DataProtectionKey.
     FileName: 19.2-Sessions-Redis.ps1
 
+    This script runs 19.1-Sessions.ps1 (logging, server, endpoint, cookie, routes) and changes only its session
+    setup: what differs is the function Add-KrSession below.
+
     Run one server:        pwsh ./examples/19.2-Sessions-Redis.ps1 -Port 5000
     Run a farm of two:     $env:KESTRUN_SESSION_KEY = 'a long random secret shared by the farm'
                            pwsh ./examples/19.2-Sessions-Redis.ps1 -Port 5000   # and, in another shell,
@@ -26,142 +29,33 @@ param(
     [int]$IOTimeout = 10
 )
 
-# Configure default logging
-New-KrLogger |
-    Set-KrLoggerLevel -Value Debug |
-    Add-KrSinkConsole |
-    Register-KrLogger -Name 'myLogger' -SetAsDefault
+# Imported here rather than when 19.1 first uses it: a module loaded while 19.1 runs would come before the
+# function below.
+Import-Module Kestrun.Rust
 
-# Create a new Kestrun server
-New-KrServer -Name "Sessions on Redis ($Port)"
+# --- Session setup: the part that differs from 19.1 ------------------------------------------------------------
+# 19.1-Sessions.ps1 calls `Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10`. PowerShell finds a function
+# of the calling script before a module's command, so while 19.1 runs, this function takes the place of the
+# module's Add-KrSession: it keeps 19.1's cookie and replaces its timeouts with this script's parameters.
+function Add-KrSession {
+    param($Cookie)
 
-# Listener
-Add-KrEndpoint -Port ($Port) -IPAddress $IPAddress -SelfSignedCert
+    # The distributed cache first: session state in Redis. Nothing connects yet, so the server also starts while
+    # Redis is down (sessions then read as empty until it is back).
+    Add-KrDistributedRedisCache -Configuration $RedisConfiguration -InstanceName $InstanceName
 
-# --- Session setup -----------------------------------------------------------
-# The distributed cache first: session state in Redis. Nothing connects yet, so the server also starts while Redis
-# is down (sessions then read as empty until it is back).
-Add-KrDistributedRedisCache -Configuration $RedisConfiguration -InstanceName $InstanceName
-
-$cookie = New-KrCookieBuilder `
-    -Name 'Kr.Session' `
-    -HttpOnly `
-    -SameSite Lax `
-    -SecurePolicy Always  # set to None if you want to test over plain http
-
-# Then the sessions, which use the cache registered above.
-$sessionParameters = @{
-    Cookie                   = $cookie
-    IdleTimeout              = $IdleTimeout
-    IOTimeout                = $IOTimeout
-    NoDistributedMemoryCache = $true
-}
-if (-not [string]::IsNullOrEmpty($DataProtectionKey)) {
-    $sessionParameters.DataProtectionKey = $DataProtectionKey
-}
-Add-KrSession @sessionParameters
-
-# Enable configuration
-Enable-KrConfiguration
-
-# --- Routes (the same as 19.1) ------------------------------------------------
-
-# 1) Simple counter: increments an integer stored in session.
-Add-KrMapRoute -Verbs Get -Path '/session/counter' -ScriptBlock {
-    $current = Get-KrSessionInt32 -Key 'counter'
-    Set-KrSessionInt32 -Key 'counter' -Value ($current + 1)
-
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        message = 'Counter incremented'
-        counter = $current + 1
+    # Then the sessions (the module's Add-KrSession), which use the cache registered above.
+    $sessionParameters = @{
+        Cookie                   = $Cookie
+        IdleTimeout              = $IdleTimeout
+        IOTimeout                = $IOTimeout
+        NoDistributedMemoryCache = $true
     }
+    if (-not [string]::IsNullOrEmpty($DataProtectionKey)) {
+        $sessionParameters.DataProtectionKey = $DataProtectionKey
+    }
+    Kestrun.Rust\Add-KrSession @sessionParameters
 }
 
-# 2) Login: set a 'user' value in session (?user=max)
-Add-KrMapRoute -Verbs Get -Path '/session/login' -ScriptBlock {
-    $user = Get-KrRequestQuery -Name 'user'
-    if ([string]::IsNullOrWhiteSpace($user)) {
-        Write-KrJsonResponse -StatusCode 400 -InputObject @{
-            error = "Missing 'user' query parameter"
-            example = '/session/login?user=max'
-        }
-        return
-    }
-    Set-KrSessionString -Key 'user' -Value $user
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        message = 'Logged in'
-        user = $user
-    }
-}
-
-# 3) WhoAmI: read 'user' from session
-Add-KrMapRoute -Verbs Get -Path '/session/whoami' -ScriptBlock {
-    $user = Get-KrSessionString -Key 'user'
-    if ([string]::IsNullOrEmpty($user)) {
-        Write-KrJsonResponse -StatusCode 401 -InputObject @{
-            error = 'No active session or user not set'
-        }
-        return
-    }
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        user = $user
-    }
-}
-
-# 4) Logout: clear the session
-Add-KrMapRoute -Verbs Get -Path '/session/logout' -ScriptBlock {
-    Clear-KrSession
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        message = 'Session cleared'
-    }
-}
-
-# 5) Generic set: /session/set?key=foo&value=bar
-Add-KrMapRoute -Verbs Get -Path '/session/set' -ScriptBlock {
-    $key = Get-KrRequestQuery -Name 'key'
-    $value = Get-KrRequestQuery -Name 'value'
-    if ([string]::IsNullOrWhiteSpace($key) -or [string]::IsNullOrWhiteSpace($value)) {
-        Write-KrJsonResponse -StatusCode 400 -InputObject @{
-            error = "Missing 'key' and/or 'value' query parameter(s)"
-            example = '/session/set?key=color&value=purple'
-        }
-        return
-    }
-    Set-KrSessionString -Key $key -Value $value
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        message = 'Stored in session'
-        key = $key
-        value = $value
-    }
-}
-
-# 6) Generic get: /session/get?key=foo
-Add-KrMapRoute -Verbs Get -Path '/session/get' -ScriptBlock {
-    $key = Get-KrRequestQuery -Name 'key'
-    if ([string]::IsNullOrWhiteSpace($key)) {
-        Write-KrJsonResponse -StatusCode 400 -InputObject @{
-            error = "Missing 'key' query parameter"
-            example = '/session/get?key=color'
-        }
-        return
-    }
-    $val = Get-KrSessionString -Key $key
-    if ($null -eq $val) {
-        Write-KrJsonResponse -StatusCode 404 -InputObject @{
-            error = "Key '$key' not found in session"
-        }
-        return
-    }
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{
-        key = $key
-        value = $val
-    }
-}
-
-# Convenience: hello (non-session)
-Add-KrMapRoute -Verbs Get -Path '/hello' -ScriptBlock {
-    Write-KrTextResponse -StatusCode 200 -InputObject 'Hello, Session World!'
-}
-
-# Start the server (serves until Ctrl+C, then stops and cleans up)
-Start-KrServer -CloseLogsOnExit
+# --- Everything else is 19.1-Sessions.ps1 (serves until Ctrl+C, then stops and cleans up) ----------------------
+& (Join-Path -Path $PSScriptRoot -ChildPath '19.1-Sessions.ps1') -Port $Port -IPAddress $IPAddress

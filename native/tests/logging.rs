@@ -57,6 +57,15 @@ fn fresh(level: LogLevel) -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// [`fresh`] with a default file sink at `name` in the fresh directory; returns the directory (kept until the
+/// test ends) and the file's path.
+fn fresh_with_file_sink(level: LogLevel, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = fresh(level);
+    let path = dir.path().join(name);
+    logging::add_file_sink(&path).unwrap();
+    (dir, path)
+}
+
 fn file_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -67,9 +76,7 @@ fn file_names(dir: &Path) -> Vec<String> {
 #[test]
 #[serial]
 fn file_sink_gets_formatted_lines_and_debug_request_lines() {
-    let dir = fresh(LogLevel::Debug);
-    let path = dir.path().join("nested/dirs/kr.log");
-    logging::add_file_sink(&path).unwrap();
+    let (_dir, path) = fresh_with_file_sink(LogLevel::Debug, "nested/dirs/kr.log");
     assert!(path.exists(), "directories and file created");
     assert_eq!(logging::file_sink_paths(), vec![path.clone()]);
 
@@ -350,9 +357,7 @@ fn open_fds(path: &Path) -> usize {
 #[test]
 #[serial]
 fn clear_sinks_closes_the_files() {
-    let dir = fresh(LogLevel::Information);
-    let path = dir.path().join("closed.log");
-    logging::add_file_sink(&path).unwrap();
+    let (dir, path) = fresh_with_file_sink(LogLevel::Information, "closed.log");
     logging::add_console_sink();
     logging::warn("to the file");
     assert_eq!(open_fds(&path), 1, "open while the sink exists");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use kestrun_native::session::BoxFuture;
-use kestrun_native::{Error, MemoryBackend, SessionBackend, SessionOptions, SessionState};
+use kestrun_native::{Error, MemoryBackend, Result, SessionBackend, SessionOptions, SessionState};
 
 /// Wraps a memory store; can be told to stall or fail.
 struct Flaky {
@@ -38,8 +38,8 @@ impl Flaky {
     fn write<'a>(
         &'a self,
         counted: bool,
-        forward: impl FnOnce() -> BoxFuture<'a, kestrun_native::Result<()>> + Send + 'a,
-    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
+        forward: impl FnOnce() -> BoxFuture<'a, Result<()>> + Send + 'a,
+    ) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if counted {
                 self.writes.fetch_add(1, Ordering::SeqCst);
@@ -53,7 +53,7 @@ impl Flaky {
 }
 
 impl SessionBackend for Flaky {
-    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, kestrun_native::Result<Option<SessionState>>> {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionState>>> {
         Box::pin(async move {
             if self.stall_loads.load(Ordering::SeqCst) {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -65,29 +65,19 @@ impl SessionBackend for Flaky {
         })
     }
 
-    fn save<'a>(
-        &'a self,
-        key: &'a str,
-        state: SessionState,
-        ttl: Duration,
-    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn save<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         self.write(true, move || self.inner.save(key, state, ttl))
     }
 
-    fn update<'a>(
-        &'a self,
-        key: &'a str,
-        state: SessionState,
-        ttl: Duration,
-    ) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         self.write(true, move || self.inner.update(key, state, ttl))
     }
 
-    fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         self.write(false, move || self.inner.update_ttl(key, ttl))
     }
 
-    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, kestrun_native::Result<()>> {
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>> {
         self.inner.delete(key)
     }
 }
@@ -107,8 +97,7 @@ fn custom_backend_and_failure_policy() {
         assert!(s.memory_session_store().is_none(), "custom backend in use");
         s.add_route("GET", "/counter", counter_handler()).unwrap();
     });
-    let c = client();
-    assert_eq!(counter(&c, &url2), 1);
+    let c = session_client(&url2);
     assert_eq!(counter(&c, &url2), 2);
     assert!(flaky.writes.load(Ordering::SeqCst) >= 2, "the custom backend is used");
 
@@ -122,16 +111,14 @@ fn custom_backend_and_failure_policy() {
     flaky.stall_loads.store(false, Ordering::SeqCst);
 
     // A failing load → empty session too.
-    let c = client();
-    assert_eq!(counter(&c, &url2), 1);
+    let c = session_client(&url2);
     assert_eq!(counter(&c, &url2), 2);
     flaky.fail_loads.store(true, Ordering::SeqCst);
     assert_eq!(counter(&c, &url2), 1);
     flaky.fail_loads.store(false, Ordering::SeqCst);
 
     // Failing writes: the response still goes out (200 with the body), the change is lost.
-    let c = client();
-    assert_eq!(counter(&c, &url2), 1);
+    let c = session_client(&url2);
     flaky.fail_writes.store(true, Ordering::SeqCst);
     let resp = c.get(format!("{url2}/counter")).send().unwrap();
     assert_eq!(resp.status(), 200);
@@ -158,8 +145,7 @@ fn memory_store_bound_evicts_least_recently_used_sessions() {
 
 #[test]
 fn expired_sessions_are_swept_periodically() {
-    let options = SessionOptions { idle_timeout_seconds: 1, ..Default::default() };
-    let (server, url) = session_server("sweeper", options, |_| {});
+    let (server, url) = session_server("sweeper", idle_timeout(1), |_| {});
     for _ in 0..5 {
         assert_eq!(counter(&client(), &url), 1);
     }

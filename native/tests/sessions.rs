@@ -5,12 +5,40 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use kestrun_native::{handler_fn, SameSite, SecurePolicy, Server, SessionOptions};
+use kestrun_native::{handler_fn, SameSite, SecurePolicy, Server, SessionData, SessionOptions};
 
-/// Starts a session with a write: its cookie as a request sends it (`name=value`).
-fn new_session_cookie(c: &reqwest::blocking::Client, url: &str) -> String {
+/// A [`bare_client`] and the cookie of the session its first write started, as a request sends it (`name=value`).
+fn bare_session_client(url: &str) -> (reqwest::blocking::Client, String) {
+    let c = bare_client();
     let cookie = set_cookies(&c.get(format!("{url}/counter")).send().unwrap()).remove(0);
-    cookie.split(';').next().unwrap().to_string()
+    let pair = cookie.split(';').next().unwrap().to_string();
+    (c, pair)
+}
+
+/// Adds `GET path`, whose callback answers the text `body` returns from the session it may write.
+fn session_text_route(server: &Server, path: &str, body: impl Fn(&mut SessionData) -> String + Send + Sync + 'static) {
+    let handler = handler_fn(move |ctx| {
+        let text = body(ctx.session_mut().map_err(|e| e.to_string())?);
+        ctx.set_body_text(&text);
+        Ok(())
+    });
+    server.add_route("GET", path, handler).unwrap();
+}
+
+/// A session server with 4 callback threads and `GET /block`, whose callback writes the session, then holds
+/// it (and its lock) until the returned [`Blocker`] releases it; `extra` configures the server further.
+fn server_with_blocking_route(name: &str, extra: impl FnOnce(&Server)) -> (Server, String, Blocker) {
+    let block = Blocker::new();
+    let (server, url) = session_server(name, SessionOptions::default(), |s| {
+        s.set_callback_threads(4).unwrap();
+        let handler = block.handler(|ctx| {
+            ctx.session_mut().map_err(|e| e.to_string())?.set_int32("blocked", 1);
+            Ok(())
+        });
+        s.add_route("GET", "/block", handler).unwrap();
+        extra(s);
+    });
+    (server, url, block)
 }
 
 #[test]
@@ -108,8 +136,7 @@ fn secure_policy_none_and_same_site_none() {
 #[test]
 fn tampered_or_forged_cookie_gives_a_fresh_session() {
     let (server, url) = session_server("tamper", SessionOptions::default(), |_| {});
-    let c = bare_client();
-    let pair = new_session_cookie(&c, &url);
+    let (c, pair) = bare_session_client(&url);
     let (name, value) = pair.split_once('=').unwrap();
 
     // The genuine cookie continues the session.
@@ -142,10 +169,8 @@ fn tampered_or_forged_cookie_gives_a_fresh_session() {
 
 #[test]
 fn idle_timeout_expires_sessions() {
-    let options = SessionOptions { idle_timeout_seconds: 1, ..Default::default() };
-    let (server, url) = session_server("idle", options, |_| {});
-    let c = client();
-    assert_eq!(counter(&c, &url), 1);
+    let (server, url) = session_server("idle", idle_timeout(1), |_| {});
+    let c = session_client(&url);
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(counter(&c, &url), 1, "expired after the 1 s idle timeout: a new session");
     stop(&server);
@@ -153,10 +178,8 @@ fn idle_timeout_expires_sessions() {
 
 #[test]
 fn sliding_expiration_keeps_active_sessions() {
-    let options = SessionOptions { idle_timeout_seconds: 4, ..Default::default() };
-    let (server, url) = session_server("sliding", options, |_| {});
-    let c = client();
-    assert_eq!(counter(&c, &url), 1);
+    let (server, url) = session_server("sliding", idle_timeout(4), |_| {});
+    let c = session_client(&url);
     let t0 = std::time::Instant::now();
     // Reads only (no write): each one extends the TTL.
     while t0.elapsed() < Duration::from_secs(6) {
@@ -203,28 +226,18 @@ fn concurrent_requests_of_one_session_are_serialized() {
 
 #[test]
 fn different_sessions_do_not_block_each_other() {
-    // /hold is released by the test once the other session was served.
-    let hold = Blocker::new();
-    let (server, url) = session_server("independent", SessionOptions::default(), |s| {
-        s.set_callback_threads(4).unwrap();
-        let handler = hold.handler(|ctx| {
-            ctx.session_mut().map_err(|e| e.to_string())?.set_string("held", "yes");
-            Ok(())
-        });
-        s.add_route("GET", "/hold", handler).unwrap();
-    });
-    let a = client();
-    let b = client();
-    assert_eq!(counter(&a, &url), 1);
-    assert_eq!(counter(&b, &url), 1);
+    // /block is released by the test once the other session was served.
+    let (server, url, block) = server_with_blocking_route("independent", |_| {});
+    let a = session_client(&url);
+    let b = session_client(&url);
     let url2 = url.clone();
     let a2 = a.clone();
-    let holder = std::thread::spawn(move || a2.get(format!("{url2}/hold")).send().unwrap().status());
-    hold.wait_entered();
-    // Session A is locked by /hold; session B proceeds.
+    let holder = std::thread::spawn(move || a2.get(format!("{url2}/block")).send().unwrap().status());
+    block.wait_entered();
+    // Session A is locked by /block; session B proceeds.
     assert_eq!(counter(&b, &url), 2);
     assert_eq!(counter(&client(), &url), 1, "no session at all proceeds too");
-    hold.release();
+    block.release();
     assert_eq!(holder.join().unwrap(), 200);
     assert_eq!(counter(&a, &url), 2);
     stop(&server);
@@ -242,35 +255,18 @@ fn failed_callback_discards_session_changes_and_clear_works() {
             }),
         )
         .unwrap();
-        s.add_route(
-            "GET",
-            "/clear",
-            handler_fn(|ctx| {
-                let session = ctx.session_mut().map_err(|e| e.to_string())?;
-                session.set_string("other", "x");
-                session.clear();
-                let n = session.len();
-                ctx.set_body_text(&n.to_string());
-                Ok(())
-            }),
-        )
-        .unwrap();
-        s.add_route(
-            "GET",
-            "/keys",
-            handler_fn(|ctx| {
-                let session = ctx.session_mut().map_err(|e| e.to_string())?;
-                session.set_string("b", "2");
-                session.set("a", vec![1u8, 2, 3]);
-                let keys: Vec<String> = session.keys().map(str::to_string).collect();
-                ctx.set_body_text(&keys.join(","));
-                Ok(())
-            }),
-        )
-        .unwrap();
+        session_text_route(s, "/clear", |session| {
+            session.set_string("other", "x");
+            session.clear();
+            session.len().to_string()
+        });
+        session_text_route(s, "/keys", |session| {
+            session.set_string("b", "2");
+            session.set("a", vec![1u8, 2, 3]);
+            session.keys().collect::<Vec<_>>().join(",")
+        });
     });
-    let c = client();
-    assert_eq!(counter(&c, &url), 1);
+    let c = session_client(&url);
     let resp = c.get(format!("{url}/fail")).send().unwrap();
     assert_eq!(resp.status(), 500);
     assert_eq!(counter(&c, &url), 2, "the failed request's write was discarded");
@@ -301,8 +297,7 @@ fn server_without_sessions_reports_no_session() {
 #[test]
 fn sessions_survive_a_restart() {
     let (server, url) = session_server("restart-sessions", SessionOptions::default(), |_| {});
-    let c = client();
-    assert_eq!(counter(&c, &url), 1);
+    let c = session_client(&url);
     stop(&server);
     // Cookies are not port-specific: the same jar applies to the new port.
     let url = start(&server);
@@ -312,18 +307,10 @@ fn sessions_survive_a_restart() {
 
 #[test]
 fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
-    let block = Blocker::new();
-    let (server, url) = session_server("lockwait", SessionOptions::default(), |s| {
-        s.set_callback_threads(4).unwrap();
+    let (server, url, block) = server_with_blocking_route("lockwait", |s| {
         s.set_callback_wait(Duration::from_millis(300)).unwrap();
-        let handler = block.handler(|ctx| {
-            ctx.session_mut().map_err(|e| e.to_string())?.set_int32("blocked", 1);
-            Ok(())
-        });
-        s.add_route("GET", "/block", handler).unwrap();
     });
-    let c = client();
-    assert_eq!(counter(&c, &url), 1);
+    let c = session_client(&url);
     // A request of the session holds its lock (inside its callback) …
     let (c2, url2) = (c.clone(), url.clone());
     let blocker = std::thread::spawn(move || c2.get(format!("{url2}/block")).send().unwrap().status());
@@ -351,8 +338,7 @@ fn waiting_for_a_busy_session_is_bounded_by_the_callback_wait() {
 #[test]
 fn reading_a_session_sends_no_cookie_and_keeps_it() {
     let (server, url) = session_server("read-no-cookie", SessionOptions::default(), |_| {});
-    let c = bare_client();
-    let pair = new_session_cookie(&c, &url);
+    let (c, pair) = bare_session_client(&url);
     // A request that only reads the session: no Set-Cookie (as ASP.NET Core), the state is there.
     let resp = c.get(format!("{url}/peek")).header("cookie", &pair).send().unwrap();
     assert!(set_cookies(&resp).is_empty(), "{:?}", set_cookies(&resp));

@@ -62,6 +62,14 @@ pub fn counter(client: &reqwest::blocking::Client, url: &str) -> i64 {
     v["counter"].as_i64().unwrap()
 }
 
+/// A [`client`] whose session its first `GET /counter` started (the counter is 1).
+#[track_caller]
+pub fn session_client(url: &str) -> reqwest::blocking::Client {
+    let c = client();
+    assert_eq!(counter(&c, url), 1, "a fresh client starts a fresh session");
+    c
+}
+
 // ---- servers ----------------------------------------------------------------------------------------
 
 /// Starts `server`; returns the URL of its first endpoint.
@@ -92,6 +100,11 @@ pub fn session_server(name: &str, options: SessionOptions, extra: impl FnOnce(&S
         server.add_route("GET", "/peek", peek_handler()).unwrap();
         extra(server);
     })
+}
+
+/// The default session options with an idle timeout of `seconds`.
+pub fn idle_timeout(seconds: u64) -> SessionOptions {
+    SessionOptions { idle_timeout_seconds: seconds, ..Default::default() }
 }
 
 // ---- routes -----------------------------------------------------------------------------------------
