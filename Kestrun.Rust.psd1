@@ -26,6 +26,7 @@
         'Start-KrServer'
         'Stop-KrServer'
         'Set-KrServerOptions'
+        'Set-KrServerLimit'
         'Get-KrServer'
         'Remove-KrServer'
         # Cookie

@@ -247,6 +247,35 @@ typedef int32_t KrSecurePolicy;
 #endif // __cplusplus
 
 /**
+ * The HTTP versions an endpoint serves (Kestrel's `HttpProtocols` values), passed as `int32_t`.
+ */
+enum KrHttpProtocols
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * HTTP/1.1 only.
+   */
+  KR_HTTP_PROTOCOLS_HTTP1 = 1,
+  /**
+   * HTTP/2 only (HTTPS: ALPN `h2`; plain HTTP: h2c with prior knowledge).
+   */
+  KR_HTTP_PROTOCOLS_HTTP2 = 2,
+  /**
+   * HTTP/1.1 and HTTP/2 (the default; plain HTTP: HTTP/1.1, as there is no ALPN).
+   */
+  KR_HTTP_PROTOCOLS_HTTP1_AND_HTTP2 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum KrHttpProtocols KrHttpProtocols;
+#else
+typedef int32_t KrHttpProtocols;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Opaque request handle: passed to a route callback, valid only until that callback returns.
  */
 typedef struct KrRequest KrRequest;
@@ -257,17 +286,92 @@ typedef struct KrRequest KrRequest;
 typedef struct KrServer KrServer;
 
 /**
- * A route callback: runs on one of the server's callback threads (never an async worker) with the
- * request handle (valid only until it returns) and the `user_data` given to `kr_server_add_route`.
- * Return 0 for success; any other value fails the request (500 JSON, session changes discarded).
+ * Runs on a callback thread of the server, on that thread, right before it exits (released after
+ * being idle, or at stop), after its last route callback returned. Hosts release per-thread state
+ * here (the PowerShell module disposes the runspace the thread opened).
  */
-typedef int32_t (*KrRouteCallback)(struct KrRequest *request, void *user_data);
+typedef void (*KrThreadExitCallback)(void *user_data);
 
 /**
  * Releases a route's `user_data`: called exactly once, when the route is dropped (the server is
  * freed), on whichever thread drops it.
  */
 typedef void (*KrFreeCallback)(void *user_data);
+
+/**
+ * A snapshot of a server's callback pool. Fields are only ever appended.
+ */
+typedef struct KrCallbackPoolStats {
+  /**
+   * The configured minimum (threads started with the server and kept).
+   */
+  uint64_t min_threads;
+  /**
+   * The configured maximum.
+   */
+  uint64_t max_threads;
+  /**
+   * Callback threads alive now (0 while stopped).
+   */
+  uint64_t threads;
+  /**
+   * Of those, the ones running a callback.
+   */
+  uint64_t busy;
+  /**
+   * Requests waiting for a free callback thread.
+   */
+  uint64_t queued;
+  /**
+   * Most threads alive at once since the start.
+   */
+  uint64_t peak_threads;
+  /**
+   * Threads started since the start (the minimum included).
+   */
+  uint64_t threads_started;
+  /**
+   * Threads released because they were not needed (not counting those ended by a stop).
+   */
+  uint64_t threads_released;
+  /**
+   * Requests answered 504 because their route's timeout elapsed, since the start.
+   */
+  uint64_t timed_out;
+} KrCallbackPoolStats;
+
+/**
+ * Asks a running route callback to stop: called once, on a thread of its own (neither the callback's
+ * nor an async worker), when the route's timeout elapsed while the callback runs (the client already
+ * got 504). `request` is the running callback's handle, still valid during this call (the callback
+ * cannot return before this call did); `user_data` is the route's. Must return promptly (e.g. signal
+ * the interpreter: PowerShell's `BeginStop`). The callback's response is discarded.
+ */
+typedef void (*KrCancelCallback)(struct KrRequest *request, void *user_data);
+
+/**
+ * Options of `kr_server_add_route_ex`; fill with `kr_route_options_default` first. Fields are only
+ * ever appended.
+ */
+typedef struct KrRouteOptions {
+  /**
+   * Bound on a request of the route, from its dispatch to the answer (the wait for a callback
+   * thread included), in ms; 0 (default) = none, at most 86400000 (24 h). When it elapses the client
+   * gets 504 JSON at once, `kr_request_is_cancelled` turns true and `on_cancel` is called.
+   */
+  uint32_t timeout_ms;
+  /**
+   * NULL (default) or the callback that asks the running route callback to stop (see `KrCancelCallback`).
+   */
+  KrCancelCallback on_cancel;
+} KrRouteOptions;
+
+/**
+ * A route callback: runs on one of the server's callback threads (never an async worker) with the
+ * request handle (valid only until it returns) and the `user_data` given to `kr_server_add_route`.
+ * Return 0 for success; any other value fails the request (500 JSON, session changes discarded).
+ */
+typedef int32_t (*KrRouteCallback)(struct KrRequest *request, void *user_data);
 
 /**
  * Session configuration for `kr_server_configure_session`; fill with `kr_session_options_default`
@@ -357,6 +461,60 @@ KrStatus kr_last_error_message(char *buf,
  * error alone.
  */
 const char *kr_status_name(KrStatus status);
+
+/**
+ * Sets the HTTP versions endpoint `index` serves: a `KrHttpProtocols` value (default
+ * `KR_HTTP_PROTOCOLS_HTTP1_AND_HTTP2`). HTTPS endpoints agree on the version through ALPN;
+ * plain HTTP endpoints serve HTTP/1.1, or with `KR_HTTP_PROTOCOLS_HTTP2` only HTTP/2 with prior
+ * knowledge (h2c). `KR_INVALID_ARGUMENT` for an unknown value or an index out of range,
+ * `KR_INVALID_STATE` while running.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_endpoint_protocols(struct KrServer *server, size_t index, int32_t protocols);
+
+/**
+ * `*out_protocols` = the `KrHttpProtocols` value endpoint `index` serves; `KR_INVALID_ARGUMENT` for
+ * an index out of range.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `out_protocols`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_server_endpoint_protocols(struct KrServer *server,
+                                      size_t index,
+                                      int32_t *out_protocols);
+
+/**
+ * Sets how long a client has to complete the TLS handshake, counted from the TCP accept: 1..=300000
+ * ms (default 10000, Kestrel's). The connection is closed when it elapses.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_tls_handshake_timeout_ms(struct KrServer *server, uint32_t ms);
+
+/**
+ * Sets how many TLS handshakes may compute at the same time over every HTTPS endpoint: 1..=65536
+ * (default 256). A handshake takes a slot once the client's `ClientHello` is complete: connections
+ * that send nothing hold none, and accepting never stops. A handshake waiting for a slot is still
+ * bounded by the handshake timeout.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_max_concurrent_tls_handshakes(struct KrServer *server, uint32_t count);
+
+/**
+ * Sets the request header limits (Kestrel's `MaxRequestHeaderCount` / `MaxRequestHeadersTotalSize`):
+ * `max_count` headers, 1..=96 (default 96), of at most `max_total_bytes` bytes of names and values,
+ * 1024..=131072 (default 32768); 0 keeps a limit as it is. A request over one gets 431 with a JSON
+ * body. HTTP/1.1's parser refuses more than 96 headers or a request head over 128 KiB whatever
+ * these are (also 431 JSON).
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_request_header_limits(struct KrServer *server,
+                                             uint32_t max_count,
+                                             uint32_t max_total_bytes);
 
 /**
  * Sets the minimum level written to the sinks (a `KrLogLevel`; else `KR_INVALID_ARGUMENT`). It can change
@@ -453,6 +611,61 @@ KrStatus kr_log_check_template(const char *output_template);
  * Applies to the lines written from then on; `KR_INVALID_ARGUMENT` beyond ±25:59:59.
  */
 KrStatus kr_log_set_utc_offset(int32_t offset_seconds);
+
+/**
+ * Sets the callback pool's bounds, each 1..=1024; 0 keeps a bound as it is. `min` threads start with
+ * the server and stay; the pool grows up to `max` while callbacks are busy (a request waits for a
+ * thread only when `max` callbacks run at once). When only one bound is given and it crosses the
+ * other, the other follows it. Defaults: min 2 × cores, max max(32, 4 × cores). `min > max` (both
+ * given), or a bound above 1024 → `KR_INVALID_ARGUMENT`; a running server → `KR_INVALID_STATE`.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_callback_thread_limits(struct KrServer *server,
+                                              uint32_t min,
+                                              uint32_t max);
+
+/**
+ * Sets how long callback threads above the minimum may go unused before they are released
+ * (default 60000 ms; 0 → `KR_INVALID_ARGUMENT`). The pool is back at its minimum within one to two
+ * such periods after a burst.
+ *
+ * `server`: a handle from `kr_server_new` (not dereferenced).
+ */
+KrStatus kr_server_set_callback_idle_timeout_ms(struct KrServer *server,
+                                                uint32_t ms);
+
+/**
+ * Sets the callback every callback thread of the server runs on itself right before it exits
+ * (released after being idle, or at stop), after its last route callback; NULL `callback` removes it.
+ * Only while the server is stopped (`KR_INVALID_STATE` while running).
+ *
+ * Ownership of `user_data`: on `KR_OK` with a callback the server owns it and calls
+ * `free_user_data(user_data)` exactly once, when the callback is replaced or removed, or the server is
+ * freed — after the last thread that could run it exited. Otherwise the caller keeps it and
+ * `free_user_data` is never called.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `callback`: NULL, or callable from any callback thread of the server until `free_user_data` ran /
+ *   the server is freed.
+ * - `user_data`: opaque, never dereferenced by the library.
+ * - `free_user_data`: NULL or a function callable once from any thread.
+ */
+KrStatus kr_server_set_thread_exit_callback(struct KrServer *server,
+                                            KrThreadExitCallback callback,
+                                            void *user_data,
+                                            KrFreeCallback free_user_data);
+
+/**
+ * `*out` = a snapshot of the server's callback pool (bounds while stopped; live counts while running).
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `out`: non-NULL, writable `KrCallbackPoolStats`, borrowed for the call.
+ */
+KrStatus kr_server_callback_pool_stats(struct KrServer *server,
+                                       struct KrCallbackPoolStats *out);
 
 /**
  * The request method, e.g. `GET`.
@@ -609,6 +822,17 @@ KrStatus kr_request_cookie(struct KrRequest *request,
 KrStatus kr_request_body(struct KrRequest *request, uint8_t *buf, size_t buf_len, size_t *out_len);
 
 /**
+ * `*out` = whether the request was given up: its route's timeout (`KrRouteOptions.timeout_ms`)
+ * elapsed and the client already got 504. A callback may poll it to stop early; always false for
+ * routes without a timeout. The handle stays valid until the callback returns.
+ *
+ * # Safety
+ * - `request`: the callback's handle (not dereferenced; looked up in the request table).
+ * - `out`: non-NULL, writable, borrowed for the call.
+ */
+KrStatus kr_request_is_cancelled(struct KrRequest *request, bool *out);
+
+/**
  * Sets the response status: 100..=999, else `KR_INVALID_ARGUMENT`.
  *
  * `request`: the callback's handle (not dereferenced; valid until the callback returns).
@@ -691,6 +915,14 @@ KrStatus kr_response_add_cookie(struct KrRequest *request,
                                 int32_t same_site);
 
 /**
+ * `*out` = the default route options (no timeout, no cancel callback).
+ *
+ * # Safety
+ * `out`: non-NULL, writable `KrRouteOptions`, borrowed for the call.
+ */
+KrStatus kr_route_options_default(struct KrRouteOptions *out);
+
+/**
  * Adds a route: `verbs` is comma-separated and case-insensitive (`"GET"`, `"get,post"`, `"*"` = any);
  * `pattern` is a path such as `/a/{id}/b`. The same pattern with an overlapping verb twice →
  * `KR_INVALID_ARGUMENT`; a started server → `KR_INVALID_STATE`.
@@ -714,6 +946,25 @@ KrStatus kr_server_add_route(struct KrServer *server,
                              KrRouteCallback callback,
                              void *user_data,
                              KrFreeCallback free_user_data);
+
+/**
+ * `kr_server_add_route` with options (`KrRouteOptions`: a timeout and a cancel callback); NULL
+ * `options` = the defaults. A timeout above 24 h → `KR_INVALID_ARGUMENT`. Everything else, the
+ * ownership of `user_data` included, as `kr_server_add_route`.
+ *
+ * # Safety
+ * As `kr_server_add_route`, and:
+ * - `options`: NULL, or a readable `KrRouteOptions` borrowed for the call (copied).
+ * - `options->on_cancel`: NULL, or callable from any thread with `user_data` (and the request handle
+ *   it is given) until `free_user_data` ran / the server is freed.
+ */
+KrStatus kr_server_add_route_ex(struct KrServer *server,
+                                const char *verbs,
+                                const char *pattern,
+                                const struct KrRouteOptions *options,
+                                KrRouteCallback callback,
+                                void *user_data,
+                                KrFreeCallback free_user_data);
 
 /**
  * Creates a server named `name` and stores its handle in `*out_server`.
@@ -782,11 +1033,13 @@ KrStatus kr_server_add_endpoint_https_pem(struct KrServer *server,
                                           size_t *out_index);
 
 /**
- * Sets the number of callback threads: 1..=1024 (default 2 × cores).
+ * Sets a fixed number of callback threads, 1..=1024: minimum and maximum both `count` (by default
+ * the pool keeps 2 × cores threads and grows on demand, see `kr_server_set_callback_thread_limits`).
  *
  * `server`: a handle from `kr_server_new` (not dereferenced).
  */
-KrStatus kr_server_set_callback_threads(struct KrServer *server, uint32_t count);
+KrStatus kr_server_set_callback_threads(struct KrServer *server,
+                                        uint32_t count);
 
 /**
  * Sets the number of actix worker threads, which do the async I/O (accept, TLS, HTTP parsing, sessions):

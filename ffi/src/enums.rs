@@ -2,7 +2,7 @@
 //! as `int32_t`, so each has `TryFrom<i32>` (an unknown value is `KR_INVALID_ARGUMENT`, never an
 //! invalid Rust enum) and converts to and from the engine's own type.
 use kestrun_native::logging::RollingInterval;
-use kestrun_native::{LogLevel, SameSite, SecurePolicy};
+use kestrun_native::{HttpProtocols, LogLevel, SameSite, SecurePolicy};
 
 use crate::status::{FfiError, UnknownValue};
 
@@ -69,6 +69,18 @@ pub enum KrSecurePolicy {
     None = 2,
 }
 
+/// The HTTP versions an endpoint serves (Kestrel's `HttpProtocols` values), passed as `int32_t`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrHttpProtocols {
+    /// HTTP/1.1 only.
+    Http1 = 1,
+    /// HTTP/2 only (HTTPS: ALPN `h2`; plain HTTP: h2c with prior knowledge).
+    Http2 = 2,
+    /// HTTP/1.1 and HTTP/2 (the default; plain HTTP: HTTP/1.1, as there is no ALPN).
+    Http1AndHttp2 = 3,
+}
+
 /// The conversions of a C enum `$c` whose variants mirror the engine's `$engine` one by one:
 /// `TryFrom<i32>` (a value that is no variant → [`UnknownValue`] with `$what` and `$accepted`), `From` in
 /// both directions, and `fn $convert(i32) -> Result<$engine, FfiError>`, what the `kr_*` functions do
@@ -126,6 +138,10 @@ c_enum_conversions! {
     KrSecurePolicy <=> SecurePolicy, fn secure_policy, "secure_policy", "0..=2 (KrSecurePolicy)":
     SameAsRequest, Always, None
 }
+c_enum_conversions! {
+    KrHttpProtocols <=> HttpProtocols, fn http_protocols, "protocols", "1..=3 (KrHttpProtocols)":
+    Http1, Http2, Http1AndHttp2
+}
 
 #[cfg(test)]
 mod tests {
@@ -162,5 +178,10 @@ mod tests {
         assert_eq!(rolling_interval(6).unwrap_err().message, "rolling interval 6 is not 0..=5 (KrRollingInterval)");
         assert_eq!(KrSameSite::from(SameSite::default()), KrSameSite::Lax);
         assert_eq!(KrSecurePolicy::from(SecurePolicy::default()), KrSecurePolicy::SameAsRequest);
+        assert_eq!(http_protocols(3).unwrap(), HttpProtocols::Http1AndHttp2);
+        assert_eq!(http_protocols(1).unwrap(), HttpProtocols::Http1);
+        assert_eq!(KrHttpProtocols::from(HttpProtocols::default()), KrHttpProtocols::Http1AndHttp2);
+        assert_eq!(http_protocols(0).unwrap_err().message, "protocols 0 is not 1..=3 (KrHttpProtocols)");
+        assert!(http_protocols(4).is_err());
     }
 }

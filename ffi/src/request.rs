@@ -384,3 +384,20 @@ pub unsafe extern "C" fn kr_request_body(
         unsafe { request_bytes_out(request, buf, buf_len, out_len, |ctx| Ok(ctx.body())) }
     }
 }
+
+/// `*out` = whether the request was given up: its route's timeout (`KrRouteOptions.timeout_ms`)
+/// elapsed and the client already got 504. A callback may poll it to stop early; always false for
+/// routes without a timeout. The handle stays valid until the callback returns.
+///
+/// # Safety
+/// - `request`: the callback's handle (not dereferenced; looked up in the request table).
+/// - `out`: non-NULL, writable, borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kr_request_is_cancelled(request: *mut KrRequest, out: *mut bool) -> KrStatus {
+    ffi_boundary! {
+        request_id(request)?;
+        let cancelled = on_request(request, |ctx| Ok(ctx.is_cancelled()))?;
+        // SAFETY: `out` is NULL or valid for writes (contract above).
+        unsafe { write_out(out, "out", || Ok(cancelled)) }
+    }
+}

@@ -136,7 +136,8 @@ pub unsafe extern "C" fn kr_server_add_endpoint_https_pem(
     }
 }
 
-/// Sets the number of callback threads: 1..=1024 (default 2 × cores).
+/// Sets a fixed number of callback threads, 1..=1024: minimum and maximum both `count` (by default
+/// the pool keeps 2 × cores threads and grows on demand, see `kr_server_set_callback_thread_limits`).
 ///
 /// `server`: a handle from `kr_server_new` (not dereferenced).
 #[no_mangle]

@@ -401,3 +401,37 @@ fn status_names_are_static_and_unknown_values_give_null() {
     }
     assert_eq!(last_error(), before, "kr_status_name leaves the last error alone");
 }
+
+#[test]
+fn http_options_are_checked() {
+    let server = new_server(c"http-options");
+    let mut index = usize::MAX;
+    // SAFETY: valid C string and out pointer.
+    assert_eq!(
+        unsafe { kr_server_add_endpoint_https_self_signed(server, cs(c"127.0.0.1"), 0, &mut index) },
+        KrStatus::KR_OK
+    );
+    let mut protocols = 0i32;
+    // SAFETY: valid out pointer.
+    assert_eq!(unsafe { kr_server_endpoint_protocols(server, index, &mut protocols) }, KrStatus::KR_OK);
+    assert_eq!(protocols, KrHttpProtocols::Http1AndHttp2 as i32);
+    assert_eq!(kr_server_set_endpoint_protocols(server, index, KrHttpProtocols::Http2 as i32), KrStatus::KR_OK);
+    // SAFETY: valid out pointer.
+    assert_eq!(unsafe { kr_server_endpoint_protocols(server, index, &mut protocols) }, KrStatus::KR_OK);
+    assert_eq!(protocols, 2);
+    assert_failed(kr_server_set_endpoint_protocols(server, index, 0), KrStatus::KR_INVALID_ARGUMENT);
+    assert!(last_error().contains("protocols 0 is not 1..=3"), "{}", last_error());
+    assert_failed(kr_server_set_endpoint_protocols(server, 5, 1), KrStatus::KR_INVALID_ARGUMENT);
+    // SAFETY: NULL out pointer (checked by the callee).
+    assert_failed(unsafe { kr_server_endpoint_protocols(server, index, null_mut()) }, KrStatus::KR_NULL_ARGUMENT);
+    assert_eq!(kr_server_set_tls_handshake_timeout_ms(server, 2000), KrStatus::KR_OK);
+    assert_failed(kr_server_set_tls_handshake_timeout_ms(server, 0), KrStatus::KR_INVALID_ARGUMENT);
+    assert_eq!(kr_server_set_max_concurrent_tls_handshakes(server, 8), KrStatus::KR_OK);
+    assert_failed(kr_server_set_max_concurrent_tls_handshakes(server, 0), KrStatus::KR_INVALID_ARGUMENT);
+    assert_eq!(kr_server_set_request_header_limits(server, 0, 0), KrStatus::KR_OK, "0 keeps both");
+    assert_eq!(kr_server_set_request_header_limits(server, 50, 0), KrStatus::KR_OK);
+    assert_failed(kr_server_set_request_header_limits(server, 97, 0), KrStatus::KR_INVALID_ARGUMENT);
+    assert_failed(kr_server_set_request_header_limits(server, 0, 200_000), KrStatus::KR_INVALID_ARGUMENT);
+    assert_failed(kr_server_set_endpoint_protocols(null_mut(), 0, 1), KrStatus::KR_INVALID_HANDLE);
+    assert_eq!(kr_server_free(server), KrStatus::KR_OK);
+}

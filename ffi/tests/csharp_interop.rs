@@ -20,7 +20,11 @@ use std::path::{Path, PathBuf};
 const NOT_BOUND_IN_CSHARP: &[&str] = &[];
 
 /// Header structs and the C# structs that mirror them field for field.
-const MIRRORED_STRUCTS: &[(&str, &str)] = &[("KrSessionOptions", "KrSessionOptionsNative")];
+const MIRRORED_STRUCTS: &[(&str, &str)] = &[
+    ("KrSessionOptions", "KrSessionOptionsNative"),
+    ("KrRouteOptions", "KrRouteOptionsNative"),
+    ("KrCallbackPoolStats", "KrCallbackPoolStatsNative"),
+];
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -556,6 +560,8 @@ fn the_check_catches_drift() {
         "enum KrStatus\n#ifdef __cplusplus\n : int32_t\n#endif\n { KR_OK = 0, /* c */ KR_NOT_FOUND = 1, KR_PANIC = 98 };\n\
          enum KrLogLevel { KR_LOG_LEVEL_VERBOSE = 0, KR_LOG_LEVEL_DEBUG = 1 };\n\
          typedef struct KrSessionOptions { const char *a; int32_t b; } KrSessionOptions;\n\
+         typedef struct KrRouteOptions { uint32_t a; void *b; } KrRouteOptions;\n\
+         typedef struct KrCallbackPoolStats { uint64_t a; } KrCallbackPoolStats;\n\
          KrStatus kr_a(struct KrServer *s, const char *x);\nKrStatus kr_b(void);\nconst char *kr_name(KrStatus status);\n",
     );
     assert_eq!(header.functions["kr_a"].params, 2);
@@ -568,6 +574,8 @@ fn the_check_catches_drift() {
         public enum KrStatus { Ok = 0, NotFound = 1, Panic = 98 }
         public enum KrLogLevel { Verbose, Debug }
         [StructLayout(LayoutKind.Sequential)] public struct KrSessionOptionsNative { public IntPtr A; public int B; }
+        [StructLayout(LayoutKind.Sequential)] public struct KrRouteOptionsNative { public uint A; public IntPtr B; }
+        [StructLayout(LayoutKind.Sequential)] public struct KrCallbackPoolStatsNative { public ulong A; }
         static class N {
             [DllImport("x", CallingConvention = CallingConvention.Cdecl)]
             public static extern KrStatus kr_a(IntPtr s, ref byte x); // kr_zz(

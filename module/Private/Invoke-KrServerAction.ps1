@@ -29,7 +29,7 @@ function Invoke-KrServerAction {
     .EXAMPLE
         Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrSetServerOptionsFailed' -PassThru:$PassThru -Action {
             param($Server, $Bound)
-            if ($Bound.ContainsKey('MaxRunspaces')) { $Server.SetCallbackThreads($MaxRunspaces) }
+            if ($Bound.ContainsKey('MaxRunspaces')) { $Server.SetCallbackThreadLimits($null, $MaxRunspaces) }
         }
     #>
     [CmdletBinding()]

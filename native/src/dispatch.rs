@@ -1,8 +1,13 @@
 //! Request dispatch: what runs on an actix worker for a matched route. Reads the body (bounded),
 //! copies the request and its session into a `Send`-able [`RequestContext`], waits for a free
 //! callback thread, runs the route's callback there and turns the outcome into the response.
+//!
+//! Two bounds: the wait for a free callback thread (the pool's, → 503) and, for routes that have one,
+//! the route's timeout (→ 504 at once; a callback still running is asked to stop through the
+//! request's [`CancelToken`], on a thread of its own, and its outcome is discarded).
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_session::SessionExt as _;
 use actix_web::http::header::{CONTENT_LENGTH, HOST};
@@ -11,7 +16,8 @@ use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt as _;
 
-use crate::callback_pool::CallbackPool;
+use crate::callback_pool::{CallbackPool, Ticket};
+use crate::cancel::CancelToken;
 use crate::errors_json::error_response;
 use crate::logging;
 use crate::panics::panic_message;
@@ -43,6 +49,12 @@ impl Dispatcher {
             Err(resp) => return resp,
         };
         let mut ctx = build_context(&req, &entry, body);
+        // Only routes with a timeout get a token that can be cancelled (the others carry an inert one).
+        let route_deadline = entry.timeout.map(|t| tokio::time::Instant::now() + t);
+        let token = entry.timeout.map(|_| CancelToken::new());
+        if let Some(token) = &token {
+            ctx.cancel = token.clone();
+        }
         let session = self.sessions.as_ref().map(|_| {
             let s = req.get_session();
             ctx.session = Some(SessionData::from_actix(&s));
@@ -65,23 +77,41 @@ impl Dispatcher {
             Ok(t) => t,
             Err(_) => return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
         };
-        // A job that found an idle thread starts at once: no timer. Otherwise the wait for a free
-        // thread is bounded; a job still queued after it is taken back (503).
-        let outcome = if ticket.immediate {
-            rx.await
-        } else {
-            match tokio::time::timeout(self.pool.wait(), &mut rx).await {
-                Ok(outcome) => outcome,
-                Err(_) if self.pool.cancel(ticket) => {
-                    let msg = format!(
-                        "No callback thread became free within the configured wait ({} threads busy)",
-                        self.pool.size()
-                    );
-                    logging::warn(&format!("{}: {msg}", self.log_prefix(&req)));
-                    return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
+        // A job that found an idle (or new) thread starts at once: no timer. Otherwise the wait for a
+        // free thread is bounded; a job still queued after it is taken back (503). The route's timeout,
+        // if any, bounds the whole.
+        let mut queue_deadline = (!ticket.immediate).then(|| tokio::time::Instant::now() + self.pool.wait());
+        let outcome = loop {
+            let queue_wait = async {
+                match queue_deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
                 }
-                // Already running: wait for its outcome.
-                Err(_) => rx.await,
+            };
+            let route_wait = async {
+                match route_deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                outcome = &mut rx => break outcome,
+                () = queue_wait => {
+                    queue_deadline = None;
+                    if self.pool.cancel(ticket) {
+                        let msg = format!(
+                            "No callback thread became free within the configured wait ({} threads busy)",
+                            self.pool.max_threads()
+                        );
+                        logging::warn(&format!("{}: {msg}", self.log_prefix(&req)));
+                        return error_response(StatusCode::SERVICE_UNAVAILABLE, &msg);
+                    }
+                    // Already running: wait for its outcome (or the route's timeout).
+                }
+                () = route_wait => {
+                    return self.timed_out(&req, ticket, token, entry.timeout.unwrap_or_default());
+                }
             }
         };
 
@@ -107,6 +137,32 @@ impl Dispatcher {
         }
     }
 
+    /// The route's timeout elapsed: 504. A job still queued is dropped; a running callback is asked to
+    /// stop (its cancel hook runs on a thread of its own, never this async worker) and its outcome is
+    /// discarded when it returns.
+    fn timed_out(
+        &self,
+        req: &HttpRequest,
+        ticket: Ticket,
+        token: Option<CancelToken>,
+        timeout: Duration,
+    ) -> HttpResponse {
+        self.pool.note_timeout();
+        let limit = describe_duration(timeout);
+        if self.pool.cancel(ticket) {
+            logging::warn(&format!("{}: timed out after {limit} waiting for a callback thread", self.log_prefix(req)));
+        } else {
+            logging::warn(&format!("{}: timed out after {limit}; asking the callback to stop", self.log_prefix(req)));
+            if let Some(token) = token {
+                self.pool.run_aside(move || token.cancel());
+            }
+        }
+        error_response(
+            StatusCode::GATEWAY_TIMEOUT,
+            &format!("The route did not complete within its timeout of {limit}"),
+        )
+    }
+
     /// A failed route: logs `detail` at `Error` with the server and request, answers 500 with `message`.
     fn failed(&self, req: &HttpRequest, detail: &str, message: &str) -> HttpResponse {
         logging::error(&format!("{}: {detail}", self.log_prefix(req)));
@@ -119,6 +175,18 @@ impl Dispatcher {
     }
 }
 
+/// `2 s`, `1.5 s`, `250 ms`.
+fn describe_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else if ms >= 1000 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{ms} ms")
+    }
+}
+
 fn too_large(max: u64) -> HttpResponse {
     error_response(StatusCode::PAYLOAD_TOO_LARGE, &format!("The request body exceeds the limit of {max} bytes"))
 }
@@ -128,6 +196,7 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload, max: u64) -> Re
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok())
     {
         if len > max {
+            crate::app::drain_small_body(req.headers(), &mut payload).await;
             return Err(too_large(max));
         }
     }
@@ -137,6 +206,7 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload, max: u64) -> Re
             error_response(StatusCode::BAD_REQUEST, &format!("The request body could not be read: {e}"))
         })?;
         if (buf.len() + chunk.len()) as u64 > max {
+            crate::app::drain_small_body(req.headers(), &mut payload).await;
             return Err(too_large(max));
         }
         buf.extend_from_slice(&chunk);
@@ -147,17 +217,7 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload, max: u64) -> Re
 fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestContext {
     let query_string = req.query_string().to_string();
     let query = form_urlencoded::parse(query_string.as_bytes()).into_owned().collect();
-    let match_info = req.match_info();
-    let route_params = entry
-        .param_names
-        .iter()
-        .enumerate()
-        .filter_map(|(i, name)| {
-            match_info
-                .get(&format!("p{i}"))
-                .map(|v| (name.clone(), percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned()))
-        })
-        .collect();
+    let route_params = entry.route_params(req.path());
     let secure = req.app_config().secure();
     let host = req
         .headers()
@@ -180,5 +240,6 @@ fn build_context(req: &HttpRequest, entry: &RouteEntry, body: Bytes) -> RequestC
         host,
         response: Default::default(),
         session: None,
+        cancel: CancelToken::inert(),
     }
 }

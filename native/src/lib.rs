@@ -1,5 +1,5 @@
 //! Kestrun.Rust engine (`kestrun_native`): an actix-web server with HTTP/HTTPS endpoints (rustls),
-//! routes whose callbacks run on a bounded pool of dedicated threads, cookie sessions
+//! routes whose callbacks run on a growing pool of dedicated threads (with optional per-route timeouts), cookie sessions
 //! (actix-session) over a pluggable store and process-wide logging. No `unsafe` and nothing of the C
 //! ABI (handles, integer enums, status codes): that is all in `ffi/`.
 //!
@@ -25,10 +25,12 @@
 
 mod app;
 mod callback_pool;
+mod cancel;
 mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod errors_json;
+pub mod listener;
 pub mod logging;
 pub mod panics;
 pub mod request;
@@ -39,13 +41,15 @@ pub mod session;
 mod threads;
 pub mod tls;
 
-pub use endpoint::EndpointSpec;
+pub use callback_pool::{CallbackPoolStats, ThreadExitHook};
+pub use cancel::{CancelRegistration, CancelToken};
+pub use endpoint::{EndpointSpec, HttpProtocols};
 pub use error::{Error, ErrorKind, Result};
 pub use logging::LogLevel;
 pub use panics::panic_message;
 pub use request::RequestContext;
 pub use response::{CookieSpec, ResponseData};
-pub use routes::{handler_fn, RouteError, RouteHandler};
+pub use routes::{handler_fn, RouteError, RouteHandler, RouteOptions};
 pub use server::{Server, TlsSpec};
 pub use session::{
     CookieSecret, MemoryBackend, RedisBackend, RedisConnection, RedisOptions, SameSite, SecurePolicy, SessionBackend,

@@ -567,6 +567,8 @@ fn open_appender(options: &FileSinkOptions) -> Result<RollingFileAppender> {
 
 #[cfg(test)]
 mod tests {
+    use tracing::Subscriber;
+
     use super::*;
 
     #[test]

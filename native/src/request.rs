@@ -8,6 +8,7 @@ use actix_web::cookie::Cookie;
 use actix_web::http::header::{HeaderMap, HeaderName, COOKIE};
 use actix_web::web::Bytes;
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::response::{CookieSpec, ResponseData};
 use crate::session::SessionData;
@@ -34,6 +35,8 @@ pub struct RequestContext {
     pub(crate) host: String,
     pub(crate) response: ResponseData,
     pub(crate) session: Option<SessionData>,
+    /// Cancelled when the route's timeout elapses (inert for routes without a timeout).
+    pub(crate) cancel: CancelToken,
 }
 
 /// The request cookies, parsed like actix-web's `HttpRequest::cookies` (every `Cookie` header split on
@@ -152,6 +155,18 @@ impl RequestContext {
     /// The client's socket address, if known.
     pub fn remote_socket_addr(&self) -> Option<SocketAddr> {
         self.remote_addr
+    }
+
+    /// Whether the request was given up: its route's timeout elapsed and the client got 504 (a callback
+    /// may poll this; hosts rather register a hook on [`cancel_token`](Self::cancel_token)). Always
+    /// false for routes without a timeout.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// The request's cancellation token (inert for routes without a timeout).
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
     }
 
     /// `http` or `https` (the endpoint's scheme).

@@ -12,13 +12,14 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::app::{self, AppParts};
-use crate::callback_pool::CallbackPool;
+use crate::app::{AppParts, HeaderLimits};
+use crate::callback_pool::{CallbackPool, CallbackPoolStats, PoolOptions, ThreadExitHook};
 use crate::dispatch::Dispatcher;
-use crate::endpoint::{Endpoint, EndpointSpec};
+use crate::endpoint::{Endpoint, EndpointSpec, HttpProtocols};
 use crate::error::{Error, Result};
+use crate::listener::{self, ConnectionSettings, Connections, Listener};
 use crate::logging;
-use crate::routes::{RouteHandler, RouteTable};
+use crate::routes::{RouteHandler, RouteOptions, RouteTable};
 use crate::session::{MemoryBackend, RedisBackend, RedisOptions, SessionBackend, SessionOptions, SessionRuntime};
 use crate::threads::ThreadTracker;
 
@@ -35,18 +36,34 @@ const THREAD_EXIT_GRACE: Duration = Duration::from_secs(10);
 /// How long `start` waits for the server thread to report that it serves.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Default number of callback threads: 2 × cores.
+/// Default minimum of callback threads (started with the server, kept warm): 2 × cores.
 pub fn default_callback_threads() -> usize {
     (2 * num_cpus::get()).clamp(1, 1024)
 }
 
+/// Default maximum of callback threads: max(32, 4 × cores). The pool grows to it only while that many
+/// callbacks run at once (slow routes), so a handful of slow calls never delays the other routes; it
+/// bounds what a burst costs (with PowerShell one runspace per thread, see docs/DESIGN.md).
+pub fn default_max_callback_threads() -> usize {
+    (4 * num_cpus::get()).clamp(32, 1024)
+}
+
+/// Default time after which callback threads above the minimum that the pool did not need are released: 60 s.
+pub const DEFAULT_CALLBACK_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 struct Config {
     endpoints: Vec<Endpoint>,
-    callback_threads: usize,
+    callback_min: usize,
+    callback_max: usize,
+    callback_idle_timeout: Duration,
+    thread_exit_hook: Option<ThreadExitHook>,
     callback_wait: Duration,
     shutdown_timeout: Duration,
     max_body: u64,
     workers: usize,
+    tls_handshake_timeout: Duration,
+    max_tls_handshakes: usize,
+    header_limits: HeaderLimits,
     routes: RouteTable,
     sessions: Option<Arc<SessionRuntime>>,
     custom_backend: Option<Arc<dyn SessionBackend>>,
@@ -103,11 +120,17 @@ impl Server {
             state: Mutex::new(State {
                 config: Config {
                     endpoints: Vec::new(),
-                    callback_threads: default_callback_threads(),
+                    callback_min: default_callback_threads(),
+                    callback_max: default_max_callback_threads().max(default_callback_threads()),
+                    callback_idle_timeout: DEFAULT_CALLBACK_IDLE_TIMEOUT,
+                    thread_exit_hook: None,
                     callback_wait: DEFAULT_CALLBACK_WAIT,
                     shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
                     max_body: DEFAULT_MAX_BODY_BYTES,
                     workers: num_cpus::get().clamp(1, 4),
+                    tls_handshake_timeout: listener::DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+                    max_tls_handshakes: listener::DEFAULT_MAX_CONCURRENT_TLS_HANDSHAKES,
+                    header_limits: HeaderLimits::default(),
                     routes: RouteTable::default(),
                     sessions: None,
                     custom_backend: None,
@@ -170,10 +193,66 @@ impl Server {
         self.add_endpoint(EndpointSpec::https_pem_files(address, port, cert_path, key_path))
     }
 
-    /// Number of callback threads (1..=1024; default 2 × cores).
+    /// A fixed number of callback threads (1..=1024): minimum and maximum both `count`.
     pub fn set_callback_threads(&self, count: u32) -> Result<()> {
         let count = thread_count(count, 1..=1024, "callback")?;
-        self.set(|c| c.callback_threads = count)
+        self.set(|c| (c.callback_min, c.callback_max) = (count, count))
+    }
+
+    /// The callback pool's bounds (each 1..=1024): `min` threads start with the server and stay,
+    /// the pool grows up to `max` while callbacks are busy. `None` keeps a bound; when only one is
+    /// given and it crosses the other, the other follows it (`max` 2 with the default minimum 8 → 2..=2).
+    /// Both given with `min > max` → `InvalidArgument`.
+    pub fn set_callback_thread_limits(&self, min: Option<u32>, max: Option<u32>) -> Result<()> {
+        let min = min.map(|n| thread_count(n, 1..=1024, "minimum callback")).transpose()?;
+        let max = max.map(|n| thread_count(n, 1..=1024, "maximum callback")).transpose()?;
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                return Err(Error::invalid_argument(format!(
+                    "the minimum callback thread count {lo} exceeds the maximum {hi}"
+                )));
+            }
+        }
+        self.set(|c| {
+            if let Some(hi) = max {
+                c.callback_max = hi;
+                c.callback_min = c.callback_min.min(hi);
+            }
+            if let Some(lo) = min {
+                c.callback_min = lo;
+                c.callback_max = c.callback_max.max(lo);
+            }
+        })
+    }
+
+    /// How long callback threads above the minimum may go unused before they are released (default
+    /// 60 s; must not be zero). A released thread runs the thread-exit hook first.
+    pub fn set_callback_idle_timeout(&self, timeout: Duration) -> Result<()> {
+        if timeout.is_zero() {
+            return Err(Error::invalid_argument("the callback idle timeout must be greater than zero"));
+        }
+        self.set(|c| c.callback_idle_timeout = timeout)
+    }
+
+    /// A hook every callback thread runs on itself right before it exits (released when idle, or at
+    /// stop), after its last callback: hosts release per-thread state there (the PowerShell module
+    /// disposes the runspace the thread opened). `None` removes it. Replaced hooks are dropped.
+    pub fn set_callback_thread_exit_hook(&self, hook: Option<ThreadExitHook>) -> Result<()> {
+        self.set(|c| c.thread_exit_hook = hook)
+    }
+
+    /// A snapshot of the callback pool: configured bounds, live / busy threads, queue, peak, threads
+    /// started and released and route timeouts since the start (counts 0 while stopped).
+    pub fn callback_pool_stats(&self) -> CallbackPoolStats {
+        let st = self.state.lock();
+        match &st.phase {
+            Phase::Running(r) => r.pool.stats(),
+            _ => CallbackPoolStats {
+                min_threads: st.config.callback_min,
+                max_threads: st.config.callback_max,
+                ..Default::default()
+            },
+        }
     }
 
     /// How long a request may wait for a free callback thread before 503 (default 30 s).
@@ -202,9 +281,51 @@ impl Server {
         self.set(|c| c.workers = count)
     }
 
+    /// How long a client has to complete the TLS handshake, counted from the TCP accept (default
+    /// 10 s, Kestrel's; 1 ms..=5 min). The connection is closed when it elapses.
+    pub fn set_tls_handshake_timeout(&self, timeout: Duration) -> Result<()> {
+        if timeout.is_zero() || timeout > Duration::from_secs(300) {
+            return Err(Error::invalid_argument(format!("TLS handshake timeout {timeout:?} is not in 1 ms..=5 min")));
+        }
+        self.set(|c| c.tls_handshake_timeout = timeout)
+    }
+
+    /// How many TLS handshakes may compute at the same time, over every HTTPS endpoint (default
+    /// 256; 1..=65536). Counted from the client's complete `ClientHello`: connections that send
+    /// nothing take no slot. A handshake waiting for a slot is still bounded by the handshake timeout.
+    pub fn set_max_concurrent_tls_handshakes(&self, count: u32) -> Result<()> {
+        if !(1..=65536).contains(&count) {
+            return Err(Error::invalid_argument(format!("concurrent TLS handshake count {count} is not in 1..=65536")));
+        }
+        self.set(|c| c.max_tls_handshakes = count as usize)
+    }
+
+    /// Request header limits (Kestrel's `MaxRequestHeaderCount` / `MaxRequestHeadersTotalSize`):
+    /// at most `max_count` headers (1..=96, default 96) of at most `max_total_bytes` (names and
+    /// values, 1 KiB..=128 KiB, default 32 KiB); more → 431 JSON. `None` keeps a limit. HTTP/1.1's
+    /// parser refuses more than 96 headers or a request head over 128 KiB whatever these are.
+    pub fn set_request_header_limits(&self, max_count: Option<u32>, max_total_bytes: Option<u32>) -> Result<()> {
+        self.configure(|c| {
+            c.header_limits = c.header_limits.with(max_count, max_total_bytes)?;
+            Ok(())
+        })
+    }
+
     /// Adds a route (see [`routes`](crate::routes) for verbs and pattern syntax).
     pub fn add_route(&self, verbs: &str, pattern: &str, handler: Arc<dyn RouteHandler>) -> Result<()> {
         self.configure(|c| c.routes.add(verbs, pattern, handler))
+    }
+
+    /// [`add_route`](Self::add_route) with options (a timeout: see [`RouteOptions`]).
+    pub fn add_route_with_options(
+        &self,
+        verbs: &str,
+        pattern: &str,
+        handler: Arc<dyn RouteHandler>,
+        options: RouteOptions,
+    ) -> Result<()> {
+        options.validate()?;
+        self.configure(|c| c.routes.add_with_options(verbs, pattern, handler, options))
     }
 
     /// Number of routes.
@@ -281,6 +402,28 @@ impl Server {
         st.config.endpoints.get(index).map(Endpoint::effective_port).ok_or_else(|| self.bad_index(index, &st))
     }
 
+    /// Sets the HTTP versions endpoint `index` serves (default `Http1AndHttp2`; see [`HttpProtocols`]).
+    /// `InvalidArgument` for an index out of range, `InvalidState` while running.
+    pub fn set_endpoint_protocols(&self, index: usize, protocols: HttpProtocols) -> Result<()> {
+        self.configure(|c| {
+            let count = c.endpoints.len();
+            let ep = c.endpoints.get_mut(index).ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "endpoint index {index} is out of range (server '{}' has {count})",
+                    self.name
+                ))
+            })?;
+            ep.set_protocols(protocols);
+            Ok(())
+        })
+    }
+
+    /// The HTTP versions endpoint `index` serves.
+    pub fn endpoint_protocols(&self, index: usize) -> Result<HttpProtocols> {
+        let st = self.state.lock();
+        st.config.endpoints.get(index).map(|ep| ep.protocols).ok_or_else(|| self.bad_index(index, &st))
+    }
+
     /// The URL of endpoint `index`, e.g. `https://127.0.0.1:8080`.
     pub fn endpoint_url(&self, index: usize) -> Result<String> {
         let st = self.state.lock();
@@ -318,11 +461,25 @@ impl Server {
         }
         let mut listeners = Vec::with_capacity(config.endpoints.len());
         for ep in &config.endpoints {
-            listeners.push((ep.bind()?, ep.tls.clone()));
+            listeners.push(Listener { tcp: ep.bind()?, tls: ep.tls.clone(), protocols: ep.protocols });
         }
-        let ports: Vec<u16> = listeners.iter().map(|(l, _)| l.local_addr().map(|a| a.port()).unwrap_or(0)).collect();
+        let ports: Vec<u16> = listeners.iter().map(|l| l.tcp.local_addr().map(|a| a.port()).unwrap_or(0)).collect();
+        let settings = ConnectionSettings {
+            tls_handshake_timeout: config.tls_handshake_timeout,
+            handshakes: Arc::new(tokio::sync::Semaphore::new(config.max_tls_handshakes)),
+        };
+        let connections = Connections { listeners, settings };
 
-        let pool = CallbackPool::start(&self.name, config.callback_threads, config.callback_wait)?;
+        let pool = CallbackPool::start(
+            &self.name,
+            PoolOptions {
+                min: config.callback_min,
+                max: config.callback_max,
+                idle_timeout: config.callback_idle_timeout,
+                wait: config.callback_wait,
+                on_thread_exit: config.thread_exit_hook.clone(),
+            },
+        )?;
         let tracker = Arc::new(ThreadTracker::default());
         let dispatcher = Arc::new(Dispatcher {
             server_name: self.name.clone(),
@@ -330,7 +487,7 @@ impl Server {
             max_body: config.max_body,
             sessions: config.sessions.clone(),
         });
-        let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone());
+        let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone(), config.header_limits);
         let sweep = config.sessions.as_ref().and_then(|s| s.memory.clone().map(|m| (m, s.sweep_interval())));
         let store = config.sessions.as_ref().map(|s| s.backend.clone());
         let workers = config.workers;
@@ -341,7 +498,7 @@ impl Server {
         let name = self.name.clone();
         let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
         let spawned = std::thread::Builder::new().name(format!("kr-srv-{short}")).spawn(move || {
-            serve(name, parts, listeners, workers, sweep, ready_tx, force_rx);
+            serve(name, parts, connections, workers, sweep, ready_tx, force_rx);
             let _ = done_tx.send(());
         });
         let thread = match spawned {
@@ -459,7 +616,7 @@ impl Drop for Server {
 fn serve(
     name: String,
     parts: AppParts,
-    listeners: Vec<(std::net::TcpListener, Option<Arc<rustls::ServerConfig>>)>,
+    connections: Connections,
     workers: usize,
     sweep: Option<(Arc<MemoryBackend>, Duration)>,
     ready_tx: std::sync::mpsc::Sender<Result<actix_web::dev::ServerHandle>>,
@@ -478,27 +635,18 @@ fn serve(
                 }
             });
         }
-        let factory_parts = parts.clone();
-        let mut http = actix_web::HttpServer::new(move || app::build(&factory_parts))
+        let builder = actix_server::Server::build()
             .workers(workers)
             .disable_signals()
             // Our stop() bounds the graceful phase itself (then forces), so actix's own bound is long.
             .shutdown_timeout(3600);
-        for (listener, tls) in listeners {
-            let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-            let result = match tls {
-                None => http.listen(listener),
-                Some(cfg) => http.listen_rustls_0_23(listener, (*cfg).clone()),
-            };
-            http = match result {
-                Ok(h) => h,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(Error::bind_failed(format!("cannot listen on {addr}: {e}"))));
-                    return;
-                }
-            };
-        }
-        let server = http.run();
+        let server = match listener::add_listeners(builder, connections, &parts) {
+            Ok(builder) => builder.run(),
+            Err(e) => {
+                let _ = ready_tx.send(Err(Error::bind_failed(format!("cannot listen: {e}"))));
+                return;
+            }
+        };
         let _ = ready_tx.send(Ok(server.handle()));
         tokio::select! {
             result = server => {

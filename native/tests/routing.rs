@@ -38,7 +38,7 @@ fn not_found_method_not_allowed_and_payload_too_large_are_json() {
     assert_eq!(v["message"], "No route matches GET /nope");
 
     let resp = c.delete(format!("{url}/items/7")).send().unwrap();
-    assert_eq!(resp.headers()["allow"], "GET, PUT");
+    assert_eq!(resp.headers()["allow"], "GET, HEAD, PUT", "GET routes answer HEAD too");
     let v = assert_json_error(resp, 405);
     assert_eq!(v["error"], "Method Not Allowed");
     assert_eq!(c.put(format!("{url}/items/7")).send().unwrap().status(), 200);

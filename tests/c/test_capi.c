@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kestrun_rust.h"
@@ -356,6 +360,170 @@ static int count_lines(const char *path, const char *needle) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* slow routes: route timeout (kr_server_add_route_ex, on_cancel, kr_request_is_cancelled), the    */
+/* growing callback pool (limits, idle release, stats) and the thread-exit callback                */
+
+static int g_cancels, g_saw_cancel, g_blocked, g_release, g_exits, g_exit_freed; /* __atomic_* */
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* /work?sleep=1 polls kr_request_is_cancelled for up to 20 s; /work answers at once. */
+static int32_t work_cb(KrRequest *req, void *user_data) {
+    (void)user_data;
+    size_t len = 0;
+    if (kr_request_query_string(req, NULL, 0, &len) == KR_BUFFER_TOO_SMALL && len > 0) {
+        for (int i = 0; i < 4000; i++) {
+            bool cancelled = false;
+            if (kr_request_is_cancelled(req, &cancelled) != KR_OK) break;
+            if (cancelled) {
+                __atomic_add_fetch(&g_saw_cancel, 1, __ATOMIC_SEQ_CST);
+                break;
+            }
+            sleep_ms(5);
+        }
+    }
+    return reply(req, 200, "text/plain", "done");
+}
+
+static void on_cancel_cb(KrRequest *req, void *user_data) {
+    (void)user_data;
+    size_t len = 0;
+    /* The request handle is live while the cancel callback runs. */
+    if (kr_request_path(req, NULL, 0, &len) == KR_BUFFER_TOO_SMALL && len == strlen("/work"))
+        __atomic_add_fetch(&g_cancels, 1, __ATOMIC_SEQ_CST);
+}
+
+static int32_t block_cb(KrRequest *req, void *user_data) {
+    (void)req;
+    (void)user_data;
+    __atomic_add_fetch(&g_blocked, 1, __ATOMIC_SEQ_CST);
+    while (!__atomic_load_n(&g_release, __ATOMIC_SEQ_CST)) sleep_ms(5);
+    return 0;
+}
+
+static void thread_exit_cb(void *user_data) {
+    (void)user_data;
+    __atomic_add_fetch(&g_exits, 1, __ATOMIC_SEQ_CST);
+}
+
+static void thread_exit_free(void *user_data) {
+    (void)user_data;
+    __atomic_add_fetch(&g_exit_freed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Sends `GET path` on a new plain-HTTP connection without reading the answer (read it with raw_status). */
+static int raw_send(uint16_t port, const char *path) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) return -1;
+    char req[256];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+    if (write(fd, req, (size_t)n) != n) return -1;
+    return fd;
+}
+
+static int raw_status(int fd) {
+    char buf[64] = {0};
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n > 12 ? atoi(buf + 9) : -1;
+}
+
+static KrCallbackPoolStats pool_stats(KrServer *s) {
+    KrCallbackPoolStats st;
+    memset(&st, 0, sizeof st);
+    kr_server_callback_pool_stats(s, &st);
+    return st;
+}
+
+static bool wait_threads(KrServer *s, uint64_t threads, double seconds) {
+    double end = now_s() + seconds;
+    while (now_s() < end) {
+        if (pool_stats(s).threads == threads) return true;
+        sleep_ms(20);
+    }
+    return false;
+}
+
+static void test_slow_routes(void) {
+    KrServer *s = NULL;
+    size_t index = 0;
+    uint16_t port = 0;
+    check_status(kr_server_new("capi-slow", &s), KR_OK, "slow: kr_server_new");
+    check_status(kr_server_add_endpoint_http(s, "127.0.0.1", 0, &index), KR_OK, "slow: HTTP endpoint");
+    check_status(kr_server_set_callback_thread_limits(s, 5, 4), KR_INVALID_ARGUMENT, "kr_server_set_callback_thread_limits 5, 4");
+    check_status(kr_server_set_callback_thread_limits(s, 1, 4), KR_OK, "kr_server_set_callback_thread_limits 1, 4");
+    check_status(kr_server_set_callback_idle_timeout_ms(s, 0), KR_INVALID_ARGUMENT, "kr_server_set_callback_idle_timeout_ms 0");
+    check_status(kr_server_set_callback_idle_timeout_ms(s, 200), KR_OK, "kr_server_set_callback_idle_timeout_ms 200");
+    check_status(kr_server_set_thread_exit_callback(s, thread_exit_cb, NULL, thread_exit_free), KR_OK,
+                 "kr_server_set_thread_exit_callback");
+    check_status(kr_server_callback_pool_stats(s, NULL), KR_NULL_ARGUMENT, "kr_server_callback_pool_stats NULL");
+    KrCallbackPoolStats st = pool_stats(s);
+    check(st.min_threads == 1 && st.max_threads == 4 && st.threads == 0, "stopped pool: bounds 1..4, no thread");
+    KrRouteOptions ro;
+    check_status(kr_route_options_default(&ro), KR_OK, "kr_route_options_default");
+    check(ro.timeout_ms == 0 && ro.on_cancel == NULL, "route options default: no timeout, no cancel callback");
+    ro.timeout_ms = 86400001;
+    check_status(kr_server_add_route_ex(s, "GET", "/work", &ro, work_cb, NULL, NULL), KR_INVALID_ARGUMENT,
+                 "kr_server_add_route_ex timeout above 24 h");
+    ro.timeout_ms = 300;
+    ro.on_cancel = on_cancel_cb;
+    check_status(kr_server_add_route_ex(s, "GET", "/work", &ro, work_cb, NULL, NULL), KR_OK, "kr_server_add_route_ex /work 300 ms");
+    check_status(kr_server_add_route_ex(s, "GET", "/block", NULL, block_cb, NULL, NULL), KR_OK, "kr_server_add_route_ex NULL options");
+    check_status(kr_server_start(s), KR_OK, "slow: kr_server_start");
+    kr_server_endpoint_port(s, 0, &port);
+    check(pool_stats(s).threads == 1, "the minimum (1 thread) starts warm");
+
+    char u[128];
+    snprintf(u, sizeof u, "http://127.0.0.1:%u/work?sleep=1", port);
+    double t0 = now_s();
+    Resp *r = http("GET", u, NULL, NULL, NULL);
+    double took = now_s() - t0;
+    check(r->status == 504 && strstr(r->body, "\"status\":504") != NULL && strstr(r->body, "300 ms") != NULL,
+          "timed-out route -> 504 JSON (got %d %s)", r->status, r->body);
+    check(took < 5.0, "504 after %.2f s", took);
+    for (int i = 0; i < 500 && __atomic_load_n(&g_saw_cancel, __ATOMIC_SEQ_CST) == 0; i++) sleep_ms(10);
+    check(__atomic_load_n(&g_saw_cancel, __ATOMIC_SEQ_CST) == 1, "the callback saw kr_request_is_cancelled");
+    check(__atomic_load_n(&g_cancels, __ATOMIC_SEQ_CST) == 1, "on_cancel ran once, with a live request handle");
+    snprintf(u, sizeof u, "http://127.0.0.1:%u/work", port);
+    r = http("GET", u, NULL, NULL, NULL);
+    check(r->status == 200 && strcmp(r->body, "done") == 0, "the route works again after its timeout (got %d %s)", r->status, r->body);
+    check(pool_stats(s).timed_out == 1, "stats count the timeout");
+
+    int fds[4];
+    for (int i = 0; i < 4; i++) fds[i] = raw_send(port, "/block");
+    for (int i = 0; i < 1000 && __atomic_load_n(&g_blocked, __ATOMIC_SEQ_CST) < 4; i++) sleep_ms(10);
+    st = pool_stats(s);
+    check(st.threads == 4 && st.busy == 4 && st.peak_threads == 4, "the pool grew to its maximum of 4 (threads %llu, busy %llu)",
+          (unsigned long long)st.threads, (unsigned long long)st.busy);
+    __atomic_store_n(&g_release, 1, __ATOMIC_SEQ_CST);
+    int ok = 0;
+    for (int i = 0; i < 4; i++) ok += fds[i] >= 0 && raw_status(fds[i]) == 200;
+    check(ok == 4, "4 blocked requests answered 200 (%d)", ok);
+    bool released = wait_threads(s, 1, 15.0);
+    check(released, "idle threads above the minimum are released (threads now %llu)", (unsigned long long)pool_stats(s).threads);
+    check(pool_stats(s).threads_released == 3, "3 threads released");
+    for (int i = 0; i < 500 && __atomic_load_n(&g_exits, __ATOMIC_SEQ_CST) < 3; i++) sleep_ms(10);
+    check(__atomic_load_n(&g_exits, __ATOMIC_SEQ_CST) == 3, "each released thread ran the thread-exit callback");
+    check_status(kr_server_set_callback_thread_limits(s, 1, 2), KR_INVALID_STATE, "thread limits while running");
+    check_status(kr_server_free(s), KR_OK, "slow: kr_server_free");
+    check(__atomic_load_n(&g_exits, __ATOMIC_SEQ_CST) == 4, "the stop ended the warm thread with the callback");
+    check(__atomic_load_n(&g_exit_freed, __ATOMIC_SEQ_CST) == 1, "the thread-exit user_data was freed once");
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -458,6 +626,23 @@ int main(void) {
     check_status(kr_server_set_callback_wait_ms(g_https, 10000), KR_OK, "kr_server_set_callback_wait_ms");
     check_status(kr_server_set_shutdown_timeout_ms(g_https, 3000), KR_OK, "kr_server_set_shutdown_timeout_ms");
     check_status(kr_server_set_max_body_bytes(g_https, 1024), KR_OK, "kr_server_set_max_body_bytes 1024");
+    /* HTTP options: protocols of endpoint 0, TLS handshakes, request header limits. */
+    int32_t protocols = 0;
+    check_status(kr_server_endpoint_protocols(g_https, 0, &protocols), KR_OK, "kr_server_endpoint_protocols");
+    check(protocols == KR_HTTP_PROTOCOLS_HTTP1_AND_HTTP2, "endpoints serve HTTP/1.1 and HTTP/2 by default (got %d)", protocols);
+    check_status(kr_server_set_endpoint_protocols(g_https, 0, 7), KR_INVALID_ARGUMENT, "kr_server_set_endpoint_protocols 7");
+    check_status(kr_server_set_endpoint_protocols(g_https, 9, KR_HTTP_PROTOCOLS_HTTP1), KR_INVALID_ARGUMENT,
+                 "kr_server_set_endpoint_protocols index 9");
+    check_status(kr_server_set_endpoint_protocols(g_https, 0, KR_HTTP_PROTOCOLS_HTTP1_AND_HTTP2), KR_OK,
+                 "kr_server_set_endpoint_protocols HTTP1_AND_HTTP2");
+    check_status(kr_server_endpoint_protocols(g_https, 0, NULL), KR_NULL_ARGUMENT, "kr_server_endpoint_protocols out NULL");
+    check_status(kr_server_set_tls_handshake_timeout_ms(g_https, 0), KR_INVALID_ARGUMENT, "kr_server_set_tls_handshake_timeout_ms 0");
+    check_status(kr_server_set_tls_handshake_timeout_ms(g_https, 10000), KR_OK, "kr_server_set_tls_handshake_timeout_ms 10000");
+    check_status(kr_server_set_max_concurrent_tls_handshakes(g_https, 0), KR_INVALID_ARGUMENT,
+                 "kr_server_set_max_concurrent_tls_handshakes 0");
+    check_status(kr_server_set_max_concurrent_tls_handshakes(g_https, 64), KR_OK, "kr_server_set_max_concurrent_tls_handshakes 64");
+    check_status(kr_server_set_request_header_limits(g_https, 97, 0), KR_INVALID_ARGUMENT, "kr_server_set_request_header_limits 97");
+    check_status(kr_server_set_request_header_limits(g_https, 0, 0), KR_OK, "kr_server_set_request_header_limits 0, 0 (keep both)");
 
     KrSessionOptions opts;
     check_status(kr_session_options_default(&opts), KR_OK, "kr_session_options_default");
@@ -564,6 +749,17 @@ int main(void) {
     r = http("GET", u, "jar1", NULL, NULL);
     check(r->status == 200 && strcmp(r->body, "{\"counter\":4}") == 0,
           "after /fail the counter continues at 4 (failed route's session change discarded) (got %d %s)", r->status, r->body);
+
+    /* HTTP/2 through ALPN, HTTP/1.1 kept; paths match case-insensitively, with or without a trailing slash. */
+    snprintf(u, sizeof u, "%s/ITEMS/Ab/", url);
+    r = http("GET", u, NULL, NULL, "--http2");
+    check(r->status == 200 && strncmp(r->headers, "HTTP/2 200", 10) == 0 && strncmp(r->body, "id=Ab ", 6) == 0,
+          "GET /ITEMS/Ab/ over HTTP/2 -> 200 id=Ab (got %d %.20s %s)", r->status, r->headers, r->body);
+    r = http("GET", u, NULL, NULL, "--http1.1");
+    check(r->status == 200 && strncmp(r->headers, "HTTP/1.1 200", 12) == 0, "GET /ITEMS/Ab/ over HTTP/1.1 -> 200 (got %d %.20s)",
+          r->status, r->headers);
+    check_status(kr_server_set_endpoint_protocols(g_https, 0, KR_HTTP_PROTOCOLS_HTTP1), KR_INVALID_STATE,
+                 "kr_server_set_endpoint_protocols while running");
 
     /* 404 / 405 / 413. */
     snprintf(u, sizeof u, "%s/nope", url);
@@ -678,6 +874,8 @@ int main(void) {
     check_status(kr_server_free(g_http), KR_OK, "kr_server_free HTTP");
     check(rd_nosess.freed == 1, "HTTP server's finalizer ran exactly once");
     check(rd_counter.freed == 1, "earlier finalizers not run again");
+
+    test_slow_routes();
 
     /* Clean up the temp directory. */
     char cleanup[400];

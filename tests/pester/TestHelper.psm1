@@ -772,11 +772,17 @@ function Invoke-KrCurl {
         A request body (--data-binary).
     .PARAMETER ContentType
         The Content-Type of -Body.
+    .PARAMETER CurlArgument
+        More curl arguments (e.g. '--http2', '-I', '-H', '@headers.txt'). The result's HttpVersion is curl's
+        %{http_version} (1.1, 2).
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)]
         [string]$Url,
+
+        [Parameter()]
+        [string[]]$CurlArgument = @(),
 
         [Parameter()]
         [string]$Jar,
@@ -795,7 +801,8 @@ function Invoke-KrCurl {
     $bodyFile = [System.IO.Path]::GetTempFileName()
     try {
         $curlArgs = [System.Collections.Generic.List[string]]::new()
-        foreach ($a in @('-k', '-s', '-S', '--max-time', '60', '-D', $headersFile, '-o', $bodyFile, '-w', '%{http_code}')) { $curlArgs.Add($a) }
+        foreach ($a in @('-k', '-s', '-S', '--max-time', '60', '-D', $headersFile, '-o', $bodyFile, '-w', '%{http_code} %{http_version}')) { $curlArgs.Add($a) }
+        foreach ($a in $CurlArgument) { $curlArgs.Add($a) }
         if ($Jar) {
             foreach ($a in @('-c', $Jar, '-b', $Jar)) { $curlArgs.Add($a) }
         }
@@ -816,11 +823,13 @@ function Invoke-KrCurl {
         if ($text.Length -gt 0) {
             try { $json = $text | ConvertFrom-Json -ErrorAction Stop } catch { $json = $null }
         }
+        $written = "$code".Trim() -split ' '
         [pscustomobject]@{
-            Status  = [int]"$code".Trim()
-            Headers = [System.IO.File]::ReadAllText($headersFile)
-            Body    = $text
-            Json    = $json
+            Status      = [int]$written[0]
+            HttpVersion = if ($written.Count -gt 1) { $written[1] } else { $null }
+            Headers     = [System.IO.File]::ReadAllText($headersFile)
+            Body        = $text
+            Json        = $json
         }
     } finally {
         Remove-Item -LiteralPath $headersFile, $bodyFile -Force -ErrorAction SilentlyContinue

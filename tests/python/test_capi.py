@@ -17,6 +17,7 @@ import ssl
 import sys
 import tempfile
 import threading
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -64,12 +65,25 @@ KR_ROLLING_INTERVAL_INFINITE, KR_ROLLING_INTERVAL_YEAR, KR_ROLLING_INTERVAL_HOUR
 KR_SAME_SITE_LAX, KR_SAME_SITE_STRICT = constants("KR_SAME_SITE_LAX", "KR_SAME_SITE_STRICT")
 KR_SECURE_POLICY_SAME_AS_REQUEST, = constants("KR_SECURE_POLICY_SAME_AS_REQUEST")
 STATUS_NAMES = [name for name in HEADER_CONSTANTS if re.match(r"KR_[A-Z0-9_]+$", name)
-                and not name.startswith(("KR_LOG_LEVEL_", "KR_ROLLING_INTERVAL_", "KR_SAME_SITE_", "KR_SECURE_POLICY_"))]
+                and not name.startswith(("KR_LOG_LEVEL_", "KR_ROLLING_INTERVAL_", "KR_SAME_SITE_", "KR_SECURE_POLICY_",
+                                         "KR_HTTP_PROTOCOLS_"))]
 
 BAD_UTF8 = b"bad\xff\xfe"
 
 ROUTE_CB = CFUNCTYPE(c_int32, c_void_p, c_void_p)
 FREE_CB = CFUNCTYPE(None, c_void_p)
+CANCEL_CB = CFUNCTYPE(None, c_void_p, c_void_p)
+THREAD_EXIT_CB = CFUNCTYPE(None, c_void_p)
+
+
+class KrRouteOptions(ctypes.Structure):
+    _fields_ = [("timeout_ms", c_uint32), ("on_cancel", CANCEL_CB)]
+
+
+class KrCallbackPoolStats(ctypes.Structure):
+    _fields_ = [(name, c_uint64) for name in (
+        "min_threads", "max_threads", "threads", "busy", "queued", "peak_threads", "threads_started",
+        "threads_released", "timed_out")]
 
 
 class KrSessionOptions(ctypes.Structure):
@@ -116,6 +130,13 @@ def load_library(path):
         "kr_server_set_shutdown_timeout_ms": [H, c_uint32],
         "kr_server_set_max_body_bytes": [H, c_uint64],
         "kr_server_add_route": [H, c_char_p, c_char_p, ROUTE_CB, c_void_p, FREE_CB],
+        "kr_server_set_callback_thread_limits": [H, c_uint32, c_uint32],
+        "kr_server_set_callback_idle_timeout_ms": [H, c_uint32],
+        "kr_server_set_thread_exit_callback": [H, THREAD_EXIT_CB, c_void_p, FREE_CB],
+        "kr_server_callback_pool_stats": [H, POINTER(KrCallbackPoolStats)],
+        "kr_route_options_default": [POINTER(KrRouteOptions)],
+        "kr_server_add_route_ex": [H, c_char_p, c_char_p, POINTER(KrRouteOptions), ROUTE_CB, c_void_p, FREE_CB],
+        "kr_request_is_cancelled": [H, POINTER(c_bool)],
         "kr_session_options_default": [POINTER(KrSessionOptions)],
         "kr_server_configure_session": [H, POINTER(KrSessionOptions)],
         "kr_server_use_redis_session_store": [H, c_char_p, c_char_p, c_uint32, c_uint32],
@@ -786,6 +807,92 @@ class ServerTests(unittest.TestCase):
         self.assertEqual([r.freed for r in https_routes], [1] * 6)
         type(self).https = None
         type(self).http = None
+
+
+class SlowRouteTests(unittest.TestCase):
+    """Route timeouts (504, on_cancel, kr_request_is_cancelled), the growing pool, the thread-exit callback."""
+
+    def stats(self, server):
+        s = KrCallbackPoolStats()
+        self.assertEqual(LIB.kr_server_callback_pool_stats(server, byref(s)), KR_OK)
+        return s
+
+    def test_timeout_growth_and_release(self):
+        checks = Checks()
+        cancels, exits, saw = [], [], []
+        release = threading.Event()
+
+        def work(request):
+            if read_string(LIB.kr_request_query_string, request)[1]:
+                flag = c_bool(False)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    checks.status(LIB.kr_request_is_cancelled(request, byref(flag)), KR_OK, "kr_request_is_cancelled")
+                    if flag.value:
+                        saw.append(True)
+                        break
+                    time.sleep(0.005)
+            return reply(request, 200, b"text/plain", "done")
+
+        def on_cancel(request, _user_data):
+            cancels.append(read_string(LIB.kr_request_path, request)[1])
+
+        work_route = Route(work, checks)
+        block_route = Route(lambda r: 0 if release.wait(20) else 1, checks)
+        cancel_cb = CANCEL_CB(on_cancel)
+        exit_cb = THREAD_EXIT_CB(lambda _ud: exits.append(threading.current_thread().ident))
+        server = new_server(b"py-slow")
+        idx = c_size_t()
+        self.assertEqual(LIB.kr_server_add_endpoint_http(server, b"127.0.0.1", 0, byref(idx)), KR_OK)
+        self.assertEqual(LIB.kr_server_set_callback_thread_limits(server, 5, 4), KR_INVALID_ARGUMENT)
+        self.assertEqual(LIB.kr_server_set_callback_thread_limits(server, 1, 3), KR_OK)
+        self.assertEqual(LIB.kr_server_set_callback_idle_timeout_ms(server, 200), KR_OK)
+        self.assertEqual(LIB.kr_server_set_thread_exit_callback(server, exit_cb, None, FREE_CB()), KR_OK)
+        s = self.stats(server)
+        self.assertEqual((s.min_threads, s.max_threads, s.threads), (1, 3, 0))
+        opts = KrRouteOptions()
+        self.assertEqual(LIB.kr_route_options_default(byref(opts)), KR_OK)
+        self.assertEqual(opts.timeout_ms, 0)
+        opts.timeout_ms = 300
+        opts.on_cancel = cancel_cb
+        self.assertEqual(LIB.kr_server_add_route_ex(server, b"GET", b"/work", byref(opts), work_route.cb,
+                                                    work_route.data_ptr, work_route.free_cb), KR_OK, last_error())
+        self.assertEqual(block_route.add_to(server, b"GET", b"/block"), KR_OK)
+        self.assertEqual(LIB.kr_server_start(server), KR_OK, last_error())
+        url = read_string(LIB.kr_server_endpoint_url, server, 0)[1]
+
+        t0 = time.monotonic()
+        status, headers, body = Http(with_jar=False).request("GET", url + "/work?sleep=1")
+        self.assertEqual(status, 504, body)
+        self.assertEqual(json.loads(body)["error"], "Gateway Timeout")
+        self.assertLess(time.monotonic() - t0, 5)
+        deadline = time.monotonic() + 5
+        while not saw and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual((saw, cancels), ([True], ["/work"]))
+        self.assertEqual(Http(with_jar=False).request("GET", url + "/work")[0], 200)
+
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(Http(with_jar=False).request("GET", url + "/block")[0]))
+                   for _ in range(3)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while self.stats(server).busy < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(self.stats(server).threads, 3)
+        release.set()
+        for t in threads:
+            t.join(30)
+        self.assertEqual(results, [200, 200, 200])
+        deadline = time.monotonic() + 10
+        while self.stats(server).threads > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        s = self.stats(server)
+        self.assertEqual((s.threads, s.threads_released, s.timed_out), (1, 2, 1))
+        self.assertEqual(LIB.kr_server_free(server), KR_OK)
+        self.assertEqual(len(exits), 3, "2 released threads and the warm one at stop ran the exit callback")
+        self.assertEqual(checks.failures(), [])
 
 
 def main():

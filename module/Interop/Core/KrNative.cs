@@ -55,6 +55,14 @@ namespace KestrunRust
         None = 2,
     }
 
+    /// <summary>The HTTP versions an endpoint serves (Kestrel's HttpProtocols values).</summary>
+    public enum KrHttpProtocols
+    {
+        Http1 = 1,
+        Http2 = 2,
+        Http1AndHttp2 = 3,
+    }
+
     /// <summary>HTTP verbs accepted by Add-KrMapRoute.</summary>
     public enum KrHttpVerb
     {
@@ -86,6 +94,37 @@ namespace KestrunRust
         public IntPtr CookieKey;        // const uint8_t*; NULL -> a random key per server
         public nuint CookieKeyLen;      // size_t
     }
+
+    /// <summary>KrRouteOptions of the C header (layout must match it field for field).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct KrRouteOptionsNative
+    {
+        public uint TimeoutMs;          // 0 -> no timeout
+        public IntPtr OnCancel;         // KrCancelCallback; IntPtr.Zero -> none
+    }
+
+    /// <summary>KrCallbackPoolStats of the C header (layout must match it field for field).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct KrCallbackPoolStatsNative
+    {
+        public ulong MinThreads;
+        public ulong MaxThreads;
+        public ulong Threads;
+        public ulong Busy;
+        public ulong Queued;
+        public ulong PeakThreads;
+        public ulong ThreadsStarted;
+        public ulong ThreadsReleased;
+        public ulong TimedOut;
+    }
+
+    /// <summary>void (*KrCancelCallback)(KrRequest* request, void* user_data)</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate void KrCancelCallback(IntPtr request, IntPtr userData);
+
+    /// <summary>void (*KrThreadExitCallback)(void* user_data)</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate void KrThreadExitCallback(IntPtr userData);
 
     /// <summary>int32_t (*KrRouteCallback)(KrRequest* request, void* user_data)</summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -157,6 +196,22 @@ namespace KestrunRust
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_add_endpoint_https_pem(IntPtr server, ref byte address, ushort port, ref byte certPath, ref byte keyPath, out nuint index);
 
+        // ---- HTTP: endpoint protocols, TLS handshakes, request header limits ----------------------
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_endpoint_protocols(IntPtr server, nuint index, KrHttpProtocols protocols);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_endpoint_protocols(IntPtr server, nuint index, out KrHttpProtocols protocols);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_tls_handshake_timeout_ms(IntPtr server, uint ms);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_max_concurrent_tls_handshakes(IntPtr server, uint count);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_request_header_limits(IntPtr server, uint maxCount, uint maxTotalBytes);
+
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_set_callback_threads(IntPtr server, uint count);
 
@@ -174,6 +229,28 @@ namespace KestrunRust
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_add_route(IntPtr server, ref byte verbs, ref byte pattern, KrRouteCallback callback, IntPtr userData, KrFreeCallback freeUserData);
+
+        // ---- callback pool and route options (growing pool, thread exit, route timeouts) ---------
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_callback_thread_limits(IntPtr server, uint min, uint max);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_callback_idle_timeout_ms(IntPtr server, uint ms);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_set_thread_exit_callback(IntPtr server, KrThreadExitCallback callback, IntPtr userData, KrFreeCallback freeUserData);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_callback_pool_stats(IntPtr server, out KrCallbackPoolStatsNative stats);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_route_options_default(out KrRouteOptionsNative options);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_add_route_ex(IntPtr server, ref byte verbs, ref byte pattern, ref KrRouteOptionsNative options, KrRouteCallback callback, IntPtr userData, KrFreeCallback freeUserData);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_request_is_cancelled(IntPtr request, out byte cancelled);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_session_options_default(out KrSessionOptionsNative options);

@@ -4,6 +4,7 @@
 // current one (KrRequestContext.Current, per thread: the route runs on the callback thread).
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace KestrunRust
 {
@@ -16,12 +17,57 @@ namespace KestrunRust
         private volatile bool _valid;
         private string _method;
         private string _path;
+        private readonly CancellationTokenSource _cancellation;
 
         public KrRequestContext(IntPtr request, KrRoute route)
         {
             _handle = request;
             Route = route;
             _valid = true;
+            if (route != null && route.Timeout.HasValue)
+            {
+                // Never disposed: it has no timer, and a cancellation may still be delivered while the callback returns.
+                _cancellation = new CancellationTokenSource();
+            }
+        }
+
+        /// <summary>True for a request of a route with a timeout (its token can be cancelled).</summary>
+        public bool CanBeCancelled
+        {
+            get { return _cancellation != null; }
+        }
+
+        /// <summary>Cancelled when the route's timeout elapses (the client got 504): a handler stops its work
+        /// (the PowerShell host stops the script). CancellationToken.None for routes without a timeout.</summary>
+        public CancellationToken CancellationToken
+        {
+            get { return _cancellation != null ? _cancellation.Token : CancellationToken.None; }
+        }
+
+        /// <summary>True once the route's timeout elapsed for this request.</summary>
+        public bool IsCancelled
+        {
+            get { return _cancellation != null && _cancellation.IsCancellationRequested; }
+        }
+
+        internal void Cancel()
+        {
+            CancellationTokenSource cancellation = _cancellation;
+            if (cancellation == null)
+            {
+                return;
+            }
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (AggregateException ex)
+            {
+                KrLog.TryWrite(KrLogLevel.Warning, "Kestrun.Rust: stopping a timed-out request failed: " + ex.GetBaseException().Message);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         /// <summary>The current request of this thread (null outside a route callback).</summary>

@@ -2,6 +2,7 @@
 // user_data GCHandle that carries the route and is freed by the native free callback when the server
 // is freed, and the handler interface the PowerShell layer (or a test) implements.
 using System;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -37,13 +38,14 @@ namespace KestrunRust
         private int _released;
         private long _invocations;
 
-        internal KrRoute(KrServer server, string verbs, string pattern, IKrRouteHandler handler)
+        internal KrRoute(KrServer server, string verbs, string pattern, IKrRouteHandler handler, TimeSpan? timeout = null)
         {
             Id = Interlocked.Increment(ref _nextId);
             Server = server;
             Verbs = verbs;
             Pattern = pattern;
             Handler = handler;
+            Timeout = timeout;
         }
 
         /// <summary>Process-wide unique id (used to name the route's function in the runspaces).</summary>
@@ -52,6 +54,10 @@ namespace KestrunRust
         public string Verbs { get; }
         public string Pattern { get; }
         public IKrRouteHandler Handler { get; }
+
+        /// <summary>The route's timeout (Add-KrMapRoute -Timeout); null = none. When it elapses the client gets 504 and
+        /// the request's <see cref="KrRequestContext.CancellationToken"/> is cancelled.</summary>
+        public TimeSpan? Timeout { get; }
 
         /// <summary>True once the native side dropped the route and its user_data GCHandle was freed.</summary>
         public bool IsReleased
@@ -88,6 +94,12 @@ namespace KestrunRust
         /// life of the process.</summary>
         public static readonly KrRouteCallback Callback = OnRequest;
         public static readonly KrFreeCallback FreeCallback = OnFree;
+        public static readonly KrCancelCallback CancelCallback = OnCancel;
+        public static readonly KrThreadExitCallback ThreadExitCallback = OnThreadExit;
+
+        /// <summary>The running requests of routes with a timeout, by request handle: where a cancellation finds its
+        /// context.</summary>
+        private static readonly ConcurrentDictionary<IntPtr, KrRequestContext> s_cancellable = new ConcurrentDictionary<IntPtr, KrRequestContext>();
 
         internal static IntPtr AllocUserData(KrRoute route)
         {
@@ -114,6 +126,15 @@ namespace KestrunRust
                 }
                 route.CountInvocation();
                 context = new KrRequestContext(request, route);
+                if (context.CanBeCancelled)
+                {
+                    s_cancellable[request] = context;
+                    // A timeout that elapsed before the context was findable: the flag is set already.
+                    if (KrNative.kr_request_is_cancelled(request, out byte cancelled) == KrStatus.Ok && cancelled != 0)
+                    {
+                        context.Cancel();
+                    }
+                }
                 KrRequestContext.SetCurrent(context);
                 return route.Handler.Invoke(context);
             }
@@ -127,9 +148,44 @@ namespace KestrunRust
             {
                 if (context != null)
                 {
+                    if (context.CanBeCancelled)
+                    {
+                        s_cancellable.TryRemove(request, out _);
+                    }
                     context.Invalidate();
                 }
                 KrRequestContext.SetCurrent(previous);
+            }
+        }
+
+        /// <summary>The route's timeout elapsed while its callback runs (called on an engine thread of its own, with
+        /// the request handle still live): cancels the request's context, whose token stops the script.</summary>
+        private static void OnCancel(IntPtr request, IntPtr userData)
+        {
+            try
+            {
+                if (s_cancellable.TryGetValue(request, out KrRequestContext context))
+                {
+                    context.Cancel();
+                }
+            }
+            catch (Exception)
+            {
+                // Never let an exception cross into native code.
+            }
+        }
+
+        /// <summary>A callback thread of the server in <paramref name="userData"/> (a weak GCHandle) is about to exit.</summary>
+        private static void OnThreadExit(IntPtr userData)
+        {
+            try
+            {
+                KrServer server = userData == IntPtr.Zero ? null : GCHandle.FromIntPtr(userData).Target as KrServer;
+                KrCallbackThreads.RaiseExiting(server);
+            }
+            catch (Exception)
+            {
+                // Never let an exception cross into native code.
             }
         }
 

@@ -62,6 +62,14 @@ namespace KestrunRust
             get { return Server.GetEndpointUrl(Index); }
         }
 
+        /// <summary>The HTTP versions served (HTTPS: agreed through ALPN; plain HTTP: HTTP/1.1, or h2c with prior
+        /// knowledge when Http2 only). Set before the server starts.</summary>
+        public KrHttpProtocols Protocols
+        {
+            get { return Server.GetEndpointProtocols(Index); }
+            set { Server.SetEndpointProtocols(Index, value); }
+        }
+
         public override string ToString()
         {
             try
@@ -100,6 +108,19 @@ namespace KestrunRust
             KrOperation.Check(KrNative.kr_server_new(ref n[0], out IntPtr handle), "creating the server '{0}'", name);
             _handle = handle;
             _state = KrServerState.Created;
+            // Every callback thread tells the host when it exits (KrCallbackThreads.Exiting), so that per-thread state
+            // (a route runspace) is released by its own thread. A weak handle: the native server does not keep this
+            // object alive; the library frees the handle with the server.
+            IntPtr self = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
+            KrStatus st = KrNative.kr_server_set_thread_exit_callback(handle, KrRouteDispatcher.ThreadExitCallback, self, KrRouteDispatcher.FreeCallback);
+            if (st != KrStatus.Ok)
+            {
+                string message = KrError.LastErrorMessage();
+                KrRouteDispatcher.FreeUserData(self);
+                KrNative.kr_server_free(handle);
+                _handle = IntPtr.Zero;
+                throw new KrException(st, "registering the thread exit callback of the server '" + name + "'", message);
+            }
         }
 
         public string Name { get; }
@@ -154,8 +175,13 @@ namespace KestrunRust
         /// <summary>Set by Enable-KrConfiguration.</summary>
         public bool ConfigurationEnabled { get; set; }
 
-        /// <summary>Callback threads (= runspaces) requested with Set-KrServerOptions -MaxRunspaces (null = default, 2 x cores).</summary>
+        /// <summary>Most callback threads (= runspaces) at a time, set with Set-KrServerOptions -MaxRunspaces (null = the
+        /// library's default, max(32, 4 x cores)).</summary>
         public int? MaxRunspaces { get; private set; }
+
+        /// <summary>Callback threads (= runspaces) kept warm, set with Set-KrServerOptions -MinRunspaces (null = the
+        /// library's default, 2 x cores).</summary>
+        public int? MinRunspaces { get; private set; }
 
         /// <summary>Bound used by Stop when no timeout is given.</summary>
         public uint ShutdownTimeoutMs { get; private set; } = DefaultStopTimeoutMs;
@@ -250,7 +276,56 @@ namespace KestrunRust
             {
                 KrOperation.Check(KrNative.kr_server_set_callback_threads(RequireHandle(), (uint)count), "setting the number of callback threads of the server '{0}'", Name);
                 MaxRunspaces = count;
+                MinRunspaces = count;
             }
+        }
+
+        /// <summary>The callback pool's bounds, each 1..1024 (null keeps one): <paramref name="min"/> threads (runspaces)
+        /// start with the server and stay, the pool grows up to <paramref name="max"/> while routes are busy. When only
+        /// one is given and it crosses the other, the other follows it.</summary>
+        public void SetCallbackThreadLimits(int? min, int? max)
+        {
+            if (min.HasValue && (min.Value < 1 || min.Value > 1024))
+            {
+                throw new ArgumentOutOfRangeException(nameof(min), min.Value, "The minimum number of callback threads must be between 1 and 1024.");
+            }
+            if (max.HasValue && (max.Value < 1 || max.Value > 1024))
+            {
+                throw new ArgumentOutOfRangeException(nameof(max), max.Value, "The maximum number of callback threads must be between 1 and 1024.");
+            }
+            if (min.HasValue && max.HasValue && min.Value > max.Value)
+            {
+                throw new ArgumentException("The minimum number of callback threads (" + min.Value + ") exceeds the maximum (" + max.Value + ").", nameof(min));
+            }
+            lock (_gate)
+            {
+                IntPtr h = RequireHandle();
+                KrOperation.Check(KrNative.kr_server_set_callback_thread_limits(h, (uint)(min ?? 0), (uint)(max ?? 0)), "setting the callback thread limits of the server '{0}'", Name);
+                KrOperation.Check(KrNative.kr_server_callback_pool_stats(h, out KrCallbackPoolStatsNative stats), "reading the callback pool of the server '{0}'", Name);
+                MinRunspaces = (int)stats.MinThreads;
+                MaxRunspaces = (int)stats.MaxThreads;
+            }
+        }
+
+        /// <summary>How long callback threads above the minimum may go unused before they are released (and their
+        /// runspaces disposed); default 60 s.</summary>
+        public void SetCallbackIdleTimeoutMs(uint ms)
+        {
+            if (ms == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ms), ms, "The callback idle timeout must be greater than zero.");
+            }
+            lock (_gate)
+            {
+                KrOperation.Check(KrNative.kr_server_set_callback_idle_timeout_ms(RequireHandle(), ms), "setting the callback idle timeout of the server '{0}'", Name);
+            }
+        }
+
+        /// <summary>A snapshot of the callback pool: bounds, live / busy threads, queue, peak, released, timed out.</summary>
+        public KrCallbackPoolStats GetCallbackPoolStats()
+        {
+            KrOperation.Check(KrNative.kr_server_callback_pool_stats(RequireHandle(), out KrCallbackPoolStatsNative stats), "reading the callback pool of the server '{0}'", Name);
+            return new KrCallbackPoolStats(stats);
         }
 
         /// <summary>How long a request may wait for a free callback thread before 503.</summary>
@@ -407,6 +482,25 @@ namespace KestrunRust
         /// <summary>Adds a route. <paramref name="verbs"/>: comma-separated ("GET", "get,post", "*").</summary>
         public KrRoute AddRoute(string verbs, string pattern, IKrRouteHandler handler)
         {
+            return AddRoute(verbs, pattern, handler, null);
+        }
+
+        /// <summary>Longest route timeout the library accepts.</summary>
+        public static readonly TimeSpan MaxRouteTimeout = TimeSpan.FromHours(24);
+
+        /// <summary>Adds a route with a timeout (null = none, else 1 ms..24 h, rounded up to whole milliseconds): when it
+        /// elapses the client gets 504 JSON and the request's CancellationToken is cancelled.</summary>
+        public KrRoute AddRoute(string verbs, string pattern, IKrRouteHandler handler, TimeSpan? timeout)
+        {
+            uint timeoutMs = 0;
+            if (timeout.HasValue)
+            {
+                if (timeout.Value <= TimeSpan.Zero || timeout.Value > MaxRouteTimeout)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(timeout), timeout.Value, "A route timeout must be greater than zero and at most 24 hours.");
+                }
+                timeoutMs = (uint)Math.Min(Math.Ceiling(timeout.Value.TotalMilliseconds), MaxRouteTimeout.TotalMilliseconds);
+            }
             if (string.IsNullOrWhiteSpace(verbs))
             {
                 throw new ArgumentException("At least one HTTP verb must be given.", nameof(verbs));
@@ -422,11 +516,25 @@ namespace KestrunRust
             lock (_gate)
             {
                 IntPtr h = RequireHandle();
-                var route = new KrRoute(this, verbs, pattern, handler);
+                var route = new KrRoute(this, verbs, pattern, handler, timeout);
                 byte[] v = KrUtf8.ZArray(verbs);
                 byte[] p = KrUtf8.ZArray(pattern);
                 IntPtr userData = KrRouteDispatcher.AllocUserData(route);
-                KrStatus st = KrNative.kr_server_add_route(h, ref v[0], ref p[0], KrRouteDispatcher.Callback, userData, KrRouteDispatcher.FreeCallback);
+                KrStatus st;
+                if (timeoutMs == 0)
+                {
+                    st = KrNative.kr_server_add_route(h, ref v[0], ref p[0], KrRouteDispatcher.Callback, userData, KrRouteDispatcher.FreeCallback);
+                }
+                else
+                {
+                    st = KrNative.kr_route_options_default(out KrRouteOptionsNative options);
+                    if (st == KrStatus.Ok)
+                    {
+                        options.TimeoutMs = timeoutMs;
+                        options.OnCancel = Marshal.GetFunctionPointerForDelegate(KrRouteDispatcher.CancelCallback);
+                        st = KrNative.kr_server_add_route_ex(h, ref v[0], ref p[0], ref options, KrRouteDispatcher.Callback, userData, KrRouteDispatcher.FreeCallback);
+                    }
+                }
                 if (st != KrStatus.Ok)
                 {
                     string message = KrError.LastErrorMessage();
@@ -568,6 +676,52 @@ namespace KestrunRust
             {
                 KrOperation.Check(KrNative.kr_server_endpoint_count(RequireHandle(), out nuint count), "counting the endpoints of the server '{0}'", Name);
                 return checked((int)count);
+            }
+        }
+
+        public KrHttpProtocols GetEndpointProtocols(int index)
+        {
+            KrOperation.Check(KrNative.kr_server_endpoint_protocols(RequireHandle(), (nuint)index, out KrHttpProtocols protocols), "reading the protocols of an endpoint of the server '{0}'", Name);
+            return protocols;
+        }
+
+        /// <summary>Sets the HTTP versions endpoint <paramref name="index"/> serves (before the server starts).</summary>
+        public void SetEndpointProtocols(int index, KrHttpProtocols protocols)
+        {
+            if (!Enum.IsDefined(typeof(KrHttpProtocols), protocols))
+            {
+                throw new ArgumentOutOfRangeException(nameof(protocols), protocols, "The protocols must be Http1, Http2 or Http1AndHttp2.");
+            }
+            lock (_gate)
+            {
+                KrOperation.Check(KrNative.kr_server_set_endpoint_protocols(RequireHandle(), (nuint)index, protocols), "setting the protocols of an endpoint of the server '{0}'", Name);
+            }
+        }
+
+        /// <summary>How long a client has to complete the TLS handshake (1..300000 ms; default 10000).</summary>
+        public void SetTlsHandshakeTimeoutMs(uint ms)
+        {
+            lock (_gate)
+            {
+                KrOperation.Check(KrNative.kr_server_set_tls_handshake_timeout_ms(RequireHandle(), ms), "setting the TLS handshake timeout of the server '{0}'", Name);
+            }
+        }
+
+        /// <summary>How many TLS handshakes may compute at the same time (1..65536; default 256).</summary>
+        public void SetMaxConcurrentTlsHandshakes(uint count)
+        {
+            lock (_gate)
+            {
+                KrOperation.Check(KrNative.kr_server_set_max_concurrent_tls_handshakes(RequireHandle(), count), "setting the concurrent TLS handshake bound of the server '{0}'", Name);
+            }
+        }
+
+        /// <summary>Request header limits: count 1..96 (default 96), total bytes 1024..131072 (default 32768); 0 keeps one.</summary>
+        public void SetRequestHeaderLimits(uint maxCount, uint maxTotalBytes)
+        {
+            lock (_gate)
+            {
+                KrOperation.Check(KrNative.kr_server_set_request_header_limits(RequireHandle(), maxCount, maxTotalBytes), "setting the request header limits of the server '{0}'", Name);
             }
         }
 

@@ -1,12 +1,15 @@
 // Runs PowerShell route script blocks on the server's callback threads.
 //
-// Model: every callback thread of a server (the engine's callback pool, sized by
-// Set-KrServerOptions -MaxRunspaces) lazily creates ONE runspace of its own, opened with
+// Model: every callback thread of a server (the engine's callback pool: -MinRunspaces threads kept warm, growing up to
+// -MaxRunspaces while routes are busy) lazily creates ONE runspace of its own, opened with
 // PSThreadOptions.UseCurrentThread, from an InitialSessionState that imports the module and the user's modules
 // and carries the user's variables and functions plus one function per route (__KrRoute_<n>, parsed once per runspace).
 // A request reuses that runspace and its PowerShell instance: set $Context, invoke the route function,
 // clear. A script block is therefore never run on a thread without its own runspace, and the request
 // commands find the request through KrRequestContext.Current (a thread-static set by the dispatcher).
+// When the engine releases an idle thread (or stops), the thread disposes its own runspace right before it exits
+// (KrCallbackThreads.Exiting). A route with -Timeout is stopped with PowerShell.BeginStop() from the engine's cancel
+// thread when its timeout elapses; the runspace stays and serves the next request.
 using System;
 using System.Collections;
 using System.Collections.Concurrent;
@@ -106,11 +109,20 @@ namespace KestrunRust
 
         private readonly object _issGate = new object();
         private readonly InitialSessionState _iss;
-        private readonly ConcurrentBag<Slot> _slots = new ConcurrentBag<Slot>();
+        /// <summary>The open runspaces; whoever removes a slot (its thread at exit, or Dispose) disposes it.</summary>
+        private readonly ConcurrentDictionary<Slot, byte> _slots = new ConcurrentDictionary<Slot, byte>();
         private readonly string _serverName;
         private int _disposed;
         private long _requests;
         private long _failures;
+        private long _opened;
+        private long _released;
+        private long _timedOut;
+
+        static KrRunspaceHost()
+        {
+            KrCallbackThreads.Exiting += ReleaseThreadRunspace;
+        }
 
         /// <param name="server">The server whose routes (KrScriptRoute) and shared variables / functions are used.</param>
         /// <param name="modulePath">The module to import in every runspace (its .psd1 or .psm1); null for none.</param>
@@ -176,10 +188,28 @@ namespace KestrunRust
 
         public string ModulePath { get; }
 
-        /// <summary>Runspaces opened so far (one per callback thread that served a request).</summary>
+        /// <summary>Runspaces open now (one per live callback thread that served a request).</summary>
         public int RunspaceCount
         {
             get { return _slots.Count; }
+        }
+
+        /// <summary>Runspaces opened since the server started.</summary>
+        public long RunspacesOpened
+        {
+            get { return Interlocked.Read(ref _opened); }
+        }
+
+        /// <summary>Runspaces disposed by their thread when the engine released it (or at stop).</summary>
+        public long RunspacesReleased
+        {
+            get { return Interlocked.Read(ref _released); }
+        }
+
+        /// <summary>Route scripts stopped because their -Timeout elapsed.</summary>
+        public long TimedOut
+        {
+            get { return Interlocked.Read(ref _timedOut); }
         }
 
         public long Requests
@@ -226,6 +256,25 @@ namespace KestrunRust
             // swapped: no per-request command building, variable lookup or scope reset.
             PowerShell ps = slot.PowerShellFor(route);
             List<string> routeVariables = null;
+            // A route with -Timeout: the engine cancels the context's token when it elapses (from a thread of its own),
+            // and the registration stops the pipeline. Disposing the registration waits for a stop call in progress.
+            IAsyncResult stopping = null;
+            CancellationTokenRegistration registration = default;
+            CancellationToken token = context.CancellationToken;
+            if (token.CanBeCanceled)
+            {
+                registration = token.Register(() =>
+                {
+                    try
+                    {
+                        Volatile.Write(ref stopping, ps.BeginStop(null, null));
+                    }
+                    catch (Exception)
+                    {
+                        // Not running (any more): nothing to stop.
+                    }
+                });
+            }
             try
             {
                 slot.Context.Value = context;
@@ -242,7 +291,16 @@ namespace KestrunRust
                     }
                 }
 
+                if (token.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
                 ps.Invoke();
+                if (token.IsCancellationRequested)
+                {
+                    // Finished as the timeout elapsed: the client got 504 already; nothing it wrote is sent.
+                    throw new PipelineStoppedException();
+                }
                 PSDataStreams streams = ps.Streams;
                 if (streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
                 {
@@ -264,6 +322,14 @@ namespace KestrunRust
                 }
                 return 0;
             }
+            catch (PipelineStoppedException) when (token.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _timedOut);
+                ForwardStreams(ps);
+                KrLog.TryWrite(KrLogLevel.Warning, "Route " + context.Route + " (" + SafeRequestLine(context) + ") was stopped: its timeout of " +
+                    DescribeTimeout(context.Route.Timeout) + " elapsed (the client got 504).");
+                return 1;
+            }
             catch (RuntimeException ex)
             {
                 Interlocked.Increment(ref _failures);
@@ -279,6 +345,19 @@ namespace KestrunRust
             }
             finally
             {
+                registration.Dispose();
+                IAsyncResult stop = Volatile.Read(ref stopping);
+                if (stop != null)
+                {
+                    // The pipeline has returned; complete the stop so the PowerShell instance is reusable.
+                    try
+                    {
+                        ps.EndStop(stop);
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
                 try
                 {
                     slot.Context.Value = null;
@@ -319,7 +398,8 @@ namespace KestrunRust
                 var context = new PSVariable("Context", null, ScopedItemOptions.None);
                 runspace.SessionStateProxy.PSVariable.Set(context);
                 var slot = new Slot(this, runspace, context);
-                _slots.Add(slot);
+                _slots.TryAdd(slot, 0);
+                Interlocked.Increment(ref _opened);
                 return slot;
             }
             finally
@@ -336,10 +416,12 @@ namespace KestrunRust
                 return;
             }
             var slots = new List<Slot>();
-            Slot slot;
-            while (_slots.TryTake(out slot))
+            foreach (Slot candidate in _slots.Keys)
             {
-                slots.Add(slot);
+                if (_slots.TryRemove(candidate, out _))
+                {
+                    slots.Add(candidate);
+                }
             }
             if (slots.Count == 0)
             {
@@ -361,6 +443,39 @@ namespace KestrunRust
                     }
                 }
             });
+        }
+
+        /// <summary>KrCallbackThreads.Exiting: the engine ends this callback thread (released after being idle, or at
+        /// stop); the thread disposes the runspace it opened, on itself (the thread the runspace belongs to).</summary>
+        private static void ReleaseThreadRunspace(KrServer server)
+        {
+            Slot slot = t_slot;
+            t_slot = null;
+            if (slot == null || !slot.Host._slots.TryRemove(slot, out _))
+            {
+                return;
+            }
+            Interlocked.Increment(ref slot.Host._released);
+            slot.DisposePowerShells();
+            try
+            {
+                slot.Runspace.Dispose();
+            }
+            catch (Exception ex)
+            {
+                KrLog.TryWrite(KrLogLevel.Debug, "Kestrun.Rust: disposing the runspace of an ending callback thread failed: " + ex.Message);
+            }
+        }
+
+        private static string DescribeTimeout(TimeSpan? timeout)
+        {
+            if (!timeout.HasValue)
+            {
+                return "?";
+            }
+            TimeSpan t = timeout.Value;
+            return t.TotalSeconds >= 1 ? t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s"
+                : t.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " ms";
         }
 
         private static void ForwardStreams(PowerShell ps)

@@ -10,6 +10,8 @@ function Add-KrMapRoute {
         commands inside the script block. A route that throws (or writes an error) gets a 500 JSON answer, the error
         is logged, and the server keeps serving. A route that writes no response answers 200 with an empty body.
         Path patterns may hold parameters: '/users/{id}' (read with Get-KrRequestRouteParam -Name id).
+        With -Timeout, a request that takes longer gets 504 (JSON) as soon as the timeout elapses, and its script is
+        stopped (as Ctrl+C stops a script: PowerShell.Stop); its runspace then serves the next request.
         Routes must be added before Start-KrServer.
     .PARAMETER Server
         The server (default: the current one).
@@ -23,6 +25,15 @@ function Add-KrMapRoute {
     .PARAMETER Arguments
         Values handed to the script block on each request: passed as parameters when the script block declares
         them in param(), otherwise defined as variables of those names.
+    .PARAMETER Timeout
+        Longest time a request of this route may take: seconds (5, 2.5) or a TimeSpan ('00:01:30',
+        [TimeSpan]::FromMinutes(2)); more than zero, at most 24 hours. Counted from the moment the request is
+        dispatched to the route (its body read), including any wait for a free runspace. When it elapses the client
+        gets 504 Gateway Timeout with a JSON body ({"status":504,"error":"Gateway Timeout","message":...}), the script
+        is stopped, what it wrote is discarded (session changes too), a warning is logged, and the runspace serves
+        the next request. Commands that cannot be interrupted (a .NET call such as [Threading.Thread]::Sleep) finish
+        first; the runspace is busy until then. Default: no timeout (Kestrun's Add-KrMapRoute has no such
+        parameter; 504 is what ASP.NET Core's request timeouts answer).
     .PARAMETER PassThru
         Return the server.
     .EXAMPLE
@@ -37,6 +48,15 @@ function Add-KrMapRoute {
     .EXAMPLE
         Add-KrMapRoute -Path '/greet' -Arguments @{ greeting = 'Hi' } -ScriptBlock {
             Write-KrTextResponse -InputObject "$greeting there"
+        }
+    .EXAMPLE
+        Add-KrMapRoute -Path '/report' -Timeout 10 -ScriptBlock {
+            $rows = Get-SlowReport          # stopped after 10 s: the client gets 504 JSON
+            Write-KrJsonResponse -InputObject $rows
+        }
+    .EXAMPLE
+        Add-KrMapRoute -Path '/export' -Timeout '00:02:00' -ScriptBlock {
+            Write-KrTextResponse -InputObject (Export-Data | Out-String)
         }
     .OUTPUTS
         KestrunRust.KrServer (with -PassThru)
@@ -65,18 +85,24 @@ function Add-KrMapRoute {
         [hashtable]$Arguments,
 
         [Parameter()]
+        [KestrunRust.KrSecondsOrTimeSpan()]
+        [ValidateScript({ $_ -gt [TimeSpan]::Zero -and $_ -le [TimeSpan]::FromHours(24) }, ErrorMessage = "The timeout '{0}' must be more than zero and at most 24 hours.")]
+        [TimeSpan]$Timeout,
+
+        [Parameter()]
         [switch]$PassThru
     )
     process {
         Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddRouteFailed' -TargetObject $Pattern -PassThru:$PassThru -Action {
-            param($Server)
+            param($Server, $Bound)
             $verbList = [System.Collections.Generic.List[string]]::new()
             foreach ($verb in $Verbs) {
                 $text = $verb.ToString().ToUpperInvariant()
                 if (-not $verbList.Contains($text)) { $verbList.Add($text) }
             }
             $handler = [KestrunRust.KrScriptRoute]::new($ScriptBlock, $Arguments)
-            $route = $Server.AddRoute(($verbList -join ','), $Pattern, $handler)
+            $routeTimeout = if ($Bound.ContainsKey('Timeout')) { [Nullable[TimeSpan]]$Timeout } else { $null }
+            $route = $Server.AddRoute(($verbList -join ','), $Pattern, $handler, $routeTimeout)
             Write-Verbose "Server '$($Server.Name)': route $route mapped."
         }
     }

@@ -9,6 +9,12 @@ function Add-KrEndpoint {
         starts (Get-KrServer shows the bound URL). The address defaults to the loopback address 127.0.0.1; use
         -IPAddress ([IPAddress]::Any) to listen on every interface, or -HostName (localhost, an IP literal, or a
         name that is resolved now; one endpoint per address).
+
+        -Protocols chooses the HTTP versions, as Kestrel's ListenOptions.Protocols: Http1AndHttp2 (default), Http1
+        or Http2. On HTTPS the client and server agree on the version through TLS ALPN, so with the default a
+        browser or `curl --http2` gets HTTP/2 and older clients HTTP/1.1. Plain HTTP has no ALPN: as in Kestrel,
+        Http1AndHttp2 and Http1 serve HTTP/1.1 there, and Http2 serves only HTTP/2 with prior knowledge (h2c,
+        `curl --http2-prior-knowledge`).
     .PARAMETER Server
         The server (default: the current one).
     .PARAMETER Port
@@ -23,6 +29,8 @@ function Add-KrEndpoint {
         Path of a PEM certificate (chain) file for HTTPS.
     .PARAMETER KeyPath
         Path of the PEM private key matching -CertPath.
+    .PARAMETER Protocols
+        The HTTP versions served: Http1AndHttp2 (default), Http1 or Http2 (see the description for plain HTTP).
     .PARAMETER PassThru
         Return the server.
     .EXAMPLE
@@ -33,6 +41,14 @@ function Add-KrEndpoint {
         Add-KrEndpoint -Port 8080
 
         Plain HTTP on 127.0.0.1:8080.
+    .EXAMPLE
+        Add-KrEndpoint -Port 5001 -SelfSignedCert -Protocols Http1
+
+        HTTPS that offers only HTTP/1.1 in ALPN (`curl --http2 -w '%{http_version}'` prints 1.1).
+    .EXAMPLE
+        Add-KrEndpoint -Port 5002 -SelfSignedCert -Protocols Http2
+
+        HTTPS for HTTP/2 clients only; a client that offers only http/1.1 in ALPN fails the TLS handshake.
     .OUTPUTS
         KestrunRust.KrServer (with -PassThru)
     #>
@@ -64,6 +80,9 @@ function Add-KrEndpoint {
         [Parameter(Mandatory = $true, ParameterSetName = 'CertFile')]
         [ValidateNotNullOrEmpty()]
         [string]$KeyPath,
+
+        [Parameter()]
+        [KestrunRust.KrHttpProtocols]$Protocols = [KestrunRust.KrHttpProtocols]::Http1AndHttp2,
 
         [Parameter()]
         [switch]$PassThru
@@ -116,13 +135,21 @@ function Add-KrEndpoint {
                 }
             }
 
+            if ($Cmdlet.ParameterSetName -eq 'NoCert' -and $Bound.ContainsKey('Protocols') -and $Protocols -eq [KestrunRust.KrHttpProtocols]::Http1AndHttp2) {
+                # Kestrel's note for the same configuration.
+                Write-Warning "HTTP/2 is not enabled for port $($Port): the endpoint is configured for HTTP/1.1 and HTTP/2, but TLS is not enabled. HTTP/2 requires TLS application protocol negotiation. Connections to this endpoint will use HTTP/1.1."
+            }
+
             foreach ($address in $addresses) {
                 switch ($Cmdlet.ParameterSetName) {
                     'SelfSignedCert' { $endpoint = $Server.AddEndpointSelfSigned($address, $Port) }
                     'CertFile' { $endpoint = $Server.AddEndpointPem($address, $Port, $certFile, $keyFile) }
                     default { $endpoint = $Server.AddEndpointHttp($address, $Port) }
                 }
-                Write-Verbose "Server '$($Server.Name)': endpoint $($endpoint.Scheme)://$($address):$Port added."
+                if ($Protocols -ne [KestrunRust.KrHttpProtocols]::Http1AndHttp2) {
+                    $endpoint.Protocols = $Protocols
+                }
+                Write-Verbose "Server '$($Server.Name)': endpoint $($endpoint.Scheme)://$($address):$Port ($Protocols) added."
             }
         }
     }
