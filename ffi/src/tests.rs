@@ -406,8 +406,8 @@ fn status_names_are_static_and_unknown_values_give_null() {
 fn http_options_are_checked() {
     let server = new_server(c"http-options");
     let mut index = usize::MAX;
-    // SAFETY: valid C string and out pointer.
     assert_eq!(
+        // SAFETY: valid C string and out pointer.
         unsafe { kr_server_add_endpoint_https_self_signed(server, cs(c"127.0.0.1"), 0, &mut index) },
         KrStatus::KR_OK
     );
