@@ -606,6 +606,12 @@ memory_rows() {
 # ---------------------------------------------------------------------------------------------------
 # 2./4. HTTP/2 through ALPN (h2load, one stream per connection at a time, like wrk's keep-alive
 # HTTP/1.1 rows), and 8. the first request on fresh TLS connections (curl, one connection each).
+percentiles() { # DIVISOR: sorted numbers on stdin -> "p50 p99" (each divided by DIVISOR), "— —" when none
+  awk -v d="$1" '{ v[NR] = $1 } END {
+    if (NR == 0) { print "— —"; exit }
+    i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+    printf "%.2f %.2f\n", v[i50] / d, v[i99] / d }'
+}
 run_h2load() { # NAME URL -> R_* (p50/p99 from h2load's per-request log); 1 when no h2 result
   local name=$1 url=$2 log=$logs/$1.h2log out=$logs/$1.h2load.txt
   rm -f "$log"
@@ -619,8 +625,7 @@ run_h2load() { # NAME URL -> R_* (p50/p99 from h2load's per-request log); 1 when
   R_ERR=$(awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^(failed|errored|timeout)/) e += $i } END { print e + 0 }' <<<"${line//,/}")
   R_ERR_DETAIL=$line
   R_RPS=$(sed -nE 's/^finished in [^,]*, ([0-9.]+) req\/s.*/\1/p' "$out" | awk '{ printf "%.0f", $1 }')
-  read -r R_P50 R_P99 < <(awk -F'\t' '{ print $3 }' "$log" | sort -n | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print "0 0"; exit } printf "%.2f %.2f\n", v[int(NR * 0.50 + 0.5) > 0 ? int(NR * 0.50 + 0.5) : 1] / 1000, v[int(NR * 0.99 + 0.5) > 0 ? int(NR * 0.99 + 0.5) : 1] / 1000 }')
+  read -r R_P50 R_P99 < <(awk -F'\t' '{ print $3 }' "$log" | sort -n | percentiles 1000)
   [[ -n $R_RPS ]]
 }
 first_request_row() { # LABEL URL: N fresh TLS connections, one GET each; p50/p99 of the first request
@@ -630,9 +635,7 @@ first_request_row() { # LABEL URL: N fresh TLS connections, one GET each; p50/p9
     curl -ks --http1.1 -o /dev/null --max-time 5 -w '%{http_code} %{time_appconnect} %{time_starttransfer}\n' "$url" >>"$file" 2>/dev/null || fails=$((fails + 1))
   done
   local p50 p99
-  read -r p50 p99 < <(awk '$1 == 200 { printf "%.3f\n", ($3 - $2) * 1000 }' "$file" | sort -n | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print "— —"; exit } i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
-    printf "%.2f %.2f\n", v[i50], v[i99] }')
+  read -r p50 p99 < <(awk '$1 == 200 { printf "%.3f\n", ($3 - $2) * 1000 }' "$file" | sort -n | percentiles 1)
   fails=$((fails + $(awk '$1 != 200' "$file" | wc -l)))
   add_row "$label" — — "$(ms "$p50")" "$(ms "$p99")" "$fails" — "—" "first request after the handshake, $n fresh connections"
 }
