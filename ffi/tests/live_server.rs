@@ -1,12 +1,13 @@
 //! The C API against a running (plain HTTP) server, from Rust: callbacks, stale request handles,
 //! 500 on a failing callback, no-session errors, finalizers on free.
 use std::ffi::{c_void, CStr};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use kestrun_rust::*;
+
+mod common;
+use common::get;
 
 static SAVED_REQUEST: AtomicUsize = AtomicUsize::new(0);
 static IN_CALLBACK_STATUS: AtomicI32 = AtomicI32::new(-1);
@@ -34,14 +35,6 @@ unsafe extern "C" fn failing(_request: *mut KrRequest, _user_data: *mut c_void) 
 
 unsafe extern "C" fn count_free(_user_data: *mut c_void) {
     FREED.fetch_add(1, Ordering::SeqCst);
-}
-
-fn get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
 }
 
 #[test]

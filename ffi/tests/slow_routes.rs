@@ -3,13 +3,14 @@
 //! handle, `kr_request_is_cancelled`), the growing pool's bounds and statistics, and the thread-exit
 //! callback run by released threads and at stop.
 use std::ffi::c_void;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use kestrun_rust::*;
+
+mod common;
+use common::get;
 
 static CANCELS: AtomicUsize = AtomicUsize::new(0);
 static CANCEL_SAW_LIVE_HANDLE: AtomicBool = AtomicBool::new(false);
@@ -65,14 +66,6 @@ unsafe extern "C" fn thread_exit(_user_data: *mut c_void) {
 
 unsafe extern "C" fn exit_free(_user_data: *mut c_void) {
     EXIT_FREED.fetch_add(1, Ordering::SeqCst);
-}
-
-fn get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
 }
 
 fn stats(server: *mut KrServer) -> KrCallbackPoolStats {

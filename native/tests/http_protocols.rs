@@ -151,14 +151,6 @@ fn h1_client(cert_pem: Option<&str>) -> reqwest::blocking::Client {
     builder.build().unwrap()
 }
 
-fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
-    assert_eq!(resp.status().as_u16(), status);
-    assert_eq!(resp.headers()["content-type"], "application/json; charset=utf-8");
-    let v: serde_json::Value = resp.json().unwrap();
-    assert_eq!(v["status"], status, "{v}");
-    v
-}
-
 // ---- HTTP/2 and protocols ---------------------------------------------------------------------------
 
 #[test]

@@ -7,15 +7,6 @@ use std::time::Duration;
 use common::*;
 use kestrun_native::{handler_fn, CookieSpec, SameSite, Server};
 
-fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
-    assert_eq!(resp.status().as_u16(), status);
-    assert_eq!(resp.headers()["content-type"], "application/json; charset=utf-8");
-    let v: serde_json::Value = resp.json().unwrap();
-    assert_eq!(v["status"], status);
-    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
-    v
-}
-
 #[test]
 fn not_found_method_not_allowed_and_payload_too_large_are_json() {
     let (server, url) = https_server("errors", |s| {

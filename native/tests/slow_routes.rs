@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{bare_client, https_server, stop, text_route};
+use common::{assert_json_error, bare_client, https_server, stop, text_route, wait_for};
 use kestrun_native::{handler_fn, ErrorKind, RouteOptions, Server};
 use parking_lot::{Condvar, Mutex};
 
@@ -31,22 +31,20 @@ impl Sleeper {
         *self.0 .0.lock() = true;
         self.0 .1.notify_all();
     }
-}
 
-fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
-    assert_eq!(resp.status().as_u16(), status);
-    assert_eq!(resp.headers()["content-type"], "application/json; charset=utf-8");
-    let v: serde_json::Value = resp.json().unwrap();
-    assert_eq!(v["status"], status);
-    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
-    v
-}
-
-fn wait_for(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
+    /// Maps `GET path` to a callback that sleeps (at most 20 s) on this sleeper.
+    fn route(&self, server: &Server, path: &str) {
+        let sleeper = self.clone();
+        server
+            .add_route(
+                "GET",
+                path,
+                handler_fn(move |_| {
+                    sleeper.sleep(Duration::from_secs(20));
+                    Ok(())
+                }),
+            )
+            .unwrap();
     }
 }
 
@@ -115,15 +113,7 @@ fn idle_threads_above_the_minimum_are_released_with_the_exit_hook() {
             e2.fetch_add(1, Ordering::SeqCst);
         })))
         .unwrap();
-        s.add_route(
-            "GET",
-            "/slow",
-            handler_fn(move |_| {
-                s2.sleep(Duration::from_secs(20));
-                Ok(())
-            }),
-        )
-        .unwrap();
+        s2.route(s, "/slow");
     });
     assert_eq!(server.callback_pool_stats().threads, 1, "the minimum starts warm");
     let c = bare_client();
@@ -202,15 +192,7 @@ fn route_timeout_also_bounds_the_wait_for_a_thread() {
     let r2 = ran.clone();
     let (server, url) = https_server("timeout-queued", |s| {
         s.set_callback_threads(1).unwrap();
-        s.add_route(
-            "GET",
-            "/slow",
-            handler_fn(move |_| {
-                s2.sleep(Duration::from_secs(20));
-                Ok(())
-            }),
-        )
-        .unwrap();
+        s2.route(s, "/slow");
         let quick = handler_fn(move |_| {
             r2.fetch_add(1, Ordering::SeqCst);
             Ok(())

@@ -137,12 +137,31 @@ pub fn peek_handler() -> Arc<dyn RouteHandler> {
     })
 }
 
+/// Asserts the engine's JSON error answer (`{"status","error","message"}`, JSON content type) with `status`.
+pub fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
+    assert_eq!(resp.status().as_u16(), status);
+    assert_eq!(resp.headers()["content-type"], "application/json; charset=utf-8");
+    let v: serde_json::Value = resp.json().unwrap();
+    assert_eq!(v["status"], status, "{v}");
+    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    v
+}
+
 // ---- busy callbacks ---------------------------------------------------------------------------------
 
 /// Polls (every 5 ms) until `done()`.
 pub fn wait_until(done: impl Fn() -> bool) {
     while !done() {
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Polls (every 10 ms) until `done()`, failing the test after `timeout` with what it waited for.
+pub fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + timeout;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
