@@ -435,7 +435,12 @@ impl<N> FormatEvent<Registry, N> for TemplateFormat
 where
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, _: &FmtContext<'_, Registry, N>, mut writer: Writer<'_>, event: &Event<'_>) -> std::fmt::Result {
+    fn format_event(
+        &self,
+        _: &FmtContext<'_, Registry, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> std::fmt::Result {
         let level = LogLevel::of(event.metadata());
         self.0.render(&mut writer, level, now(), &mut |out| {
             let mut visitor = MessageVisitor { out, result: Ok(()) };
