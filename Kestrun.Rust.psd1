@@ -47,6 +47,7 @@
         'Set-KrSessionByte'
         'Remove-KrSession'
         'Clear-KrSession'
+        'Reset-KrSessionId'
         # Request (compiled: module/Cmdlets/Request)
         'Get-KrRequestQuery'
         'Get-KrRequestHeader'

@@ -1265,11 +1265,24 @@ KrStatus kr_session_set_bytes(struct KrRequest *request,
 KrStatus kr_session_remove(struct KrRequest *request, const char *key);
 
 /**
- * Removes every key of the session.
+ * Ends the session (logout): every key is removed, and when the callback succeeds the session is
+ * deleted from the store, so its id (a cookie captured before) reaches nothing, and the removal
+ * cookie is sent. A value set afterwards, in this callback or a later request, starts a new session
+ * with a new id and cookie.
  *
  * `request`: the callback's handle (not dereferenced; valid until the callback returns).
  */
 KrStatus kr_session_clear(struct KrRequest *request);
+
+/**
+ * Gives the session a new random id and keeps its data (call it at login, against session
+ * fixation): when the callback succeeds, the old id is deleted from the store, so a cookie planted
+ * or captured before reaches nothing, and the new cookie is sent. On a session that has no id yet
+ * (nothing stored so far) it changes nothing.
+ *
+ * `request`: the callback's handle (not dereferenced; valid until the callback returns).
+ */
+KrStatus kr_session_renew_id(struct KrRequest *request);
 
 /**
  * `*out` = the number of keys in the session.

@@ -338,13 +338,29 @@ pub unsafe extern "C" fn kr_session_remove(request: *mut KrRequest, key: *const 
     }
 }
 
-/// Removes every key of the session.
+/// Ends the session (logout): every key is removed, and when the callback succeeds the session is
+/// deleted from the store, so its id (a cookie captured before) reaches nothing, and the removal
+/// cookie is sent. A value set afterwards, in this callback or a later request, starts a new session
+/// with a new id and cookie.
 ///
 /// `request`: the callback's handle (not dereferenced; valid until the callback returns).
 #[no_mangle]
 pub extern "C" fn kr_session_clear(request: *mut KrRequest) -> KrStatus {
     ffi_boundary! {
         on_session(request, SessionData::clear)
+    }
+}
+
+/// Gives the session a new random id and keeps its data (call it at login, against session
+/// fixation): when the callback succeeds, the old id is deleted from the store, so a cookie planted
+/// or captured before reaches nothing, and the new cookie is sent. On a session that has no id yet
+/// (nothing stored so far) it changes nothing.
+///
+/// `request`: the callback's handle (not dereferenced; valid until the callback returns).
+#[no_mangle]
+pub extern "C" fn kr_session_renew_id(request: *mut KrRequest) -> KrStatus {
+    ffi_boundary! {
+        on_session(request, SessionData::renew_id)
     }
 }
 

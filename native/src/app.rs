@@ -159,13 +159,12 @@ pub(crate) fn build(
     let sessions = parts.dispatcher.sessions.clone();
     let session_mw = sessions.as_ref().unwrap_or(&parts.no_sessions).middleware();
     let outer_rt = sessions.clone();
-    let lock_wait = parts.dispatcher.pool.wait();
     let name: Arc<str> = Arc::from(parts.dispatcher.server_name.as_str());
     let limits = parts.header_limits;
     let (routes, dispatcher) = (parts.routes.clone(), parts.dispatcher.clone());
     App::new()
         .wrap(Condition::new(sessions.is_some(), session_mw))
-        .wrap(from_fn(move |req, next| session::outer_middleware(outer_rt.clone(), lock_wait, req, next)))
+        .wrap(from_fn(move |req, next| session::outer_middleware(outer_rt.clone(), req, next)))
         .wrap(from_fn(move |mut req: ServiceRequest, next: Next<_>| async move {
             match limits.check(&req) {
                 Some(resp) => {

@@ -1,5 +1,6 @@
-//! The in-memory session store through the public `SessionBackend` trait: expiry, bound, and the
-//! per-entry footprint (≤ 1 KB RSS per small idle session). Alone in its binary for the RSS figure.
+//! The in-memory session store through the public `SessionBackend` trait: expiry, bound (sessions
+//! in use are kept, new ones refused), and the per-entry footprint (≤ 1 KB RSS per small idle
+//! session, once the store's pending maintenance ran). Alone in its binary for the RSS figure.
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -58,25 +59,32 @@ fn trait_round_trip_expiry_and_bound() {
         store.delete("k1").await.unwrap();
         store.update_ttl("absent", long).await.unwrap();
 
-        // Expiry: unreadable at once, swept later.
+        // Expiry: unreadable at once, removed by the sweep (moka's timer wheel: about a second).
         store.save("short", state(1), Duration::from_millis(50)).await.unwrap();
         store.save("short2", state(1), Duration::from_millis(50)).await.unwrap();
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(store.load("short").await.unwrap().is_none());
-        assert_eq!(store.sweep_expired(), 1);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        store.sweep_expired();
         assert!(store.is_empty());
 
-        // Bound: the least recently used entry goes.
+        // Bound: when full, a new session does not push out sessions in use: it is refused.
         for k in ["a", "b", "c"] {
             store.save(k, state(1), long).await.unwrap();
         }
-        store.update_ttl("a", long).await.unwrap();
-        store.save("d", state(1), long).await.unwrap();
+        for _ in 0..3 {
+            for k in ["a", "b", "c"] {
+                assert!(store.load(k).await.unwrap().is_some());
+            }
+        }
+        let refused = store.save("d", state(1), long).await.unwrap_err();
+        assert!(refused.message().contains("session store is full"), "{refused}");
+        assert!(store.load("d").await.unwrap().is_none());
         assert_eq!(store.len(), 3);
-        assert!(store.load("b").await.unwrap().is_none());
-        for k in ["a", "c", "d"] {
+        for k in ["a", "b", "c"] {
             assert!(store.load(k).await.unwrap().is_some(), "{k}");
         }
+        assert_eq!(store.refused_total(), 1);
     });
 }
 
@@ -93,8 +101,8 @@ fn small_idle_sessions_cost_at_most_1kb_each() {
             store.save(k, state(i as i32), Duration::from_secs(1200)).await.unwrap();
         }
     });
-    let after = rss_bytes();
     assert_eq!(store.len(), N);
+    let after = rss_bytes();
     let per_entry = after.saturating_sub(before) / N;
     eprintln!("{N} sessions: {} KiB RSS, {per_entry} bytes each", (after - before) / 1024);
     assert!(per_entry <= 1024, "{per_entry} bytes per small idle session");

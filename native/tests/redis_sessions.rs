@@ -224,6 +224,22 @@ fn counter_at(client: &reqwest::blocking::Client, base: &str) -> i64 {
     counter(client, &format!("{base}/session"))
 }
 
+/// `GET base/session/counter`: the status, and the counter when it was 200.
+fn try_counter(client: &reqwest::blocking::Client, base: &str) -> (u16, Option<i64>) {
+    let resp = client.get(format!("{base}/session/counter")).send().unwrap();
+    let status = resp.status().as_u16();
+    let v: serde_json::Value = resp.json().unwrap();
+    if status == 503 {
+        assert!(v["message"].as_str().unwrap().contains("session store is unavailable"), "{v}");
+    }
+    (status, v["counter"].as_i64())
+}
+
+/// Sends SIGSTOP / SIGCONT to the process `pid`.
+fn signal(pid: u32, sig: &str) {
+    assert!(Command::new("kill").args([sig, &pid.to_string()]).status().unwrap().success());
+}
+
 // ---- tests ------------------------------------------------------------------------------------
 
 #[test]
@@ -334,8 +350,8 @@ fn redis_killed_mid_test_then_restarted() {
     for _ in 0..5 {
         let t = Instant::now();
         assert_eq!(get(&jar, &format!("{url}/hello")), (200, "Hello".into()));
-        assert_eq!(get(&jar, &format!("{url}/session/whoami")).0, 401, "reads act as an empty session");
-        assert_eq!(counter_at(&jar, &url), 1, "the route runs; its write is lost");
+        assert_eq!(get(&jar, &format!("{url}/session/whoami")).0, 401, "reads see an unavailable, empty session");
+        assert_eq!(try_counter(&jar, &url), (503, None), "a write that cannot be stored is answered 503");
         assert!(t.elapsed() < Duration::from_secs(6), "bounded by the timeouts: {:?}", t.elapsed());
     }
 
@@ -390,13 +406,14 @@ fn redis_down_at_start_up_then_up() {
     let jar = client();
     let t = Instant::now();
     assert_eq!(get(&jar, &format!("{url}/session/whoami")).0, 401);
-    assert_eq!(counter_at(&jar, &url), 1);
-    assert_eq!(counter_at(&jar, &url), 1, "writes are lost while Redis is down");
+    for _ in 0..20 {
+        assert_eq!(try_counter(&jar, &url), (503, None), "a new session that cannot be stored is answered 503");
+    }
     assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
 
     let redis = RedisServer::start(port);
     let deadline = Instant::now() + Duration::from_secs(15);
-    while counter_at(&jar, &url) < 2 {
+    while try_counter(&jar, &url).1.unwrap_or(0) < 2 {
         assert!(Instant::now() < deadline, "sessions did not start working once Redis was up");
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -404,7 +421,9 @@ fn redis_down_at_start_up_then_up() {
     stop(&server);
     let text = std::fs::read_to_string(log.path()).unwrap();
     assert!(text.contains(&format!("redis://127.0.0.1:{port}/0 is unreachable")), "{text}");
-    assert!(text.contains("session store"), "failed calls are logged: {text}");
+    let failures = text.lines().filter(|l| l.contains("session store unavailable")).count();
+    assert!((1..=3).contains(&failures), "failed calls are logged at a bounded rate, not per request: {text}");
+    assert!(text.contains("session store available again"), "{text}");
 }
 
 #[test]
@@ -448,4 +467,82 @@ fn storage_format_is_actix_sessions() {
         assert_eq!(ours.load(key.as_ref()).await.unwrap(), Some(state));
         ours.ping().await.unwrap();
     });
+}
+
+#[test]
+fn paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_write() {
+    let Some(redis) = redis_or_skip("paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_write")
+    else {
+        return;
+    };
+    // IO timeout 2 s; Redis' own command timeout longer, so the IO timeout is the bound.
+    let o = Options { io: 2, op_ms: 5000, ..Default::default() };
+    let (server, url) = redis_session_server("redis-paused", &redis.url(), "paused:", o);
+    let jar = client();
+    let mut acknowledged = vec![counter_at(&jar, &url)];
+    for _ in 0..5 {
+        acknowledged.push(counter_at(&jar, &url));
+    }
+    let pid = redis.child.as_ref().unwrap().id();
+    signal(pid, "-STOP");
+    let mut refused = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let (status, n) = try_counter(&jar, &url);
+        assert!(t.elapsed() < Duration::from_millis(2000 * 2 + 1500), "bounded by the IO timeout: {:?}", t.elapsed());
+        match status {
+            503 => refused += 1,
+            200 => acknowledged.push(n.unwrap()),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(refused, 3, "no write is acknowledged while Redis does not answer");
+    signal(pid, "-CONT");
+    // Answered again (the writes Redis executes late were never acknowledged).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let last = loop {
+        if let (200, Some(n)) = try_counter(&jar, &url) {
+            break n;
+        }
+        assert!(Instant::now() < deadline, "sessions did not work again after SIGCONT");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let max_ack = *acknowledged.iter().max().unwrap();
+    assert!(last > max_ack, "every acknowledged increment is in the stored session: {last} after {acknowledged:?}");
+    let mut sorted = acknowledged.clone();
+    sorted.dedup();
+    assert_eq!(sorted.len(), acknowledged.len(), "no acknowledged increment was lost: {acknowledged:?}");
+    stop(&server);
+}
+
+#[test]
+fn two_servers_on_one_redis_lose_no_concurrent_increment_of_one_session() {
+    let Some(redis) = redis_or_skip("two_servers_on_one_redis_lose_no_concurrent_increment_of_one_session") else {
+        return;
+    };
+    let (a, url_a) = redis_session_server("redis-lock-a", &redis.url(), "lock:", Options::default());
+    let (b, url_b) = redis_session_server("redis-lock-b", &redis.url(), "lock:", Options::default());
+    let jar = client();
+    assert_eq!(counter_at(&jar, &url_a), 1);
+    let t = Instant::now();
+    let ok = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let (jar, url, ok) = (&jar, if i % 2 == 0 { &url_a } else { &url_b }, &ok);
+            s.spawn(move || {
+                for _ in 0..50 {
+                    let (status, _) = try_counter(jar, url);
+                    assert_eq!(status, 200);
+                    ok.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let elapsed = t.elapsed();
+    assert_eq!(ok.into_inner(), 400);
+    assert_eq!(counter_at(&jar, &url_b), 402, "400 concurrent increments over two servers: none lost");
+    eprintln!("400 increments of one session over two servers in {elapsed:?}");
+    assert!(redis.keys("lock:*:lock").is_empty(), "every lock was released");
+    stop(&a);
+    stop(&b);
 }

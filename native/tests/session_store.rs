@@ -96,51 +96,99 @@ fn custom_backend_and_failure_policy() {
         s.configure_session(SessionOptions { io_timeout_seconds: 1, ..Default::default() }).unwrap();
         assert!(s.memory_session_store().is_none(), "custom backend in use");
         s.add_route("GET", "/counter", counter_handler()).unwrap();
+        s.add_route("GET", "/peek", peek_handler()).unwrap();
     });
     let c = session_client(&url2);
     assert_eq!(counter(&c, &url2), 2);
     assert!(flaky.writes.load(Ordering::SeqCst) >= 2, "the custom backend is used");
 
-    // A load that exceeds the IO timeout → empty session, answered after ~1 s (not a 500).
+    // A load that exceeds the IO timeout → the route runs with an unavailable (empty) session and
+    // its write is refused: 503 JSON after ~1 s, never a 200 for a change that was not stored.
     flaky.stall_loads.store(true, Ordering::SeqCst);
     let t0 = Instant::now();
-    let resp = c.get(format!("{url2}/counter")).send().unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(json(resp)["counter"], 1);
+    let v = assert_json_error(c.get(format!("{url2}/counter")).send().unwrap(), 503);
+    assert!(v["message"].as_str().unwrap().contains("session store is unavailable"), "{v}");
     assert!(t0.elapsed() >= Duration::from_millis(900), "{:?}", t0.elapsed());
+    assert!(t0.elapsed() < Duration::from_secs(3), "bounded by the IO timeout: {:?}", t0.elapsed());
+    let writes = flaky.writes.load(Ordering::SeqCst);
+    assert_eq!(c.get(format!("{url2}/peek")).send().unwrap().text().unwrap(), "-1", "reads see nothing");
     flaky.stall_loads.store(false, Ordering::SeqCst);
+    assert_eq!(flaky.writes.load(Ordering::SeqCst), writes, "an unavailable session never commits");
+    assert_eq!(counter(&c, &url2), 3, "the stored session was not overwritten");
 
-    // A failing load → empty session too.
-    let c = session_client(&url2);
-    assert_eq!(counter(&c, &url2), 2);
+    // A failing load → the same.
     flaky.fail_loads.store(true, Ordering::SeqCst);
-    assert_eq!(counter(&c, &url2), 1);
+    assert_json_error(c.get(format!("{url2}/counter")).send().unwrap(), 503);
     flaky.fail_loads.store(false, Ordering::SeqCst);
+    assert_eq!(counter(&c, &url2), 4);
 
-    // Failing writes: the response still goes out (200 with the body), the change is lost.
-    let c = session_client(&url2);
+    // Failing writes: 503 instead of the route's answer; the session keeps its stored value.
     flaky.fail_writes.store(true, Ordering::SeqCst);
-    let resp = c.get(format!("{url2}/counter")).send().unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(json(resp)["counter"], 2);
+    assert_json_error(c.get(format!("{url2}/counter")).send().unwrap(), 503);
+    let fresh = client();
+    assert_json_error(fresh.get(format!("{url2}/counter")).send().unwrap(), 503);
     flaky.fail_writes.store(false, Ordering::SeqCst);
-    assert_eq!(counter(&c, &url2), 2, "the failed update was lost, the session kept");
+    assert_eq!(counter(&c, &url2), 5, "the failed update was not stored; nothing else was lost");
+    assert_eq!(counter(&fresh, &url2), 1, "a session whose first write failed was never established");
     stop(&server);
 }
 
 #[test]
-fn memory_store_bound_evicts_least_recently_used_sessions() {
-    let options = SessionOptions { max_sessions: 2, ..Default::default() };
-    let (server, url) = session_server("bounded-store", options, |_| {});
-    let (a, b, c) = (client(), client(), client());
-    assert_eq!(counter(&a, &url), 1);
-    assert_eq!(counter(&b, &url), 1);
-    assert_eq!(counter(&a, &url), 2); // a used more recently than b
-    assert_eq!(counter(&c, &url), 1); // evicts b
-    assert_eq!(server.memory_session_store().unwrap().len(), 2);
-    assert_eq!(counter(&a, &url), 3);
-    assert_eq!(counter(&b, &url), 1, "b was evicted");
+fn a_full_memory_store_keeps_active_users_through_a_flood_of_new_sessions() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    kestrun_native::logging::add_file_sink(log.path()).unwrap();
+    let options = SessionOptions { max_sessions: 2000, ..Default::default() };
+    let (server, url) = session_server("flooded-store", options, |s| s.set_callback_threads(8).unwrap());
+    let users: Vec<_> = (0..50).map(|_| session_client(&url)).collect();
+    let mut expected = vec![1i64; users.len()];
+    for _ in 0..2 {
+        for (u, n) in users.iter().zip(expected.iter_mut()) {
+            *n += 1;
+            assert_eq!(counter(u, &url), *n);
+        }
+    }
+    // 12,000 cookie-less requests, each starting a new session, from 4 connections; the users
+    // keep using their sessions meanwhile.
+    let (ok, refused) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                let flood = bare_client();
+                for _ in 0..3000 {
+                    let resp = flood.get(format!("{url}/counter")).send().unwrap();
+                    match resp.status().as_u16() {
+                        200 => ok.fetch_add(1, Ordering::Relaxed),
+                        503 => {
+                            let v = assert_json_error(resp, 503);
+                            assert!(v["message"].as_str().unwrap().contains("session store"), "{v}");
+                            refused.fetch_add(1, Ordering::Relaxed)
+                        }
+                        other => panic!("unexpected status {other}"),
+                    };
+                }
+            });
+        }
+        for _ in 0..10 {
+            for (u, n) in users.iter().zip(expected.iter_mut()) {
+                *n += 1;
+                assert_eq!(counter(u, &url), *n, "an active user kept their session during the flood");
+            }
+        }
+    });
+    let (ok, refused) = (ok.into_inner(), refused.into_inner());
+    assert_eq!(ok + refused, 12_000);
+    assert!(refused >= 12_000 - 2000, "new sessions beyond the bound were refused: {ok} admitted, {refused} refused");
+    for (u, n) in users.iter().zip(expected.iter_mut()) {
+        *n += 1;
+        assert_eq!(counter(u, &url), *n, "every active user keeps their session after the flood");
+    }
+    let store = server.memory_session_store().unwrap();
+    assert!(store.len() <= 2000, "bounded: {}", store.len());
+    assert_eq!(store.refused_total() as usize, refused);
     stop(&server);
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    let lines = text.lines().filter(|l| l.contains("session store full")).count();
+    assert!((1..=3).contains(&lines), "a full store is logged once per interval, with a count: {lines} lines");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 // The session commands: Get-KrSessionByte / -Int32 / -String, Set-KrSessionByte / -Int32 / -String,
-// Remove-KrSession and Clear-KrSession. Each is one call to the current request's session (KrRequestContext); the
-// base runs it, writes its result after it (an error of a later command in the pipeline is not this command's), and
-// turns a failure into the command's error record (KrGetSessionFailed / KrSetSessionFailed / KrRemoveSessionFailed /
-// KrClearSessionFailed, the key as target).
+// Remove-KrSession, Clear-KrSession and Reset-KrSessionId. Each is one call to the current request's session
+// (KrRequestContext); the base runs it, writes its result after it (an error of a later command in the pipeline is
+// not this command's), and turns a failure into the command's error record (KrGetSessionFailed / KrSetSessionFailed /
+// KrRemoveSessionFailed / KrClearSessionFailed / KrResetSessionIdFailed, the key as target).
 using System;
 using System.Management.Automation;
 
@@ -220,7 +220,8 @@ namespace KestrunRust.Cmdlets
         }
     }
 
-    /// <summary>Clear-KrSession: removes every key of the session (e.g. on logout).</summary>
+    /// <summary>Clear-KrSession: ends the session (logout): its keys and its id are removed; a later write starts
+    /// a new session with a new id and cookie.</summary>
     [Cmdlet(VerbsCommon.Clear, "KrSession")]
     public sealed class ClearKrSessionCommand : KrSessionCmdlet
     {
@@ -231,6 +232,22 @@ namespace KestrunRust.Cmdlets
         protected override object Run(KrRequestContext context)
         {
             context.ClearSession();
+            return NoOutput;
+        }
+    }
+
+    /// <summary>Reset-KrSessionId: gives the current session a new random id and keeps its data (call it at
+    /// login, against session fixation).</summary>
+    [Cmdlet(VerbsCommon.Reset, "KrSessionId")]
+    public sealed class ResetKrSessionIdCommand : KrSessionCmdlet
+    {
+        public ResetKrSessionIdCommand() : base("KrResetSessionIdFailed")
+        {
+        }
+
+        protected override object Run(KrRequestContext context)
+        {
+            context.RenewSessionId();
             return NoOutput;
         }
     }

@@ -368,6 +368,9 @@ namespace KestrunRust
         public static extern KrStatus kr_session_clear(IntPtr request);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_session_renew_id(IntPtr request);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_session_key_count(IntPtr request, out nuint count);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]

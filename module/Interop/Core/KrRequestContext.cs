@@ -415,10 +415,18 @@ namespace KestrunRust
             KrOperation.Check(st, "removing the session value '{0}'", key);
         }
 
-        /// <summary>Removes every key of the session.</summary>
+        /// <summary>Ends the session: every key goes, and so does the session's id (deleted from the store
+        /// when the route succeeds); a later write starts a new session with a new id.</summary>
         public void ClearSession()
         {
             KrError.Check(KrNative.kr_session_clear(H("ClearSession")), "clearing the session");
+        }
+
+        /// <summary>Gives the session a new random id, keeping its data (the old id is deleted from the store and
+        /// the new cookie sent when the route succeeds).</summary>
+        public void RenewSessionId()
+        {
+            KrError.Check(KrNative.kr_session_renew_id(H("RenewSessionId")), "renewing the session id");
         }
 
         /// <summary>The keys of the session.</summary>

@@ -6,9 +6,14 @@ function Add-KrSession {
         Turns on the engine's session middleware: each client gets a session identified by an encrypted cookie
         (set when the session is first written), whose values live in a server-side store (in-memory by default, Redis
         after Add-KrDistributedRedisCache) and expire after -IdleTimeout seconds without a request (sliding). Requests
-        of one session are served one at a time by a server, so read-modify-write sequences such as a counter are
-        safe. Routes then use Get-KrSession* / Set-KrSession* / Remove-KrSession / Clear-KrSession. A route that
-        fails (500) has its session changes discarded.
+        of one session are served one at a time (across every server sharing a Redis store too), so read-modify-write
+        sequences such as a counter are safe. Routes then use Get-KrSession* / Set-KrSession* / Remove-KrSession,
+        Reset-KrSessionId at login (a new id for the session, against session fixation) and Clear-KrSession at logout
+        (the session and its id end). The cookie is sent when a session is established, renewed or ended, with
+        Cache-Control: no-cache,no-store, Pragma: no-cache and Expires: -1, never for a mere update. A route that fails
+        (500) has its session changes discarded. When the store fails or does not answer within -IOTimeout, the route
+        runs with an empty session that cannot be saved, and a route that changes it is answered 503 (JSON): a change
+        is never acknowledged when it was not stored.
     .PARAMETER Server
         The server (default: the current one).
     .PARAMETER Cookie
@@ -16,7 +21,13 @@ function Add-KrSession {
     .PARAMETER IdleTimeout
         Seconds of inactivity after which a session is abandoned (default 1200 = 20 minutes).
     .PARAMETER IOTimeout
-        Seconds allowed for each load / save of the session store (default 60).
+        Seconds allowed for every wait of the session store (default 60): the load, the save, and the wait for another
+        request of the same session to finish.
+    .PARAMETER MaxSessions
+        The most sessions the in-memory store holds (default 1000000). When it is full, sessions in use are kept: a new
+        session is admitted only if it is used more than the least recently used one (frequency-based admission), so a
+        flood of cookie-less requests cannot push users out; a request whose new session is refused gets 503. A full
+        store is logged once per 10 seconds with the count of refused sessions. Has no effect with a Redis store.
     .PARAMETER DataProtectionKey
         A secret (16 to 4096 characters) the session cookie's key is derived from (HKDF-SHA512). Servers given the same
         secret read each other's session cookies, so a client keeps its session when a load balancer sends it to another
@@ -35,6 +46,10 @@ function Add-KrSession {
         Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10
     .EXAMPLE
         New-KrCookieBuilder -Name 'sid' | Add-KrSession -IdleTimeout 600
+    .EXAMPLE
+        Add-KrSession -IdleTimeout 1200 -MaxSessions 50000
+
+        At most 50,000 sessions in memory; when full, active users keep their sessions and new ones are refused (503).
     .EXAMPLE
         Add-KrDistributedRedisCache -Configuration 'localhost:6379' -InstanceName 'MyApp:'
         Add-KrSession -NoDistributedMemoryCache -DataProtectionKey $env:MYAPP_SESSION_SECRET
@@ -61,6 +76,10 @@ function Add-KrSession {
         [int]$IOTimeout,
 
         [Parameter()]
+        [ValidateRange(1, [long]::MaxValue)]
+        [long]$MaxSessions,
+
+        [Parameter()]
         [Alias('CookieKey')]
         [ValidateLength(16, 4096)]
         [string]$DataProtectionKey,
@@ -83,6 +102,9 @@ function Add-KrSession {
             }
             if ($Bound.ContainsKey('IOTimeout')) {
                 $settings.IoTimeoutSeconds = [uint64]$IOTimeout
+            }
+            if ($Bound.ContainsKey('MaxSessions')) {
+                $settings.MaxSessions = [uint64]$MaxSessions
             }
             if ($Bound.ContainsKey('DataProtectionKey')) {
                 $settings.CookieKey = [System.Text.Encoding]::UTF8.GetBytes($DataProtectionKey)

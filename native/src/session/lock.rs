@@ -1,13 +1,12 @@
 //! The per-session lock: requests of one session are processed one at a time.
 //!
-//! **Concurrency rule** (ASP.NET's classic exclusive session lock): an outer middleware, placed
-//! around actix-session's `SessionMiddleware`, decrypts the session cookie with the server's key
-//! (the cookie crate's private jar, exactly as actix-session does) and, when it names a session,
-//! holds an async lock for that session key across load → callback → commit. So concurrent requests
-//! of one session see each other's writes (200 concurrent increments give exactly 200) and a value is
-//! never torn, while requests of different sessions (or without a valid session cookie) never wait
-//! for each other. The lock is process-local: across processes sharing a store the rule is
-//! last-writer-wins per session.
+//! **Concurrency rule** (ASP.NET's classic exclusive session lock): when actix-session has opened
+//! the session cookie and asks the store to load that session, the store adapter takes an async lock
+//! for that session key and the request holds it across load → callback → commit. So concurrent
+//! requests of one session see each other's writes (200 concurrent increments give exactly 200) and
+//! a value is never torn, while requests of different sessions (or without a valid session cookie)
+//! never wait for each other. The wait is bounded by the IO timeout. This lock is process-local; a
+//! store shared by several processes adds its own (`SessionBackend::lock_and_load`).
 //!
 //! Locks live in a map of weak references; an entry is removed when the last holder / waiter of
 //! that session's lock goes away, so the map only holds sessions with requests in flight.
@@ -15,13 +14,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use actix_web::cookie::Key;
-use actix_web::dev::ServiceRequest;
-use aes_gcm::aead::generic_array::GenericArray;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::Aes256Gcm;
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine as _;
 use parking_lot::Mutex;
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
@@ -91,41 +83,6 @@ impl Drop for SessionLockGuard {
     }
 }
 
-/// Opens the session cookie's value the way the cookie crate's private jar does (what actix-session
-/// uses): base64 (standard, canonical padding) of a 12-byte nonce followed by the AES-256-GCM
-/// ciphertext and tag, the cookie name as associated data. Built once per server: the private jar
-/// expands the AES key on every read.
-pub(crate) struct CookieOpener {
-    cipher: Aes256Gcm,
-}
-
-const NONCE_LEN: usize = 12;
-
-impl CookieOpener {
-    pub(crate) fn new(key: &Key) -> CookieOpener {
-        CookieOpener { cipher: Aes256Gcm::new(GenericArray::from_slice(key.encryption())) }
-    }
-
-    /// The plaintext of `value` sealed for the cookie `name`; `None` if it does not open.
-    pub(crate) fn open(&self, name: &str, value: &str) -> Option<String> {
-        let data = B64.decode(value).ok()?;
-        if data.len() <= NONCE_LEN {
-            return None;
-        }
-        let (nonce, msg) = data.split_at(NONCE_LEN);
-        let plain = self.cipher.decrypt(GenericArray::from_slice(nonce), Payload { msg, aad: name.as_bytes() }).ok()?;
-        String::from_utf8(plain).ok()
-    }
-}
-
-/// The session key carried by the request's session cookie, if the cookie is present and decrypts
-/// with the server's key (same check as actix-session's; a tampered or forged cookie yields `None`).
-pub(crate) fn session_key_of(req: &ServiceRequest, cookie_name: &str, opener: &CookieOpener) -> Option<String> {
-    let cookies = req.cookies().ok()?;
-    let cookie = cookies.iter().find(|c| c.name() == cookie_name)?;
-    opener.open(cookie_name, cookie.value())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,23 +112,5 @@ mod tests {
         assert_eq!(locks.len(), 0, "map cleaned up after a timed-out wait");
         let g4 = locks.lock_within("c", Duration::from_millis(50)).await;
         assert!(g4.is_some(), "free again");
-    }
-
-    #[test]
-    fn opener_reads_what_the_private_jar_seals() {
-        use actix_web::cookie::{Cookie, CookieJar};
-        let key = Key::generate();
-        let opener = CookieOpener::new(&key);
-        let mut jar = CookieJar::new();
-        jar.private_mut(&key).add(Cookie::new("sid", "the session key"));
-        let sealed = jar.get("sid").unwrap().value().to_string();
-        assert_eq!(opener.open("sid", &sealed).as_deref(), Some("the session key"));
-        assert_eq!(opener.open("other", &sealed), None, "the name is authenticated");
-        assert_eq!(CookieOpener::new(&Key::generate()).open("sid", &sealed), None, "another key");
-        let mut tampered = sealed.clone().into_bytes();
-        tampered[20] = if tampered[20] == b'A' { b'B' } else { b'A' };
-        assert_eq!(opener.open("sid", std::str::from_utf8(&tampered).unwrap()), None);
-        assert_eq!(opener.open("sid", "AAAA"), None);
-        assert_eq!(opener.open("sid", "not base64!"), None);
     }
 }

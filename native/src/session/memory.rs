@@ -1,213 +1,193 @@
-//! [`MemoryBackend`]: the default, in-process session store.
+//! [`MemoryBackend`]: the default, in-process session store, on moka's cache.
 //!
-//! - Idle expiry: an entry whose TTL elapsed is never returned again (checked on every read) and is
-//!   removed by [`MemoryBackend::sweep_expired`], which the server runs periodically.
-//! - Bounded: at most `max_entries` sessions. A new session arriving when the store is full evicts
-//!   the soonest-expiring entry (= least recently used, since every request slides the TTL): exactly
-//!   in small shards, among a random sample in large ones (expired entries are taken first).
-//! - Compact: an entry is its key, a boxed slice of `(key, value)` pairs and an expiry stamp
-//!   (~ 250 bytes for a small session).
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+//! - **Idle expiry**: every entry carries the idle timeout it was stored with; creating, reading
+//!   and updating it moves its expiry to that long from now (moka's per-entry [`Expiry`]). An
+//!   expired entry is never returned; moka removes it (and [`MemoryBackend::sweep_expired`], which
+//!   the server runs periodically, makes it do so promptly).
+//! - **Bounded, and a flood cannot push users out**: at most `max_sessions` sessions. When the
+//!   store is full, a new session is admitted only if it is used more often than the least recently
+//!   used session it would replace (moka's TinyLFU admission, with frequencies counted per key on
+//!   every read and write). So cookie-less requests that each start a new session cannot evict
+//!   sessions in use: they are refused instead, and [`SessionBackend::save`] says so with an error,
+//!   which the engine answers with 503 (the new session was not stored). Refusals are counted and
+//!   logged at most once per interval.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use indexmap::IndexMap;
+use moka::sync::Cache;
+use moka::Expiry;
 use parking_lot::Mutex;
-use rand::Rng as _;
 
 use super::store::{BoxFuture, SessionBackend, SessionState};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::logging;
 
-/// Shards are used only for large stores; small ones use one shard (exact LRU eviction).
-const SHARDS_LARGE: usize = 16;
-const LARGE_STORE: u64 = 16 * 1024;
-/// Shards up to this size are scanned fully when evicting; larger ones are sampled.
-const EXACT_EVICTION_MAX: usize = 64;
-const EVICTION_SAMPLES: usize = 16;
+/// At most one "store is full" line per interval.
+const FULL_REPORT_INTERVAL: Duration = Duration::from_secs(10);
 
+/// One session: its state as `(key, value)` pairs and the idle timeout it slides by.
 struct Entry {
     state: Box<[(Box<str>, Box<str>)]>,
-    /// Expiry in microseconds since the store's epoch.
-    expires_at: u64,
+    ttl: Duration,
 }
 
-struct Shard {
-    map: IndexMap<Box<str>, Entry>,
-    /// Last "now" handed out in this shard: stamps are strictly increasing so ties never happen.
-    last_now: u64,
+/// Every access moves an entry's expiry to its idle timeout from now.
+struct SlidingExpiry;
+
+impl Expiry<String, Arc<Entry>> for SlidingExpiry {
+    fn expire_after_create(&self, _key: &String, value: &Arc<Entry>, _created_at: Instant) -> Option<Duration> {
+        Some(value.ttl)
+    }
+
+    fn expire_after_read(
+        &self,
+        _key: &String,
+        value: &Arc<Entry>,
+        _read_at: Instant,
+        _duration_until_expiry: Option<Duration>,
+        _last_modified_at: Instant,
+    ) -> Option<Duration> {
+        Some(value.ttl)
+    }
+
+    fn expire_after_update(
+        &self,
+        _key: &String,
+        value: &Arc<Entry>,
+        _updated_at: Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(value.ttl)
+    }
 }
 
-/// In-memory session store with idle expiry and a bounded entry count.
+/// In-memory session store with sliding idle expiry and frequency-based admission (see the module docs).
 pub struct MemoryBackend {
-    shards: Box<[Mutex<Shard>]>,
-    per_shard_max: usize,
-    hasher: RandomState,
-    epoch: Instant,
+    cache: Cache<String, Arc<Entry>>,
+    capacity: u64,
+    /// New sessions refused because the store was full, not yet logged.
+    refused: AtomicU64,
+    /// New sessions refused because the store was full, in all.
+    refused_all: AtomicU64,
+    last_full_report: Mutex<Option<Instant>>,
 }
 
 impl MemoryBackend {
     /// A store holding at most `max_entries` sessions (at least 1).
     pub fn new(max_entries: u64) -> MemoryBackend {
-        let max_entries = max_entries.max(1);
-        let shard_count = if max_entries >= LARGE_STORE { SHARDS_LARGE } else { 1 };
-        let per_shard_max = usize::try_from(max_entries / shard_count as u64).unwrap_or(usize::MAX).max(1);
-        let shards = (0..shard_count)
-            .map(|_| Mutex::new(Shard { map: IndexMap::new(), last_now: 0 }))
-            .collect::<Vec<_>>()
-            .into_boxed_slice();
-        MemoryBackend { shards, per_shard_max, hasher: RandomState::new(), epoch: Instant::now() }
+        let capacity = max_entries.max(1);
+        let cache = Cache::builder().max_capacity(capacity).expire_after(SlidingExpiry).build();
+        MemoryBackend { cache, capacity, refused: AtomicU64::new(0), refused_all: AtomicU64::new(0), last_full_report: Mutex::new(None) }
     }
 
     /// The bound on the number of sessions.
     pub fn capacity(&self) -> usize {
-        self.per_shard_max * self.shards.len()
+        usize::try_from(self.capacity).unwrap_or(usize::MAX)
     }
 
-    /// Number of entries held (expired ones not yet swept included).
+    /// Number of sessions held (after pending maintenance; expired ones may still count until swept).
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().map.len()).sum()
+        self.cache.run_pending_tasks();
+        usize::try_from(self.cache.entry_count()).unwrap_or(usize::MAX)
     }
 
-    /// Whether no entry is held.
+    /// Whether no session is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Removes every expired entry; returns how many were removed.
+    /// Removes expired sessions now (moka also does it as it goes); returns how many went.
     pub fn sweep_expired(&self) -> usize {
-        let now = self.now_us();
-        let mut removed = 0;
-        for shard in self.shards.iter() {
-            let mut shard = shard.lock();
-            let before = shard.map.len();
-            shard.map.retain(|_, e| e.expires_at > now);
-            removed += before - shard.map.len();
-            if shard.map.capacity() > 64 && shard.map.len() < shard.map.capacity() / 4 {
-                shard.map.shrink_to_fit();
-            }
+        let before = self.cache.entry_count();
+        self.cache.run_pending_tasks();
+        usize::try_from(before.saturating_sub(self.cache.entry_count())).unwrap_or(0)
+    }
+
+    /// New sessions refused because the store was full, since the store was made.
+    pub fn refused_total(&self) -> u64 {
+        self.refused_all.load(Ordering::Relaxed)
+    }
+
+    fn load_sync(&self, key: &str) -> Option<SessionState> {
+        let entry = self.cache.get(key)?;
+        Some(entry.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    fn entry(state: SessionState, ttl: Duration) -> Arc<Entry> {
+        let state = state.into_iter().map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str())).collect();
+        Arc::new(Entry { state, ttl })
+    }
+
+    /// Stores a new session; `Err` when the store is full and did not admit it.
+    fn save_sync(&self, key: &str, state: SessionState, ttl: Duration) -> Result<()> {
+        self.cache.insert(key.to_string(), Self::entry(state, ttl));
+        // Admission is decided by moka's maintenance; near the bound, run it now to know the outcome.
+        if self.cache.entry_count().saturating_add(self.capacity / 8 + 64) < self.capacity {
+            return Ok(());
         }
-        removed
-    }
-
-    fn now_us(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_micros()).unwrap_or(u64::MAX)
-    }
-
-    fn shard(&self, key: &str) -> &Mutex<Shard> {
-        if self.shards.len() == 1 {
-            return &self.shards[0];
+        self.cache.run_pending_tasks();
+        if self.cache.contains_key(key) {
+            return Ok(());
         }
-        let h = self.hasher.hash_one(key);
-        &self.shards[(h % self.shards.len() as u64) as usize]
+        self.note_refused();
+        Err(Error::io(format!(
+            "the in-memory session store is full ({} sessions in use; raise -MaxSessions): the new session was not admitted",
+            self.capacity
+        )))
     }
 
-    fn expiry(&self, shard: &mut Shard, ttl: Duration) -> u64 {
-        let now = self.now_us().max(shard.last_now + 1);
-        shard.last_now = now;
-        now.saturating_add(u64::try_from(ttl.as_micros()).unwrap_or(u64::MAX))
-    }
-
-    fn compact(state: SessionState) -> Box<[(Box<str>, Box<str>)]> {
-        state.into_iter().map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str())).collect::<Vec<_>>().into_boxed_slice()
-    }
-
-    /// The live state at `key`; with `slide`, its expiry is also moved to `slide` from now (the sliding
-    /// idle timeout). An expired entry is removed, never revived.
-    fn load_sync(&self, key: &str, slide: Option<Duration>) -> Option<SessionState> {
-        let now = self.now_us();
-        let mut shard = self.shard(key).lock();
-        let expires_at = slide.map(|ttl| self.expiry(&mut shard, ttl));
-        match shard.map.get_mut(key) {
-            None => None,
-            Some(e) if e.expires_at > now => {
-                if let Some(expires_at) = expires_at {
-                    e.expires_at = expires_at;
-                }
-                Some(e.state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-            }
-            Some(_) => {
-                shard.map.swap_remove(key);
-                None
-            }
-        }
-    }
-
-    fn store_sync(&self, key: &str, state: SessionState, ttl: Duration) {
-        let state = Self::compact(state);
-        let mut shard = self.shard(key).lock();
-        let expires_at = self.expiry(&mut shard, ttl);
-        if let Some(e) = shard.map.get_mut(key) {
-            e.state = state;
-            e.expires_at = expires_at;
+    fn note_refused(&self) {
+        self.refused_all.fetch_add(1, Ordering::Relaxed);
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        let mut last = self.last_full_report.lock();
+        if last.is_some_and(|at| at.elapsed() < FULL_REPORT_INTERVAL) {
             return;
         }
-        if shard.map.len() >= self.per_shard_max {
-            self.evict_one(&mut shard);
-        }
-        shard.map.insert(key.into(), Entry { state, expires_at });
+        *last = Some(Instant::now());
+        let n = self.refused.swap(0, Ordering::Relaxed);
+        drop(last);
+        logging::warn(&format!(
+            "session store full ({} sessions in use): {n} new session(s) refused since the last report; sessions in use are kept",
+            self.capacity
+        ));
     }
 
-    /// Evicts the soonest-expiring entry (expired entries expire soonest).
-    fn evict_one(&self, shard: &mut Shard) {
-        let len = shard.map.len();
-        if len == 0 {
-            return;
-        }
-        let victim = if len <= EXACT_EVICTION_MAX {
-            (0..len).min_by_key(|&i| shard.map[i].expires_at)
-        } else {
-            let mut rng = rand::rng();
-            (0..EVICTION_SAMPLES).map(|_| rng.random_range(0..len)).min_by_key(|&i| shard.map[i].expires_at)
-        };
-        if let Some(i) = victim {
-            shard.map.swap_remove_index(i);
-        }
-    }
-
-    fn touch_sync(&self, key: &str, ttl: Duration) {
-        let now = self.now_us();
-        let mut shard = self.shard(key).lock();
-        let expires_at = self.expiry(&mut shard, ttl);
-        if let Some(e) = shard.map.get_mut(key) {
-            if e.expires_at > now {
-                e.expires_at = expires_at;
-            }
-        }
-    }
-
-    fn delete_sync(&self, key: &str) {
-        self.shard(key).lock().map.swap_remove(key);
+    /// Replaces the state of a session (stored again if it vanished).
+    fn update_sync(&self, key: &str, state: SessionState, ttl: Duration) {
+        self.cache.insert(key.to_string(), Self::entry(state, ttl));
     }
 }
 
 impl SessionBackend for MemoryBackend {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionState>>> {
-        let r = self.load_sync(key, None);
+        let r = self.load_sync(key);
         Box::pin(async move { Ok(r) })
     }
 
     fn save<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
-        self.store_sync(key, state, ttl);
-        Box::pin(async { Ok(()) })
+        let r = self.save_sync(key, state, ttl);
+        Box::pin(async move { r })
     }
 
     fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
-        self.store_sync(key, state, ttl);
+        self.update_sync(key, state, ttl);
         Box::pin(async { Ok(()) })
     }
 
-    fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>> {
-        self.touch_sync(key, ttl);
+    fn update_ttl<'a>(&'a self, key: &'a str, _ttl: Duration) -> BoxFuture<'a, Result<()>> {
+        // A read slides the expiry.
+        let _ = self.cache.get(key);
         Box::pin(async { Ok(()) })
     }
 
-    fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
-        let r = self.load_sync(key, Some(ttl));
-        Box::pin(async move { Ok(r) })
+    /// Reading slides the expiry: the same as `load`.
+    fn load_and_touch<'a>(&'a self, key: &'a str, _ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
+        self.load(key)
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>> {
-        self.delete_sync(key);
+        self.cache.invalidate(key);
         Box::pin(async { Ok(()) })
     }
 }
@@ -224,82 +204,64 @@ mod tests {
     fn save_load_update_delete() {
         let m = MemoryBackend::new(10);
         let ttl = Duration::from_secs(60);
-        assert!(m.load_sync("k", None).is_none());
-        m.store_sync("k", state("a", "1"), ttl);
-        assert_eq!(m.load_sync("k", None).unwrap()["a"], "1");
-        m.store_sync("k", state("a", "2"), ttl);
-        assert_eq!(m.load_sync("k", None).unwrap()["a"], "2");
+        assert!(m.load_sync("k").is_none());
+        m.save_sync("k", state("a", "1"), ttl).unwrap();
+        assert_eq!(m.load_sync("k").unwrap()["a"], "1");
+        m.update_sync("k", state("a", "2"), ttl);
+        assert_eq!(m.load_sync("k").unwrap()["a"], "2");
         assert_eq!(m.len(), 1);
-        m.delete_sync("k");
-        assert!(m.load_sync("k", None).is_none());
-        m.delete_sync("k");
+        m.cache.invalidate("k");
+        assert!(m.load_sync("k").is_none());
     }
 
     #[test]
-    fn expired_unreadable_then_swept() {
+    fn idle_expiry_slides_on_every_read() {
         let m = MemoryBackend::new(10);
-        m.store_sync("short", state("a", "1"), Duration::from_millis(30));
-        m.store_sync("long", state("a", "1"), Duration::from_secs(60));
-        m.store_sync("short2", state("a", "1"), Duration::from_millis(30));
-        std::thread::sleep(Duration::from_millis(100));
-        assert!(m.load_sync("short", None).is_none(), "expired entries are unreadable at once");
-        assert_eq!(m.len(), 2, "read removed it");
-        m.touch_sync("short2", Duration::from_secs(60));
-        assert_eq!(m.sweep_expired(), 1, "an expired entry cannot be revived by a touch");
-        assert!(m.load_sync("short2", None).is_none());
-        assert_eq!(m.len(), 1);
-        assert!(m.load_sync("long", None).is_some());
-    }
-
-    #[test]
-    fn sliding_ttl() {
-        let m = MemoryBackend::new(10);
-        m.store_sync("k", state("a", "1"), Duration::from_millis(300));
-        for _ in 0..4 {
+        m.save_sync("k", state("a", "1"), Duration::from_millis(300)).unwrap();
+        m.save_sync("short", state("a", "1"), Duration::from_millis(30)).unwrap();
+        for _ in 0..5 {
             std::thread::sleep(Duration::from_millis(100));
-            m.touch_sync("k", Duration::from_millis(300));
+            assert!(m.load_sync("k").is_some(), "read within the idle timeout each time");
         }
-        assert!(m.load_sync("k", None).is_some(), "touched within the TTL each time");
-        for _ in 0..4 {
-            std::thread::sleep(Duration::from_millis(100));
-            assert!(m.load_sync("k", Some(Duration::from_millis(300))).is_some());
-        }
-        assert!(m.load_sync("k", None).is_some(), "loads slide the TTL too");
+        assert!(m.load_sync("short").is_none(), "expired entries are never returned");
         std::thread::sleep(Duration::from_millis(400));
-        assert!(m.load_sync("k", Some(Duration::from_millis(300))).is_none(), "an expired entry is not revived");
+        assert!(m.load_sync("k").is_none(), "idle longer than its timeout: gone, not revived by the read");
+        // moka's timer wheel removes expired entries with a granularity of about one second.
+        std::thread::sleep(Duration::from_millis(1500));
+        m.sweep_expired();
         assert_eq!(m.len(), 0);
     }
 
     #[test]
-    fn bounded_evicts_soonest_expiring() {
-        let m = MemoryBackend::new(3);
-        let ttl = Duration::from_secs(60);
-        m.store_sync("a", state("x", "1"), ttl);
-        m.store_sync("b", state("x", "1"), ttl);
-        m.store_sync("c", state("x", "1"), ttl);
-        m.touch_sync("a", ttl); // a is now the most recently used
-        m.store_sync("d", state("x", "1"), ttl);
-        assert_eq!(m.len(), 3);
-        assert!(m.load_sync("b", None).is_none(), "least recently used evicted");
-        assert!(m.load_sync("a", None).is_some());
-        assert!(m.load_sync("c", None).is_some());
-        assert!(m.load_sync("d", None).is_some());
-        // Updating an existing key never evicts.
-        m.store_sync("c", state("x", "2"), ttl);
-        assert_eq!(m.len(), 3);
-        assert!(m.load_sync("a", None).is_some() && m.load_sync("d", None).is_some());
-    }
-
-    #[test]
-    fn bounded_large_store() {
-        let m = MemoryBackend::new(LARGE_STORE);
-        assert!(m.capacity() <= LARGE_STORE as usize);
-        let ttl = Duration::from_secs(60);
-        for i in 0..(LARGE_STORE as usize + 1000) {
-            m.store_sync(&format!("key{i}"), state("x", "1"), ttl);
+    fn a_flood_of_new_sessions_does_not_push_out_sessions_in_use() {
+        let cap = 2000u64;
+        let m = MemoryBackend::new(cap);
+        let ttl = Duration::from_secs(600);
+        let users: Vec<String> = (0..50).map(|i| format!("user{i:03}")).collect();
+        for u in &users {
+            m.save_sync(u, state("n", "0"), ttl).unwrap();
         }
-        assert!(m.len() <= LARGE_STORE as usize);
-        assert!(m.len() >= LARGE_STORE as usize - SHARDS_LARGE * 200, "most of the capacity is used");
-        assert!(m.load_sync(&format!("key{}", LARGE_STORE as usize + 999), None).is_some(), "newest kept");
+        for _ in 0..3 {
+            for u in &users {
+                assert!(m.load_sync(u).is_some());
+            }
+        }
+        let mut refused = 0;
+        for i in 0..12_000 {
+            if m.save_sync(&format!("flood{i:06}"), state("n", "0"), ttl).is_err() {
+                refused += 1;
+            }
+            // The users stay active during the flood.
+            if i % 100 == 0 {
+                for u in &users {
+                    m.load_sync(u);
+                }
+            }
+        }
+        let kept = users.iter().filter(|u| m.load_sync(u).is_some()).count();
+        assert_eq!(kept, 50, "every active user keeps their session");
+        assert!(m.len() <= cap as usize, "bounded: {} > {cap}", m.len());
+        assert!(refused >= 12_000 - cap as usize, "the flood beyond the bound was refused ({refused})");
+        assert_eq!(m.refused_total(), refused as u64);
     }
 }

@@ -3,7 +3,13 @@
 //! [`SessionOptions::cookie_key`] so that several servers read each other's cookies) over a
 //! pluggable [`SessionBackend`] ([`MemoryBackend`] by default, [`RedisBackend`]), plus
 //!
-//! - [`lock`]: the per-session lock (requests of one session run one at a time);
+//! - [`lock`]: the per-session lock (requests of one session run one at a time), and on stores
+//!   shared by several processes the store's own lock ([`SessionBackend::lock_and_load`]);
+//! - [`store`]: the adapter through which actix-session reaches the store: every wait bounded by
+//!   the IO timeout, honest failures (a change that was not stored is answered 503, never 200);
+//! - the cookie: actix-session opens it, once per request; it is sent only when a session is
+//!   established, given a new id or ended (with `Cache-Control: no-cache,no-store`,
+//!   `Pragma: no-cache`, `Expires: -1`, as ASP.NET Core does), never for an update;
 //! - the cookie policy the actix middleware cannot express: `Secure` only on HTTPS requests
 //!   ([`SecurePolicy::SameAsRequest`]), no `SameSite` attribute ([`SameSite::Unspecified`]) and a
 //!   `Max-Age` for persistent cookies while the state keeps its own sliding idle timeout.
@@ -11,13 +17,17 @@
 //! Semantics (ASP.NET Core's): no cookie until the session is first written; the idle timeout
 //! slides on every request; a tampered / forged / expired cookie silently starts a new empty
 //! session; a failed route discards its session changes.
+mod health;
 pub(crate) mod lock;
 pub mod memory;
 pub mod options;
 pub mod redis;
+mod request_scope;
 pub mod store;
 pub mod values;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,7 +36,7 @@ use actix_session::SessionMiddleware;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, Key};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use actix_web::http::header::{HeaderMap, HeaderValue, CACHE_CONTROL, EXPIRES, PRAGMA, SET_COOKIE};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 
@@ -36,13 +46,15 @@ pub use options::{
     MIN_COOKIE_SECRET_BYTES,
 };
 pub use redis::{RedisBackend, RedisConnection};
-pub use store::{BoxFuture, SessionBackend, SessionState};
+pub use store::{BoxFuture, LockedLoad, SessionBackend, SessionState};
 pub use values::SessionData;
 
 use crate::errors_json::error_response;
 use crate::logging;
-use lock::{CookieOpener, SessionLocks};
-use store::{std_ttl, StoreAdapter};
+use health::StoreHealth;
+use lock::{SessionLockGuard, SessionLocks};
+use request_scope::{CookieOutcome, HeldLock, RequestSession};
+use store::{std_ttl, StoreAdapter, NOT_STORED};
 
 /// Everything one server needs to run sessions; kept across restarts of the server (so sessions in
 /// the in-memory store and the cookie key survive a stop / start).
@@ -53,8 +65,8 @@ pub(crate) struct SessionRuntime {
     /// Set when the backend is the built-in memory store (the server sweeps it periodically).
     pub(crate) memory: Option<Arc<MemoryBackend>>,
     pub(crate) locks: Arc<SessionLocks>,
-    /// Reads session cookies for the lock (see [`lock::session_key_of`]).
-    pub(crate) opener: CookieOpener,
+    /// The store's failures, logged at a bounded rate.
+    pub(crate) health: Arc<StoreHealth>,
 }
 
 impl SessionRuntime {
@@ -71,8 +83,19 @@ impl SessionRuntime {
             Some(secret) => Key::from(&secret.derive_key()),
             None => Key::generate(),
         };
-        let opener = CookieOpener::new(&key);
-        SessionRuntime { options, key, backend, memory, locks: Arc::new(SessionLocks::default()), opener }
+        SessionRuntime {
+            options,
+            key,
+            backend,
+            memory,
+            locks: Arc::new(SessionLocks::default()),
+            health: Arc::new(StoreHealth::default()),
+        }
+    }
+
+    /// The bound on every store wait.
+    pub(crate) fn io_timeout(&self) -> Duration {
+        Duration::from_secs(self.options.io_timeout_seconds)
     }
 
     /// How often the memory store is swept.
@@ -84,7 +107,13 @@ impl SessionRuntime {
     pub(crate) fn middleware(&self) -> SessionMiddleware<StoreAdapter> {
         let o = &self.options;
         let ttl = CookieDuration::seconds(i64::try_from(o.idle_timeout_seconds).unwrap_or(i64::MAX / 2));
-        let adapter = StoreAdapter::new(self.backend.clone(), Duration::from_secs(o.io_timeout_seconds), std_ttl(&ttl));
+        let adapter = StoreAdapter::new(
+            self.backend.clone(),
+            self.locks.clone(),
+            self.health.clone(),
+            self.io_timeout(),
+            std_ttl(&ttl),
+        );
         SessionMiddleware::builder(adapter, self.key.clone())
             .cookie_name(o.cookie_name.clone())
             .cookie_path(o.cookie_path.clone())
@@ -144,15 +173,52 @@ impl SessionRuntime {
             }
         }
     }
+
+    /// Drops the `Set-Cookie` of the session cookie that actix-session adds after an update: the
+    /// client's cookie still names the session.
+    fn drop_session_cookie(&self, headers: &mut HeaderMap) {
+        let prefix = format!("{}=", self.options.cookie_name);
+        let values: Vec<HeaderValue> = headers.get_all(SET_COOKIE).cloned().collect();
+        if !values.iter().any(|v| v.as_bytes().starts_with(prefix.as_bytes())) {
+            return;
+        }
+        headers.remove(SET_COOKIE);
+        for v in values.into_iter().filter(|v| !v.as_bytes().starts_with(prefix.as_bytes())) {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+
+    /// Releases the request's session locks: the store's lock first (when the commit did not
+    /// release it: a request that only read its session), bounded by the IO timeout, then the
+    /// process-local one.
+    async fn release(&self, guard: Option<SessionLockGuard>, held: Option<HeldLock>) {
+        if let Some(held) = held {
+            match tokio::time::timeout(self.io_timeout(), self.backend.unlock(&held.key, &held.token)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => self.health.failure(&format!("unlock failed: {e} (the lock expires by itself)")),
+                Err(_) => {
+                    self.health.failure("unlock did not complete within the IO timeout (the lock expires by itself)")
+                }
+            }
+        }
+        drop(guard);
+    }
 }
 
-/// The outer session middleware: takes the per-session lock (see [`lock`]) around the inner
-/// services (actix-session's middleware and the route) and applies the cookie policy. The wait for
-/// the lock is bounded by `wait` (the server's callback wait): past it the request gets 503 JSON,
-/// like a request that finds no free callback thread.
+/// Marks a response that carries a session cookie as not storable by caches (ASP.NET Core's
+/// session middleware does the same when it establishes a session).
+fn no_cache(headers: &mut HeaderMap) {
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
+    headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(EXPIRES, HeaderValue::from_static("-1"));
+}
+
+/// The outer session middleware, around actix-session's: runs the request with a
+/// [`RequestSession`] the store adapter records into, then releases the session's locks, answers
+/// 503 JSON when the request changed its session and the change was not stored, and settles the
+/// session cookie (see the module docs).
 pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
     runtime: Option<Arc<SessionRuntime>>,
-    wait: Duration,
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
@@ -160,23 +226,31 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let https = req.app_config().secure();
-    let guard = match lock::session_key_of(&req, &rt.options.cookie_name, &rt.opener) {
-        Some(key) => match rt.locks.lock_within(&key, wait).await {
-            Some(guard) => Some(guard),
-            None => {
-                let msg = format!(
-                    "Another request of this session did not finish within the configured wait ({} ms)",
-                    wait.as_millis()
-                );
-                logging::warn(&format!("{} {}: {msg}", req.method(), req.path()));
-                return Ok(req.into_response(error_response(StatusCode::SERVICE_UNAVAILABLE, &msg)));
-            }
-        },
-        None => None,
-    };
-    let result = next.call(req).await;
-    drop(guard);
+    let scope = Rc::new(RefCell::new(RequestSession::default()));
+    let result = request_scope::with_scope(scope.clone(), next.call(req)).await;
+    let outcome = std::mem::take(&mut *scope.borrow_mut());
+    rt.release(outcome.guard, outcome.held).await;
     let mut res = result?;
-    rt.rewrite_set_cookie(res.headers_mut(), https);
+    if let Some(why) = outcome.not_stored {
+        logging::debug(&format!("{} {}: 503, {why}", res.request().method(), res.request().path()));
+        let message = if outcome.busy {
+            format!(
+                "Another request of this session did not finish within the IO timeout ({} s): the changes to this session were not stored",
+                rt.options.io_timeout_seconds
+            )
+        } else {
+            NOT_STORED.to_string()
+        };
+        let resp = error_response(StatusCode::SERVICE_UNAVAILABLE, &message);
+        return Ok(res.into_response(resp).map_into_boxed_body());
+    }
+    match outcome.cookie {
+        CookieOutcome::Untouched => {}
+        CookieOutcome::Unchanged => rt.drop_session_cookie(res.headers_mut()),
+        CookieOutcome::Issued | CookieOutcome::Removed => {
+            rt.rewrite_set_cookie(res.headers_mut(), https);
+            no_cache(res.headers_mut());
+        }
+    }
     Ok(res.map_into_boxed_body())
 }

@@ -1,10 +1,16 @@
 //! Session storage: the object-safe [`SessionBackend`] trait, and the one adapter that plugs any
 //! backend into actix-session as its `SessionStore`.
 //!
-//! The adapter bounds every backend call by the IO timeout and follows ASP.NET Core rather than
-//! actix-session on failures: a load error or timeout yields an empty session (a new key is issued
-//! on the next write), and a save / update / TTL / delete error is logged as a warning while the
-//! response still goes out (a failed save returns a fresh key that has no state).
+//! The adapter is where the engine's session policy meets actix-session (which opens the cookie and
+//! calls the store); it records what happened in the request's [`RequestSession`](super::request_scope):
+//! - **one request of a session at a time**: `load` takes the session's process-local lock and, on a
+//!   store that locks across processes, the store's lock (a random token, an expiry of the IO
+//!   timeout), waiting at most the IO timeout for both;
+//! - **every store wait bounded by the IO timeout** (the lock waits, the load, the commit);
+//! - **honest failures**: a session that could not be loaded is served empty and *unavailable*: its
+//!   commit is refused; a refused or failed commit makes the response a 503 (the outer middleware
+//!   does it), never a 200 for a change that was not stored. actix-session never sees an error (it
+//!   would answer an empty 500). Failures are logged at a bounded rate ([`StoreHealth`]).
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +18,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_session::storage::{generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use rand::distr::{Alphanumeric, SampleString as _};
 
+use super::health::StoreHealth;
+use super::lock::SessionLocks;
+use super::request_scope::{self, CookieOutcome, HeldLock};
 use crate::error::Result;
 use crate::logging;
 
@@ -57,42 +67,235 @@ pub trait SessionBackend: Send + Sync + 'static {
     /// Called (on the caller's thread, must not block) each time a server using this store
     /// starts; e.g. to log the store's reachability. Default: nothing.
     fn server_starting(&self, _server_name: &str) {}
+
+    /// Whether the store serializes the requests of one session across processes (servers sharing
+    /// the store). Then the engine loads through [`lock_and_load`](Self::lock_and_load) and commits
+    /// through the `*_locked` methods; otherwise the engine's per-process lock is all there is.
+    /// Default: false.
+    fn locks_across_processes(&self) -> bool {
+        false
+    }
+    /// Takes the store's lock of session `key` under `token` for at most `lock_ttl` (unless another
+    /// holder has it: [`LockedLoad::Busy`]), and loads the state as
+    /// [`load_and_touch`](Self::load_and_touch) does; in one round trip where the store can. Taking
+    /// a lock `token` already holds succeeds (a retried call). Default: `load_and_touch`.
+    fn lock_and_load<'a>(
+        &'a self,
+        key: &'a str,
+        _token: &'a str,
+        _lock_ttl: Duration,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<LockedLoad>> {
+        Box::pin(async move { self.load_and_touch(key, ttl).await.map(LockedLoad::Acquired) })
+    }
+    /// [`update`](Self::update) if `token` still holds the lock of `key`, releasing it; `Ok(false)`
+    /// (nothing written) when the lock was lost. Default: `update`.
+    fn update_locked<'a>(
+        &'a self,
+        key: &'a str,
+        _token: &'a str,
+        state: SessionState,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async move { self.update(key, state, ttl).await.map(|()| true) })
+    }
+    /// [`delete`](Self::delete), releasing the lock if `token` holds it. Default: `delete`.
+    fn delete_locked<'a>(&'a self, key: &'a str, _token: &'a str) -> BoxFuture<'a, Result<()>> {
+        self.delete(key)
+    }
+    /// Releases the lock of `key` if `token` holds it. Default: nothing.
+    fn unlock<'a>(&'a self, _key: &'a str, _token: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
-/// The actix-session `SessionStore` over a [`SessionBackend`] (see the module docs for the failure
-/// policy).
+/// The outcome of [`SessionBackend::lock_and_load`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockedLoad {
+    /// The lock is held; the state (`None`: no session under that key).
+    Acquired(Option<SessionState>),
+    /// Another request (of this or another process) holds the lock.
+    Busy,
+}
+
+/// First and longest pause between two attempts to take a store lock held by another request.
+const LOCK_RETRY_FIRST: Duration = Duration::from_millis(2);
+const LOCK_RETRY_MAX: Duration = Duration::from_millis(50);
+
+/// The message of a 503 for a change that was not stored.
+pub(crate) const NOT_STORED: &str = "The session store is unavailable: the changes to this session were not stored";
+
+/// Why a session could not be loaded.
+pub(crate) enum Unavailable {
+    /// Another request of the session held it for the whole IO timeout.
+    Busy(String),
+    /// The store failed or did not answer in time.
+    Store(String),
+}
+
+/// The actix-session `SessionStore` over a [`SessionBackend`] (see the module docs for the policy).
 #[derive(Clone)]
 pub(crate) struct StoreAdapter {
     backend: Arc<dyn SessionBackend>,
+    locks: Arc<SessionLocks>,
+    health: Arc<StoreHealth>,
     io_timeout: Duration,
     /// The idle timeout, slid on every load.
     idle_ttl: Duration,
-}
-
-impl StoreAdapter {
-    pub(crate) fn new(backend: Arc<dyn SessionBackend>, io_timeout: Duration, idle_ttl: Duration) -> Self {
-        StoreAdapter { backend, io_timeout, idle_ttl }
-    }
-
-    async fn bounded<T>(&self, what: &str, fut: BoxFuture<'_, Result<T>>) -> Result<T, String> {
-        match tokio::time::timeout(self.io_timeout, fut).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(format!("session store {what} failed: {e}")),
-            Err(_) => Err(format!("session store {what} timed out after {:?}", self.io_timeout)),
-        }
-    }
 }
 
 pub(crate) fn std_ttl(ttl: &actix_web::cookie::time::Duration) -> Duration {
     Duration::try_from(*ttl).unwrap_or(Duration::from_secs(1))
 }
 
+/// A random lock token (proves which request holds a store lock).
+fn lock_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
+}
+
+impl StoreAdapter {
+    pub(crate) fn new(
+        backend: Arc<dyn SessionBackend>,
+        locks: Arc<SessionLocks>,
+        health: Arc<StoreHealth>,
+        io_timeout: Duration,
+        idle_ttl: Duration,
+    ) -> Self {
+        StoreAdapter { backend, locks, health, io_timeout, idle_ttl }
+    }
+
+    /// `fut` bounded by `limit`; errors and timeouts as a message (`what` names the operation).
+    async fn bounded<T>(&self, what: &str, limit: Duration, fut: BoxFuture<'_, Result<T>>) -> Result<T, String> {
+        match tokio::time::timeout(limit, fut).await {
+            Ok(Ok(v)) => {
+                self.health.success();
+                Ok(v)
+            }
+            Ok(Err(e)) => Err(self.failed(format!("{what} failed: {e}"))),
+            Err(_) => Err(self.failed(format!("{what} did not complete within the IO timeout ({:?})", self.io_timeout))),
+        }
+    }
+
+    fn failed(&self, message: String) -> String {
+        self.health.failure(&message);
+        message
+    }
+
+    /// Takes the locks of session `key` (process-local, then the store's) and loads it, all within
+    /// the IO timeout. `Err(message)`: the session is unavailable for this request.
+    async fn lock_and_load(&self, key: &str) -> Result<(Option<SessionState>, Option<HeldLock>), Unavailable> {
+        let deadline = tokio::time::Instant::now() + self.io_timeout;
+        let guard = self.locks.lock_within(key, self.io_timeout).await.ok_or_else(|| {
+            Unavailable::Busy(format!(
+                "another request of the same session held it for the whole IO timeout ({:?})",
+                self.io_timeout
+            ))
+        })?;
+        if let Some(scope) = request_scope::current() {
+            scope.borrow_mut().guard = Some(guard);
+        }
+        if !self.backend.locks_across_processes() {
+            let load = self.backend.load_and_touch(key, self.idle_ttl);
+            let state = self.bounded("load", self.io_timeout, load).await.map_err(Unavailable::Store)?;
+            return Ok((state, None));
+        }
+        let token = lock_token();
+        let mut pause = LOCK_RETRY_FIRST;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let attempt = self.backend.lock_and_load(key, &token, self.io_timeout, self.idle_ttl);
+            let outcome = match self.bounded("lock + load", left, attempt).await {
+                Ok(outcome) => outcome,
+                Err(message) => {
+                    // The store may still execute the call later and take the lock for this token:
+                    // release it after that (best effort; the lock expires by itself otherwise).
+                    self.unlock_later(key, token);
+                    return Err(Unavailable::Store(message));
+                }
+            };
+            match outcome {
+                LockedLoad::Acquired(state) => {
+                    return Ok((state, Some(HeldLock { key: key.to_string(), token })));
+                }
+                LockedLoad::Busy => {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if left.is_zero() {
+                        return Err(Unavailable::Busy(format!(
+                            "the session's lock in the store stayed held by another request for the whole IO timeout ({:?})",
+                            self.io_timeout
+                        )));
+                    }
+                    tokio::time::sleep(pause.min(left)).await;
+                    pause = (pause * 2).min(LOCK_RETRY_MAX);
+                }
+            }
+        }
+    }
+
+    /// Releases the store lock `token` may hold on `key`, in the background.
+    fn unlock_later(&self, key: &str, token: String) {
+        let (backend, key, limit) = (self.backend.clone(), key.to_string(), self.io_timeout);
+        actix_rt::spawn(async move {
+            let _ = tokio::time::timeout(limit, backend.unlock(&key, &token)).await;
+        });
+    }
+
+    /// Whether this request must not commit (its session could not be loaded); if so, that is
+    /// recorded as the reason its changes were not stored.
+    fn refused() -> bool {
+        let Some(scope) = request_scope::current() else { return false };
+        let mut s = scope.borrow_mut();
+        match s.unavailable.clone() {
+            Some(why) => {
+                s.not_stored = Some(format!("the session could not be loaded ({why})"));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn record(outcome: std::result::Result<CookieOutcome, String>) {
+        if let Some(scope) = request_scope::current() {
+            let mut s = scope.borrow_mut();
+            match outcome {
+                Ok(cookie) => s.cookie = cookie,
+                Err(why) => s.not_stored = Some(why),
+            }
+        }
+    }
+
+    /// The store lock this request holds on `key`, taken out of the scope (a commit releases it).
+    fn take_held(key: &str) -> Option<HeldLock> {
+        let scope = request_scope::current()?;
+        let mut s = scope.borrow_mut();
+        if s.held.as_ref().is_some_and(|h| h.key == key) {
+            s.held.take()
+        } else {
+            None
+        }
+    }
+}
+
 impl SessionStore for StoreAdapter {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
-        match self.bounded("load", self.backend.load_and_touch(session_key.as_ref(), self.idle_ttl)).await {
-            Ok(state) => Ok(state),
-            Err(message) => {
-                logging::warn(&format!("{message}; continuing with an empty session"));
+        match self.lock_and_load(session_key.as_ref()).await {
+            Ok((state, held)) => {
+                if let Some(scope) = request_scope::current() {
+                    scope.borrow_mut().held = held;
+                }
+                Ok(state)
+            }
+            Err(why) => {
+                let (message, busy) = match why {
+                    Unavailable::Busy(m) => (m, true),
+                    Unavailable::Store(m) => (m, false),
+                };
+                logging::debug(&format!("session unavailable for this request: {message}"));
+                if let Some(scope) = request_scope::current() {
+                    let mut s = scope.borrow_mut();
+                    s.unavailable = Some(message);
+                    s.busy = busy;
+                }
                 Ok(None)
             }
         }
@@ -104,9 +307,11 @@ impl SessionStore for StoreAdapter {
         ttl: &actix_web::cookie::time::Duration,
     ) -> Result<SessionKey, SaveError> {
         let key = generate_session_key();
-        if let Err(message) = self.bounded("save", self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await {
-            logging::warn(&format!("{message}; the session changes of this request are lost"));
+        if Self::refused() {
+            return Ok(key);
         }
+        let result = self.bounded("save", self.io_timeout, self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await;
+        Self::record(result.map(|()| CookieOutcome::Issued));
         Ok(key)
     }
 
@@ -116,11 +321,28 @@ impl SessionStore for StoreAdapter {
         session_state: SessionState,
         ttl: &actix_web::cookie::time::Duration,
     ) -> Result<SessionKey, UpdateError> {
-        if let Err(message) =
-            self.bounded("update", self.backend.update(session_key.as_ref(), session_state, std_ttl(ttl))).await
-        {
-            logging::warn(&format!("{message}; the session changes of this request are lost"));
+        if Self::refused() {
+            return Ok(session_key);
         }
+        let key: &str = session_key.as_ref();
+        let result = match Self::take_held(key) {
+            Some(held) => {
+                let fut = self.backend.update_locked(key, &held.token, session_state, std_ttl(ttl));
+                match self.bounded("update", self.io_timeout, fut).await {
+                    Ok(true) => Ok(CookieOutcome::Unchanged),
+                    Ok(false) => Err(self.failed(format!(
+                        "the session's lock expired after the IO timeout ({:?}) and another request took it",
+                        self.io_timeout
+                    ))),
+                    Err(e) => Err(e),
+                }
+            }
+            None => self
+                .bounded("update", self.io_timeout, self.backend.update(key, session_state, std_ttl(ttl)))
+                .await
+                .map(|()| CookieOutcome::Unchanged),
+        };
+        Self::record(result);
         Ok(session_key)
     }
 
@@ -129,18 +351,23 @@ impl SessionStore for StoreAdapter {
         session_key: &SessionKey,
         ttl: &actix_web::cookie::time::Duration,
     ) -> Result<(), anyhow::Error> {
-        if let Err(message) =
-            self.bounded("update_ttl", self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl))).await
-        {
-            logging::warn(&message);
-        }
+        // Not called (the TTL slides on load); kept bounded and harmless.
+        let _ = self.bounded("update_ttl", self.io_timeout, self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl))).await;
         Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
-        if let Err(message) = self.bounded("delete", self.backend.delete(session_key.as_ref())).await {
-            logging::warn(&message);
+        if Self::refused() {
+            return Ok(());
         }
+        let key: &str = session_key.as_ref();
+        let held = Self::take_held(key);
+        let fut = match &held {
+            Some(held) => self.backend.delete_locked(key, &held.token),
+            None => self.backend.delete(key),
+        };
+        let result = self.bounded("delete", self.io_timeout, fut).await;
+        Self::record(result.map(|()| CookieOutcome::Removed));
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ pub(crate) enum SessionOp {
     Set(String, Vec<u8>),
     Remove(String),
     Clear,
+    RenewId,
 }
 
 /// A session's entries during one request, and the changes made to them.
@@ -69,10 +70,19 @@ impl SessionData {
         self.ops.push(SessionOp::Remove(key.to_string()));
     }
 
-    /// Removes every key.
+    /// Ends the session: every key is removed and so is the session itself from the store (its id
+    /// stops working; the removal cookie goes out). A value set afterwards, in this request or a
+    /// later one, starts a new session with a new id.
     pub fn clear(&mut self) {
         self.entries.clear();
         self.ops.push(SessionOp::Clear);
+    }
+
+    /// Gives the session a new random id, keeping its data: the old id is deleted from the store
+    /// and the new cookie goes out (call it at login, against session fixation). On a session that
+    /// has no id yet it changes nothing.
+    pub fn renew_id(&mut self) {
+        self.ops.push(SessionOp::RenewId);
     }
 
     /// Whether `key` is present.
@@ -117,19 +127,36 @@ impl SessionData {
         SessionData { entries, ops: Vec::new() }
     }
 
-    /// Applies the recorded changes to the actix session.
+    /// Applies the recorded changes to the actix session. A clear that no write follows ends the
+    /// session (`purge`); writes after the last clear go to a session with a new id (`clear` +
+    /// `renew`); a new id keeps the data (`renew`).
     pub(crate) fn apply_to(self, session: &actix_session::Session) {
-        for op in self.ops {
+        let last_clear = self.ops.iter().rposition(|op| *op == SessionOp::Clear);
+        let ops = match last_clear {
+            None => &self.ops[..],
+            Some(i) => {
+                let rest = &self.ops[i + 1..];
+                if !rest.iter().any(|op| matches!(op, SessionOp::Set(..))) {
+                    session.purge();
+                    return;
+                }
+                session.clear();
+                session.renew();
+                rest
+            }
+        };
+        for op in ops {
             match op {
                 SessionOp::Set(key, value) => {
-                    if let Err(e) = session.insert(key, B64.encode(value)) {
+                    if let Err(e) = session.insert(key.clone(), B64.encode(value)) {
                         crate::logging::warn(&format!("session insert failed: {e}"));
                     }
                 }
                 SessionOp::Remove(key) => {
-                    session.remove(&key);
+                    session.remove(key);
                 }
                 SessionOp::Clear => session.clear(),
+                SessionOp::RenewId => session.renew(),
             }
         }
     }

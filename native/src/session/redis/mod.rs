@@ -47,14 +47,14 @@ mod connection;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, RedisError, Value};
+use redis::{Client, RedisError, Script, Value};
 
 use super::options::RedisOptions;
-use super::store::{BoxFuture, SessionBackend, SessionState};
+use super::store::{BoxFuture, LockedLoad, SessionBackend, SessionState};
 use crate::error::{Error, Result};
 use crate::logging;
 
@@ -196,6 +196,27 @@ impl RedisBackend {
         format!("{}{key}", self.inner.prefix)
     }
 
+    /// The Redis key of the lock of session `key` (`<prefix><key>:lock`).
+    pub fn lock_key(&self, key: &str) -> String {
+        format!("{}{key}:lock", self.inner.prefix)
+    }
+
+    /// Runs one of the lock scripts on `keys` = (lock, state) with `args`.
+    fn script<T: redis::FromRedisValue + Send + 'static>(
+        &self,
+        what: &'static str,
+        script: &'static Script,
+        key: &str,
+        args: Vec<Vec<u8>>,
+    ) -> BoxFuture<'static, Result<T>> {
+        let mut invocation = script.prepare_invoke();
+        invocation.key(self.lock_key(key)).key(self.redis_key(key));
+        for arg in args {
+            invocation.arg(arg);
+        }
+        self.spawn(move |inner| async move { inner.run::<T>(what, Request::Script(invocation)).await })
+    }
+
     /// The effective connect timeout.
     pub fn connect_timeout(&self) -> Duration {
         self.inner.connect_timeout
@@ -315,6 +336,7 @@ impl Inner {
             let outcome = match &request {
                 Request::Cmd(cmd) => cmd.query_async::<T>(&mut conn).await,
                 Request::Pipe(pipe) => pipe.query_async::<T>(&mut conn).await,
+                Request::Script(script) => script.invoke_async::<T>(&mut conn).await,
             };
             match outcome {
                 Ok(v) => {
@@ -340,6 +362,60 @@ impl Inner {
 enum Request {
     Cmd(redis::Cmd),
     Pipe(redis::Pipeline),
+    Script(redis::ScriptInvocation<'static>),
+}
+
+/// Takes the session's lock (`KEYS[1]`) for `ARGV[1]` (token) for `ARGV[2]` ms unless another token
+/// holds it, then reads the state (`KEYS[2]`) and slides its expiry to `ARGV[3]` s: `{1, state}` or
+/// `{0}` (busy). Taking a lock the token already holds succeeds (a retried call).
+static LOCK_AND_LOAD: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) or redis.call('GET', KEYS[1]) == ARGV[1] then
+  local v = redis.call('GET', KEYS[2])
+  if v then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+  return {1, v}
+end
+return {0}",
+    )
+});
+
+/// Writes the state `ARGV[2]` (expiring after `ARGV[3]` s) and releases the lock, only if the token
+/// `ARGV[1]` still holds it: 1, else 0 (nothing written).
+static COMMIT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0",
+    )
+});
+
+/// Deletes the state and releases the lock if the token `ARGV[1]` holds it.
+static DELETE_LOCKED: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+redis.call('DEL', KEYS[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1",
+    )
+});
+
+/// Releases the lock if the token `ARGV[1]` holds it.
+static UNLOCK: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0",
+    )
+});
+
+/// `ms` as Redis wants it for `PX` (at least 1).
+fn lock_ms(lock_ttl: Duration) -> u64 {
+    u64::try_from(lock_ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 fn parse_state(redis_key: &str, value: Option<String>) -> Result<Option<SessionState>> {
@@ -414,6 +490,68 @@ impl SessionBackend for RedisBackend {
         let mut cmd = redis::cmd("DEL");
         cmd.arg(self.redis_key(key));
         self.fire("DEL", cmd)
+    }
+
+    /// Yes: a lock key per session (`<prefix><key>:lock`) holding a random token, set with `NX` and
+    /// an expiry of the IO timeout, so the requests of one session run one at a time across every
+    /// server sharing this Redis; the commit writes only while the token still holds the lock.
+    fn locks_across_processes(&self) -> bool {
+        true
+    }
+
+    fn lock_and_load<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        lock_ttl: Duration,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<LockedLoad>> {
+        let redis_key = self.redis_key(key);
+        let args = vec![
+            token.as_bytes().to_vec(),
+            lock_ms(lock_ttl).to_string().into_bytes(),
+            ttl_seconds(ttl).to_string().into_bytes(),
+        ];
+        let call = self.script::<Vec<Value>>("lock + GET + EXPIRE", &LOCK_AND_LOAD, key, args);
+        Box::pin(async move {
+            let reply = call.await?;
+            match reply.as_slice() {
+                [Value::Int(1)] | [Value::Int(1), Value::Nil] => Ok(LockedLoad::Acquired(None)),
+                [Value::Int(1), value] => {
+                    let json: String = redis::from_redis_value(value)
+                        .map_err(|e| Error::io(format!("session state in Redis key {redis_key:?}: {e}")))?;
+                    parse_state(&redis_key, Some(json)).map(LockedLoad::Acquired)
+                }
+                [Value::Int(0)] => Ok(LockedLoad::Busy),
+                other => Err(Error::io(format!("unexpected answer of the session lock script: {other:?}"))),
+            }
+        })
+    }
+
+    fn update_locked<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        state: SessionState,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool>> {
+        let body = match serde_json::to_string(&state) {
+            Ok(b) => b,
+            Err(e) => return Box::pin(async move { Err(Error::internal(format!("session state: {e}"))) }),
+        };
+        let args = vec![token.as_bytes().to_vec(), body.into_bytes(), ttl_seconds(ttl).to_string().into_bytes()];
+        let call = self.script::<i64>("SET (locked)", &COMMIT, key, args);
+        Box::pin(async move { Ok(call.await? == 1) })
+    }
+
+    fn delete_locked<'a>(&'a self, key: &'a str, token: &'a str) -> BoxFuture<'a, Result<()>> {
+        let call = self.script::<i64>("DEL (locked)", &DELETE_LOCKED, key, vec![token.as_bytes().to_vec()]);
+        Box::pin(async move { call.await.map(|_| ()) })
+    }
+
+    fn unlock<'a>(&'a self, key: &'a str, token: &'a str) -> BoxFuture<'a, Result<()>> {
+        let call = self.script::<i64>("unlock", &UNLOCK, key, vec![token.as_bytes().to_vec()]);
+        Box::pin(async move { call.await.map(|_| ()) })
     }
 
     fn server_starting(&self, server_name: &str) {
