@@ -195,6 +195,14 @@ static int32_t clear_cb(KrRequest *req, void *user_data) {
     return reply(req, 200, "text/plain", body);
 }
 
+/* Login: a new session id, the data kept. */
+static int32_t renew_cb(KrRequest *req, void *user_data) {
+    (void)user_data;
+    char body[64];
+    snprintf(body, sizeof body, "renewed=%d", kr_session_renew_id(req));
+    return reply(req, 200, "text/plain", body);
+}
+
 static int32_t nosess_cb(KrRequest *req, void *user_data) {
     (void)user_data;
     bool available = true;
@@ -204,6 +212,7 @@ static int32_t nosess_cb(KrRequest *req, void *user_data) {
     check_status(kr_session_get_int32(req, "k", &n), KR_NO_SESSION, "kr_session_get_int32 without sessions");
     check_status(kr_session_set_string(req, "k", "v"), KR_NO_SESSION, "kr_session_set_string without sessions");
     check_status(kr_session_clear(req), KR_NO_SESSION, "kr_session_clear without sessions");
+    check_status(kr_session_renew_id(req), KR_NO_SESSION, "kr_session_renew_id without sessions");
     size_t len;
     check_status(kr_session_key_at(req, 0, NULL, 0, &len), KR_NO_SESSION, "kr_session_key_at without sessions");
     char *scheme = read_str(req, kr_request_scheme);
@@ -688,6 +697,8 @@ int main(void) {
     check_status(kr_server_add_route(g_https, "*", "/fail", fail_cb, &rd_fail, free_route), KR_OK, "route * /fail");
     check_status(kr_server_add_route(g_https, "POST", "/misuse", misuse_cb, &rd_misuse, free_route), KR_OK, "route POST /misuse");
     check_status(kr_server_add_route(g_https, "GET", "/clear", clear_cb, &rd_clear, free_route), KR_OK, "route GET /clear");
+    static RouteData rd_renew = {"renew", 0};
+    check_status(kr_server_add_route(g_https, "GET", "/renew", renew_cb, &rd_renew, free_route), KR_OK, "route GET /renew");
     static RouteData rd_dup = {"dup", 0};
     check_status(kr_server_add_route(g_https, "get", "/counter", counter_cb, &rd_dup, free_route), KR_INVALID_ARGUMENT,
                  "duplicate route GET /counter");
@@ -734,6 +745,11 @@ int main(void) {
         if (i == 1) {
             check(has_header(r, "content-type: application/json; charset=utf-8"), "counter reply is JSON with charset");
             check(has_header(r, "set-cookie: .CApi.Session="), "session cookie uses the configured name");
+            check(has_header(r, "cache-control: no-cache,no-store") && has_header(r, "pragma: no-cache") &&
+                      has_header(r, "expires: -1"),
+                  "the response that establishes a session is not cacheable");
+        } else {
+            check(!has_header(r, "set-cookie:"), "GET /counter #%d: an update of the session sends no cookie", i);
         }
     }
     Resp *r = http("GET", u, "jar2", NULL, NULL);
@@ -749,6 +765,23 @@ int main(void) {
     r = http("GET", u, "jar1", NULL, NULL);
     check(r->status == 200 && strcmp(r->body, "{\"counter\":4}") == 0,
           "after /fail the counter continues at 4 (failed route's session change discarded) (got %d %s)", r->status, r->body);
+
+    /* A new id at login: the data stays with the client, the old cookie reaches nothing. */
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "cp %s/jar1 %s/jar1-before-login", g_tmp, g_tmp);
+    check(system(cmd) == 0, "copy the cookie jar");
+    snprintf(u, sizeof u, "%s/renew", url);
+    r = http("GET", u, "jar1", NULL, NULL);
+    check(r->status == 200 && strcmp(r->body, "renewed=0") == 0, "GET /renew -> renewed=0 (got %d %s)", r->status, r->body);
+    check(has_header(r, "set-cookie: .CApi.Session=") && has_header(r, "cache-control: no-cache,no-store"),
+          "the renewed id goes out in a new, not cacheable cookie");
+    snprintf(u, sizeof u, "%s/counter", url);
+    r = http("GET", u, "jar1", NULL, NULL);
+    check(r->status == 200 && strcmp(r->body, "{\"counter\":5}") == 0, "the data kept its value under the new id (got %s)",
+          r->body);
+    r = http("GET", u, "jar1-before-login", NULL, NULL);
+    check(r->status == 200 && strcmp(r->body, "{\"counter\":1}") == 0,
+          "the cookie from before the new id reaches nothing: a fresh session (got %s)", r->body);
 
     /* HTTP/2 through ALPN, HTTP/1.1 kept; paths match case-insensitively, with or without a trailing slash. */
     snprintf(u, sizeof u, "%s/ITEMS/Ab/", url);

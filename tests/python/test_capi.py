@@ -174,6 +174,7 @@ def load_library(path):
         "kr_session_set_bytes": [H, c_char_p, c_char_p, c_size_t],
         "kr_session_remove": [H, c_char_p],
         "kr_session_clear": [H],
+        "kr_session_renew_id": [H],
         "kr_session_key_count": [H, sz],
         "kr_session_key_at": [H, c_size_t, c_char_p, c_size_t, sz],
     }
