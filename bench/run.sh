@@ -249,6 +249,7 @@ parse_wrk() { # file -> R_* from the KRBENCH line
   R_P50=$(awk -v v="$K_p50_us" 'BEGIN { printf "%.2f", v / 1000 }')
   R_P99=$(awk -v v="$K_p99_us" 'BEGIN { printf "%.2f", v / 1000 }')
   R_ERR=$((K_err_connect + K_err_read + K_err_write + K_err_status + K_err_timeout))
+  R_ERR_STATUS=$K_err_status
   R_ERR_DETAIL="connect $K_err_connect, read $K_err_read, write $K_err_write, status $K_err_status, timeout $K_err_timeout"
 }
 
@@ -679,6 +680,136 @@ h2_and_fresh_rows() {
   fi
 }
 h2_and_fresh_rows
+
+# ---------------------------------------------------------------------------------------------------
+# 9. Sessions in Redis, with the C route (so the figures are the store's, not PowerShell's): one session
+# on one server; one session shared by two servers (wrk on both at once: the per-session lock across
+# processes); $COOKIES sessions (compare with the in-memory row 3 "$COOKIES sessions, HTTP": the store's
+# cost, its lock included). The one-session rows count lost updates: every increment answered 2xx must
+# be in the final counter (answered ≤ final ≤ callbacks run).
+REDIS_LABELS=(
+  "9. Redis store: session counter, 1 session, HTTP, one server"
+  "9. Redis store: session counter, 1 session shared by two servers, HTTP"
+  "9. Redis store: session counter, $COOKIES sessions, HTTP"
+)
+counter_of() { # URL COOKIE -> the counter after one more increment
+  curl -fsS --max-time 10 -H "Cookie: $2" "$1" | sed -nE 's/.*"counter":([0-9]+).*/\1/p'
+}
+served_of() { # PORT -> callbacks run by /session/counter on that bench server
+  curl -fsS --max-time 10 "http://127.0.0.1:$1/stats" | sed -nE 's/.*"counter":([0-9]+).*/\1/p'
+}
+lost_result() { # FINAL ANSWERED SERVED LABEL -> sets result (and a note when updates were lost)
+  if [[ -n $1 && -n $3 ]] && (( $1 >= $2 && $1 <= $3 )); then
+    result="lost updates: 0 (counter $(commas "$1") after $(commas "$2") answered)"
+  else
+    result="LOST UPDATES: $(( $2 - ${1:-0} )) (counter ${1:-?} after $2 answered)"
+    notes+=("$4: the session counter is ${1:-?} after $2 answered increments (${3:-?} callbacks run): updates were lost.")
+  fi
+}
+redis_rows() {
+  local label secret="bench secret shared by the servers, 32 bytes+" port pid i cookie final served answered
+  if ! command -v redis-server >/dev/null 2>&1; then
+    echo "=== installing redis-server (apt-get install -y redis-server)"
+    apt-get install -y redis-server >>"$logs/apt.log" 2>&1 || { apt-get update >>"$logs/apt.log" 2>&1 && apt-get install -y redis-server >>"$logs/apt.log" 2>&1; }
+  fi
+  if (( ! lib_ok )) || ! command -v redis-server >/dev/null 2>&1; then
+    for label in "${REDIS_LABELS[@]}"; do skip_row "$label" — "failed: no library or no redis-server (target/bench/apt.log)"; done
+    return 0
+  fi
+  port=$(free_port)
+  spawn redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >"$logs/redis.out" 2>&1
+  pid=$SPAWN_PID
+  for ((i = 0; i < 100; i++)); do
+    [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && break
+    sleep 0.1
+  done
+  local conn="127.0.0.1:$port"
+
+  label=${REDIS_LABELS[0]}; echo "=== $label"
+  if start_server redis-one "$server_bin" --redis "$conn" --redis-prefix one: --secret "$secret"; then
+    cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
+    if [[ -n $cookie ]] && run_wrk redis-one "http://127.0.0.1:$HTTP_PORT/session/counter" "" -H "Cookie: $cookie"; then
+      PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+      final=$(counter_of "http://127.0.0.1:$HTTP_PORT/session/counter" "$cookie")
+      served=$(served_of "$HTTP_PORT")
+      answered=$((1 + W_REQ + R_REQ - R_ERR_STATUS + 1))
+      lost_result "$final" "$answered" "$served" "$label"
+      measured_row "$label" http — "$result"
+    else
+      skip_row "$label" — "failed: no session cookie or no wrk result"
+    fi
+    stop_group "$SRV_PID"
+  else
+    skip_row "$label" — "failed: bench_server did not start"
+  fi
+
+  label=${REDIS_LABELS[1]}; echo "=== $label"
+  local pid_a port_a pid_b port_b req_b=0 err_b=0 rps_b=0
+  if start_server redis-two-a "$server_bin" --redis "$conn" --redis-prefix two: --secret "$secret"; then
+    pid_a=$SRV_PID port_a=$HTTP_PORT
+    if start_server redis-two-b "$server_bin" --redis "$conn" --redis-prefix two: --secret "$secret"; then
+      pid_b=$SRV_PID port_b=$HTTP_PORT
+      cookie=$(session_cookie "http://127.0.0.1:$port_a/session/counter")
+      # Half the connections on each server, both measured over the same seconds (no warm-up).
+      local half=$(( (CONNS + 1) / 2 )) script=$logs/redis-two-b.lua
+      cat "$root/bench/lua/report.lua" >"$script"
+      spawn timeout -k 5 $((DURATION + 60)) wrk -t1 -c"$half" -d"${DURATION}s" --latency -s "$script" \
+        -H "Cookie: $cookie" "http://127.0.0.1:$port_b/session/counter" >"$logs/redis-two-b.wrk.txt" 2>&1
+      local wrk_b=$SPAWN_PID
+      if [[ -n $cookie ]] && CONNS=$half THREADS=1 WARMUP=0 run_wrk redis-two-a "http://127.0.0.1:$port_a/session/counter" "" -H "Cookie: $cookie"; then
+        local req_a=$R_REQ err_a=$R_ERR_STATUS rps_a=$R_RPS p50=$R_P50 p99=$R_P99 errs=$R_ERR detail=$R_ERR_DETAIL
+        wait "$wrk_b" 2>/dev/null; stop_group "$wrk_b"
+        if parse_wrk "$logs/redis-two-b.wrk.txt"; then
+          req_b=$R_REQ err_b=$R_ERR_STATUS rps_b=$R_RPS
+          R_RPS=$((rps_a + rps_b)); R_REQ=$((req_a + req_b)); R_ERR=$((errs + R_ERR)); R_ERR_DETAIL="server A: $detail; server B: $R_ERR_DETAIL"
+          (( $(awk -v a="$R_P99" -v b="$p99" 'BEGIN { print (a < b) }') )) && R_P99=$p99
+          R_P50=$p50
+          final=$(counter_of "http://127.0.0.1:$port_b/session/counter" "$cookie")
+          served=$(( $(served_of "$port_a") + $(served_of "$port_b") ))
+          answered=$((1 + req_a - err_a + req_b - err_b + 1))
+          lost_result "$final" "$answered" "$served" "$label"
+          PEAK_KB=$(proc_kb "$pid_a" VmHWM)
+          measured_row "$label" http — "$result (A $(commas "$rps_a") + B $(commas "$rps_b") req/s)"
+        else
+          skip_row "$label" — "failed: no wrk result for server B"
+        fi
+      else
+        stop_group "$wrk_b"
+        skip_row "$label" — "failed: no session cookie or no wrk result"
+      fi
+      stop_group "$pid_b"
+    else
+      skip_row "$label" — "failed: the second bench_server did not start"
+    fi
+    stop_group "$pid_a"
+  else
+    skip_row "$label" — "failed: bench_server did not start"
+  fi
+
+  label=${REDIS_LABELS[2]}; echo "=== $label"
+  if start_server redis-many "$server_bin" --redis "$conn" --redis-prefix many: --secret "$secret"; then
+    local cookies=$logs/redis-many-cookies.txt
+    if cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies"; then
+      export KR_BENCH_COOKIE_FILE=$cookies
+      if run_wrk redis-many "http://127.0.0.1:$HTTP_PORT/session/counter" cookies.lua; then
+        PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
+        result="—"
+        [[ -n ${NATIVE_RPS[many|http]:-} && ${NATIVE_RPS[many|http]} -gt 0 ]] &&
+          result=$(awk -v r="$R_RPS" -v m="${NATIVE_RPS[many|http]}" 'BEGIN { printf "%.2f× the in-memory store (row 3)", r / m }')
+        measured_row "$label" http — "$result"
+      else
+        skip_row "$label" — "failed: no wrk result"
+      fi
+    else
+      skip_row "$label" — "failed: no session cookies"
+    fi
+    stop_group "$SRV_PID"
+  else
+    skip_row "$label" — "failed: bench_server did not start"
+  fi
+  stop_group "$pid"
+}
+redis_rows
 
 # ---------------------------------------------------------------------------------------------------
 # Profile: where the CPU of a PowerShell request goes (the 19.1 counter, one session, HTTPS), sampled with

@@ -4,6 +4,10 @@
  * Each route is a C function called back by the library through a function pointer.
  *
  *   bench_server [--https] [--callback-threads N] [--max-sessions N] [--log]
+ *                [--redis CONNECTION --redis-prefix PREFIX --secret SECRET]
+ *
+ * With --redis, sessions live in Redis under PREFIX (servers given the same SECRET read each other's
+ * cookies, so several bench servers can share one session).
  *
  * Endpoints: HTTP on 127.0.0.1, port 0 (a free port); with --https also HTTPS (self-signed
  * certificate generated in memory) on 127.0.0.1, port 0. Once started it prints, on stdout:
@@ -108,7 +112,8 @@ static int32_t on_stats(KrRequest *request, void *user_data)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench_server [--https] [--callback-threads N] [--max-sessions N] [--log]\n");
+    fprintf(stderr, "usage: bench_server [--https] [--callback-threads N] [--max-sessions N] [--log] "
+                    "[--redis CONNECTION --redis-prefix PREFIX --secret SECRET]\n");
     exit(2);
 }
 
@@ -129,6 +134,7 @@ int main(int argc, char **argv)
     int log = 0;
     unsigned long long callback_threads = 0;
     unsigned long long max_sessions = 0;
+    const char *redis = NULL, *redis_prefix = "", *secret = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--https") == 0) {
             https = 1;
@@ -138,6 +144,12 @@ int main(int argc, char **argv)
             callback_threads = parse_number(argv[++i]);
         } else if (strcmp(argv[i], "--max-sessions") == 0 && i + 1 < argc) {
             max_sessions = parse_number(argv[++i]);
+        } else if (strcmp(argv[i], "--redis") == 0 && i + 1 < argc) {
+            redis = argv[++i];
+        } else if (strcmp(argv[i], "--redis-prefix") == 0 && i + 1 < argc) {
+            redis_prefix = argv[++i];
+        } else if (strcmp(argv[i], "--secret") == 0 && i + 1 < argc) {
+            secret = argv[++i];
         } else {
             usage();
         }
@@ -171,8 +183,15 @@ int main(int argc, char **argv)
         CHECK(kr_server_set_callback_threads(server, (uint32_t)callback_threads));
     }
 
+    if (redis != NULL) {
+        CHECK(kr_server_use_redis_session_store(server, redis, redis_prefix, 0, 0));
+    }
     KrSessionOptions options;
     CHECK(kr_session_options_default(&options));
+    if (secret != NULL) {
+        options.cookie_key = (const uint8_t *)secret;
+        options.cookie_key_len = strlen(secret);
+    }
     options.cookie_name = "Kr.Session";
     options.http_only = true;
     options.same_site = KR_SAME_SITE_LAX;
