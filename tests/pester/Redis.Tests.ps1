@@ -252,3 +252,201 @@ Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry i
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/session/whoami" -Jar $idleJar).Status | Should -Be 401
     }
 }
+
+# Issue 12 on Redis: a hung Redis (SIGSTOP) answers writes 503 within the IO timeout and loses no acknowledged write;
+# two servers sharing one Redis serialize the requests of one session (the lock key), so no increment is lost.
+Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, and one session on two servers' -Skip:$redisMissing {
+    BeforeAll {
+        function Start-TestSessionFarm {
+            # A redis-server of its own on a free port and -Servers copies of 19.2-Sessions-Redis.ps1 on it (key prefix
+            # '<Prefix>:', one -DataProtectionKey for all); returns Directory, Port, Redis (the redis-server process),
+            # Prefix and Servers.
+            param(
+                [Parameter(Mandatory = $true)]
+                [string]$Prefix,
+
+                [Parameter()]
+                [int]$Servers = 1,
+
+                [Parameter()]
+                [string]$RedisOptions = '',
+
+                [Parameter()]
+                [string[]]$Arguments = @()
+            )
+            $farm = [pscustomobject]@{
+                Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-$($Prefix.ToLowerInvariant())-$([guid]::NewGuid().ToString('N'))"
+                Port      = Get-FreeTcpPort
+                Redis     = $null
+                Prefix    = "${Prefix}:"
+                Servers   = [System.Collections.Generic.List[object]]::new()
+            }
+            try {
+                $farm.Redis = Start-TestRedis -Port $farm.Port -Directory $farm.Directory
+                $scriptArgs = @('-RedisConfiguration', "127.0.0.1:$($farm.Port)$RedisOptions", '-InstanceName', $farm.Prefix,
+                    '-DataProtectionKey', "pester $Prefix secret $([guid]::NewGuid())") + $Arguments
+                foreach ($i in 1..$Servers) {
+                    $farm.Servers.Add((Start-KrTestScript -Path $example -Arguments $scriptArgs))
+                }
+            } catch {
+                Stop-TestSessionFarm -Farm $farm
+                throw
+            }
+            $farm
+        }
+
+        function Stop-TestSessionFarm {
+            # Stops the servers (their output goes to the test log), then redis-server (SIGKILL: also when stopped).
+            param(
+                [Parameter()]
+                [object]$Farm
+            )
+            if ($null -eq $Farm) {
+                return
+            }
+            foreach ($instance in $Farm.Servers) {
+                $null = Stop-KrTestScript -Instance $instance -ShowOutput
+            }
+            Stop-TestRedis -Process $Farm.Redis
+            Remove-Item -LiteralPath $Farm.Directory -Recurse -Force -ErrorAction SilentlyContinue
+        }
+
+        function Get-TestCounter {
+            # The counter of a 200 answer of /session/counter.
+            param(
+                [Parameter(Mandatory = $true)]
+                [object]$Response
+            )
+            $Response.Status | Should -Be 200 -Because $Response.Body
+            [int]($Response.Body | ConvertFrom-Json).counter
+        }
+    }
+
+    Context 'redis-server paused with SIGSTOP, then resumed with SIGCONT (-IOTimeout 2)' {
+        BeforeAll {
+            # Redis' own command timeout (syncTimeout) is longer than the IO timeout: the IO timeout is the bound.
+            $script:pauseFarm = Start-TestSessionFarm -Prefix 'PesterPause' -RedisOptions ',syncTimeout=5000' -Arguments @('-IdleTimeout', '60', '-IOTimeout', '2')
+            $script:pauseBase = $pauseFarm.Servers[0].BaseUrl
+            $script:pauseClient = New-KrHttpClient -MaxConnections 2
+            # The counter values answered 200: every one of them must stay stored.
+            $script:acknowledged = [System.Collections.Generic.List[int]]::new()
+
+            function Send-TestRedisSignal {
+                # kill -STOP / -CONT <redis-server pid>: a hung Redis (connections open, nothing answers), then resumed.
+                param(
+                    [Parameter(Mandatory = $true)]
+                    [ValidateSet('STOP', 'CONT')]
+                    [string]$Signal
+                )
+                $kill = (Get-Command -Name 'kill' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+                & $kill "-$Signal" "$($script:pauseFarm.Redis.Id)"
+                $LASTEXITCODE | Should -Be 0 -Because "kill -$Signal $($script:pauseFarm.Redis.Id)"
+            }
+
+            function Invoke-TestPausedRequest {
+                # One request with the session's cookie; a 200 of /session/counter adds its counter to $acknowledged.
+                param(
+                    [Parameter()]
+                    [string]$Path = '/session/counter'
+                )
+                $response = Invoke-KrHttpBatch -Client $script:pauseClient -Url "$script:pauseBase$Path" -Cookie $script:pauseCookie
+                if ($Path -eq '/session/counter' -and $response.Status -eq 200) {
+                    $script:acknowledged.Add((Get-TestCounter -Response $response))
+                }
+                $response
+            }
+        }
+        AfterAll {
+            if ($script:pauseClient) {
+                $script:pauseClient.Dispose()
+            }
+            Stop-TestSessionFarm -Farm $script:pauseFarm
+        }
+
+        It 'answers a write 503 (JSON) within the IO timeout while Redis is paused, and still answers reads' {
+            $first = Invoke-KrHttpBatch -Client $pauseClient -Url "$pauseBase/session/counter"
+            $acknowledged.Add((Get-TestCounter -Response $first))
+            $first.SetCookie.Count | Should -Be 1
+            $script:pauseCookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
+            foreach ($i in 1..5) {
+                (Invoke-TestPausedRequest).Status | Should -Be 200
+            }
+            $acknowledged | Should -Be @(1, 2, 3, 4, 5, 6)
+
+            Send-TestRedisSignal -Signal STOP
+            foreach ($i in 1..3) {
+                $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                $response = Invoke-TestPausedRequest
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 5 -Because 'every store wait is bounded by the IO timeout (2 s)'
+                $response.Status | Should -Be 503 -Because "a write that was not stored is never answered 200: $($response.Body)"
+                $response.ContentType | Should -Be 'application/json'
+                ($response.Body | ConvertFrom-Json).message | Should -Match 'session store is unavailable'
+            }
+            # Reads: the session is served empty (whoami 401); a route that does not use the session answers as usual.
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $read = Invoke-TestPausedRequest -Path '/session/whoami'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5 -Because 'the load is bounded by the IO timeout (2 s)'
+            $read.Status | Should -Be 401 -Because $read.Body
+            $hello = Invoke-TestPausedRequest -Path '/hello'
+            $hello.Status | Should -Be 200
+            $hello.Body | Should -Be 'Hello, Session World!'
+        }
+
+        It 'works again after SIGCONT, and every write that was answered 200 is in the stored session' {
+            Send-TestRedisSignal -Signal CONT
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ($true) {
+                $response = Invoke-TestPausedRequest
+                if ($response.Status -eq 200) {
+                    break
+                }
+                $response.Status | Should -Be 503 -Because $response.Body
+                [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'sessions work again once Redis answers'
+                Start-Sleep -Milliseconds 200
+            }
+            $last = $acknowledged[$acknowledged.Count - 1]
+            $earlier = @($acknowledged | Select-Object -First ($acknowledged.Count - 1))
+            $last | Should -BeGreaterThan ($earlier | Measure-Object -Maximum).Maximum -Because "every acknowledged increment is stored: $($acknowledged -join ', ')"
+            @($acknowledged | Select-Object -Unique).Count | Should -Be $acknowledged.Count -Because "no counter value is acknowledged twice: $($acknowledged -join ', ')"
+            $null = Invoke-TestPausedRequest
+            $acknowledged[$acknowledged.Count - 1] | Should -Be ($last + 1)
+        }
+    }
+
+    Context 'two servers, one Redis, one session: 400 concurrent increments' {
+        BeforeAll {
+            $script:lockFarm = Start-TestSessionFarm -Prefix 'PesterLock' -Servers 2 -Arguments @('-IdleTimeout', '60', '-IOTimeout', '10')
+            # Four connections to each server: eight requests of the session in flight at once.
+            $script:lockClient = New-KrHttpClient -MaxConnections 4
+        }
+        AfterAll {
+            if ($script:lockClient) {
+                $script:lockClient.Dispose()
+            }
+            Stop-TestSessionFarm -Farm $script:lockFarm
+        }
+
+        It 'answers all 400 sent alternately to both servers with 200, each with its own value, and the counter ends at 402' {
+            $a = $lockFarm.Servers[0].BaseUrl
+            $b = $lockFarm.Servers[1].BaseUrl
+            $first = Invoke-KrHttpBatch -Client $lockClient -Url "$a/session/counter"
+            Get-TestCounter -Response $first | Should -Be 1
+            $cookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
+
+            $urls = foreach ($i in 0..399) {
+                if ($i % 2 -eq 0) { "$a/session/counter" } else { "$b/session/counter" }
+            }
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $responses = @(Invoke-KrHttpBatch -Client $lockClient -Url $urls -Cookie $cookie)
+            Write-Host "400 increments of one session over two servers in $([Math]::Round($watch.Elapsed.TotalSeconds, 2)) s"
+            $failed = @($responses | Where-Object Status -NE 200)
+            $failed.Count | Should -Be 0 -Because (($failed | Select-Object -First 3 | ForEach-Object { "$($_.Status) $($_.Body)" }) -join "`n")
+            $values = @($responses | ForEach-Object { Get-TestCounter -Response $_ } | Sort-Object)
+            $values | Should -Be @(2..401) -Because 'each increment saw the one before it, on either server'
+
+            $final = Invoke-KrHttpBatch -Client $lockClient -Url "$b/session/counter" -Cookie $cookie
+            Get-TestCounter -Response $final | Should -Be 402 -Because '1 + 400 increments, none lost'
+            @(Invoke-TestRedisCli -Port $lockFarm.Port -Arguments @('--scan', '--pattern', "$($lockFarm.Prefix)*:lock")) | Should -BeNullOrEmpty -Because 'every session lock was released'
+        }
+    }
+}

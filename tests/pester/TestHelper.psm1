@@ -710,11 +710,16 @@ function Stop-KrTestScript {
         of the group when the script exited) and returns its exit code and output.
     .PARAMETER Instance
         What Start-KrTestScript returned.
+    .PARAMETER ShowOutput
+        Also write the script's output to the host, under a line naming the script and its port (for the test log).
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)]
-        [object]$Instance
+        [object]$Instance,
+
+        [Parameter()]
+        [switch]$ShowOutput
     )
     $process = $Instance.Process
     if ($null -ne $process) {
@@ -730,6 +735,9 @@ function Stop-KrTestScript {
         StdErr   = if (Test-Path -LiteralPath $Instance.StdErr) { [System.IO.File]::ReadAllText($Instance.StdErr) } else { '' }
     }
     Remove-Item -LiteralPath $Instance.StdOut, $Instance.StdErr -Force -ErrorAction SilentlyContinue
+    if ($ShowOutput.IsPresent) {
+        Write-Host "---- $([System.IO.Path]::GetFileName($Instance.Path)) on port $($Instance.Port) ----`n$($result.StdOut)`n$($result.StdErr)"
+    }
     $result
 }
 
@@ -913,9 +921,132 @@ function Get-KrSetCookie {
     @($Headers -split "`r?`n" | Where-Object { $_ -match "^set-cookie:\s*$([regex]::Escape($Name))=" } | ForEach-Object { ($_ -replace '^set-cookie:\s*', '').Trim() })
 }
 
+function Get-KrHeaderValue {
+    <#
+    .SYNOPSIS
+        The values of a response header (raw header text of curl -D), by name (case-insensitive), as sent.
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [AllowEmptyString()]
+        [string]$Headers,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Name
+    )
+    @($Headers -split "`r?`n" | Where-Object { $_ -match "^$([regex]::Escape($Name)):" } | ForEach-Object { ($_ -replace '^[^:]+:\s*', '').Trim() })
+}
+
+function Get-KrCookiePair {
+    <#
+    .SYNOPSIS
+        The name=value part of a Set-Cookie value: what a client sends back in its Cookie header.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$SetCookie
+    )
+    $SetCookie.Split(';')[0].Trim()
+}
+
+function New-KrHttpClient {
+    <#
+    .SYNOPSIS
+        An HttpClient for the test servers: certificate not checked, no cookie store (send cookies with -Cookie of
+        Invoke-KrHttpBatch), no redirects, at most -MaxConnections connections (requests in flight) per server.
+        Dispose it after use.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Net.Http.HttpClient])]
+    param(
+        [Parameter()]
+        [int]$MaxConnections = 16,
+
+        [Parameter()]
+        [int]$TimeoutSeconds = 60
+    )
+    $handler = [System.Net.Http.HttpClientHandler]::new()
+    # A static delegate, not a script block: the TLS handshake runs on thread-pool threads without a runspace.
+    $handler.ServerCertificateCustomValidationCallback = [System.Net.Http.HttpClientHandler]::DangerousAcceptAnyServerCertificateValidator
+    $handler.UseCookies = $false
+    $handler.AllowAutoRedirect = $false
+    $handler.MaxConnectionsPerServer = $MaxConnections
+    $client = [System.Net.Http.HttpClient]::new($handler, $true)
+    $client.Timeout = [TimeSpan]::FromSeconds($TimeoutSeconds)
+    $client
+}
+
+function Invoke-KrHttpBatch {
+    <#
+    .SYNOPSIS
+        Sends GET requests all at once (in flight together, up to the client's connection limit) and waits for every
+        answer; returns one object per request, in order: Url, Cookie, Status, Body, ContentType, SetCookie (values).
+    .PARAMETER Client
+        What New-KrHttpClient returned.
+    .PARAMETER Url
+        The URLs, one per request.
+    .PARAMETER Cookie
+        The Cookie header of each request (name=value), by position; none for a missing or empty entry. A single value
+        is sent with every request.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [System.Net.Http.HttpClient]$Client,
+
+        [Parameter(Mandatory = $true)]
+        [string[]]$Url,
+
+        [Parameter()]
+        [AllowEmptyString()]
+        [AllowEmptyCollection()]
+        [string[]]$Cookie = @()
+    )
+    $tasks = [System.Collections.Generic.List[System.Threading.Tasks.Task[System.Net.Http.HttpResponseMessage]]]::new($Url.Count)
+    $cookies = [string[]]::new($Url.Count)
+    for ($i = 0; $i -lt $Url.Count; $i++) {
+        $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Get, $Url[$i])
+        $cookies[$i] = if ($Cookie.Count -eq 1) { $Cookie[0] } elseif ($i -lt $Cookie.Count) { $Cookie[$i] } else { $null }
+        if (-not [string]::IsNullOrEmpty($cookies[$i])) {
+            $null = $request.Headers.TryAddWithoutValidation('Cookie', $cookies[$i])
+        }
+        $tasks.Add($Client.SendAsync($request))
+    }
+    try {
+        $null = [System.Threading.Tasks.Task]::WhenAll($tasks).GetAwaiter().GetResult()
+    } catch {
+        throw "Invoke-KrHttpBatch: a request of $($Url.Count) failed: $($_.Exception.GetBaseException().Message)"
+    }
+    for ($i = 0; $i -lt $tasks.Count; $i++) {
+        $response = $tasks[$i].Result
+        try {
+            $setCookie = [string[]]@()
+            $values = $null
+            if ($response.Headers.TryGetValues('Set-Cookie', [ref]$values)) {
+                $setCookie = [string[]]@($values)
+            }
+            [pscustomobject]@{
+                Url         = $Url[$i]
+                Cookie      = $cookies[$i]
+                Status      = [int]$response.StatusCode
+                Body        = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+                ContentType = if ($null -ne $response.Content.Headers.ContentType) { $response.Content.Headers.ContentType.MediaType } else { $null }
+                SetCookie   = $setCookie
+            }
+        } finally {
+            $response.Dispose()
+        }
+    }
+}
+
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
     'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
+    'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Invoke-KrHttpBatch',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
     'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess'
 )
