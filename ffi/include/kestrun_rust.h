@@ -415,19 +415,26 @@ typedef struct KrSessionOptions {
    */
   uint64_t io_timeout_seconds;
   /**
-   * In-memory store bound (entries); default 1 000 000.
+   * In-memory store bound (sessions); default 1 000 000. When full, sessions in use are kept and
+   * a new session is refused (503) unless it is used more than the least recently used one.
    */
   uint64_t max_sessions;
   /**
    * Secret the session cookie key is derived from (HKDF-SHA512), `cookie_key_len` bytes
-   * (16..=4096); servers given the same secret read each other's session cookies (several
-   * servers on one Redis). NULL (default) → a random key per server. Borrowed for the call (copied).
+   * (16..=4096); servers given the same secret read each other's session cookies. NULL (default)
+   * → the key ring kept in a shared store (Redis: servers sharing it read each other's cookies
+   * with no secret), else a random key per server. Borrowed for the call (copied).
    */
   const uint8_t *cookie_key;
   /**
    * Length of `cookie_key` in bytes (0 when it is NULL).
    */
   size_t cookie_key_len;
+  /**
+   * Seconds a key of the store's key ring seals new cookies before a starting server adds a new
+   * one (older keys still open their cookies for one more lifetime); default 7 776 000 (90 days).
+   */
+  uint64_t key_lifetime_seconds;
 } KrSessionOptions;
 
 #ifdef __cplusplus

@@ -38,14 +38,19 @@ pub struct KrSessionOptions {
     pub idle_timeout_seconds: u64,
     /// Bound on every session store call; default 60.
     pub io_timeout_seconds: u64,
-    /// In-memory store bound (entries); default 1 000 000.
+    /// In-memory store bound (sessions); default 1 000 000. When full, sessions in use are kept and
+    /// a new session is refused (503) unless it is used more than the least recently used one.
     pub max_sessions: u64,
     /// Secret the session cookie key is derived from (HKDF-SHA512), `cookie_key_len` bytes
-    /// (16..=4096); servers given the same secret read each other's session cookies (several
-    /// servers on one Redis). NULL (default) → a random key per server. Borrowed for the call (copied).
+    /// (16..=4096); servers given the same secret read each other's session cookies. NULL (default)
+    /// → the key ring kept in a shared store (Redis: servers sharing it read each other's cookies
+    /// with no secret), else a random key per server. Borrowed for the call (copied).
     pub cookie_key: *const u8,
     /// Length of `cookie_key` in bytes (0 when it is NULL).
     pub cookie_key_len: usize,
+    /// Seconds a key of the store's key ring seals new cookies before a starting server adds a new
+    /// one (older keys still open their cookies for one more lifetime); default 7 776 000 (90 days).
+    pub key_lifetime_seconds: u64,
 }
 
 /// Fills `*out` with the defaults (string fields NULL, i.e. the defaults above).
@@ -76,6 +81,7 @@ fn default_options() -> KrSessionOptions {
         max_sessions: d.max_sessions,
         cookie_key: std::ptr::null(),
         cookie_key_len: 0,
+        key_lifetime_seconds: d.key_lifetime_seconds,
     }
 }
 
@@ -120,6 +126,7 @@ pub unsafe extern "C" fn kr_server_configure_session(
                 // SAFETY: NULL (len 0) or `cookie_key_len` readable bytes valid for the call (contract above).
                 Some(CookieSecret::new(unsafe { bytes_arg(o.cookie_key, o.cookie_key_len, "cookie_key") }?.to_vec()))
             },
+            key_lifetime_seconds: o.key_lifetime_seconds,
         };
         srv.configure_session(options)?;
         Ok(())

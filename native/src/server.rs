@@ -447,6 +447,15 @@ impl Server {
     /// `BindFailed` (naming `address:port`) if an endpoint cannot bind; `InvalidState` if running
     /// or without endpoints.
     pub fn start(&self) -> Result<()> {
+        // The session cookie keys of a shared store's key ring, read (or created) before anything
+        // else starts: bounded by the session IO timeout.
+        let sessions = {
+            let st = self.state.lock();
+            matches!(st.phase, Phase::Stopped).then(|| st.config.sessions.clone()).flatten()
+        };
+        if let Some(sessions) = &sessions {
+            sessions.prepare_key_ring(&self.name);
+        }
         let mut st = self.state.lock();
         match st.phase {
             Phase::Stopped => {}
@@ -489,6 +498,7 @@ impl Server {
         });
         let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone(), config.header_limits);
         let sweep = config.sessions.as_ref().and_then(|s| s.memory.clone().map(|m| (m, s.sweep_interval())));
+        let ring = config.sessions.clone().filter(|s| s.uses_key_ring());
         let store = config.sessions.as_ref().map(|s| s.backend.clone());
         let workers = config.workers;
 
@@ -498,7 +508,7 @@ impl Server {
         let name = self.name.clone();
         let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
         let spawned = std::thread::Builder::new().name(format!("kr-srv-{short}")).spawn(move || {
-            serve(name, parts, connections, workers, sweep, ready_tx, force_rx);
+            serve(name, parts, connections, workers, Maintenance { sweep, ring }, ready_tx, force_rx);
             let _ = done_tx.send(());
         });
         let thread = match spawned {
@@ -611,6 +621,14 @@ impl Drop for Server {
     }
 }
 
+/// The periodic session work of a running server.
+struct Maintenance {
+    /// The memory store to sweep, and how often.
+    sweep: Option<(Arc<MemoryBackend>, Duration)>,
+    /// Sessions whose key ring is read again periodically.
+    ring: Option<Arc<SessionRuntime>>,
+}
+
 /// The server thread: an actix `System` running the HTTP server until it stops (graceful) or
 /// `force_rx` fires / is dropped (connections dropped).
 fn serve(
@@ -618,13 +636,22 @@ fn serve(
     parts: AppParts,
     connections: Connections,
     workers: usize,
-    sweep: Option<(Arc<MemoryBackend>, Duration)>,
+    maintenance: Maintenance,
     ready_tx: std::sync::mpsc::Sender<Result<actix_web::dev::ServerHandle>>,
     force_rx: tokio::sync::oneshot::Receiver<()>,
 ) {
     let system = actix_rt::System::new();
     system.block_on(async move {
-        if let Some((memory, interval)) = sweep {
+        if let Some(sessions) = maintenance.ring {
+            let name = name.clone();
+            actix_rt::spawn(async move {
+                loop {
+                    tokio::time::sleep(sessions.key_ring_refresh_interval()).await;
+                    sessions.refresh_key_ring(&name).await;
+                }
+            });
+        }
+        if let Some((memory, interval)) = maintenance.sweep {
             actix_rt::spawn(async move {
                 loop {
                     tokio::time::sleep(interval).await;

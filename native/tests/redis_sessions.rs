@@ -177,11 +177,12 @@ struct Options {
     io: u64,
     op_ms: u64,
     secret: Option<&'static [u8]>,
+    key_lifetime: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { idle: 60, io: 5, op_ms: 1000, secret: Some(SECRET) }
+        Options { idle: 60, io: 5, op_ms: 1000, secret: Some(SECRET), key_lifetime: 90 * 24 * 3600 }
     }
 }
 
@@ -203,6 +204,7 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
             idle_timeout_seconds: o.idle,
             io_timeout_seconds: o.io,
             cookie_key: o.secret.map(CookieSecret::new),
+            key_lifetime_seconds: o.key_lifetime,
             ..Default::default()
         })
         .unwrap();
@@ -471,7 +473,8 @@ fn storage_format_is_actix_sessions() {
 
 #[test]
 fn paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_write() {
-    let Some(redis) = redis_or_skip("paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_write")
+    let Some(redis) =
+        redis_or_skip("paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_write")
     else {
         return;
     };
@@ -543,6 +546,83 @@ fn two_servers_on_one_redis_lose_no_concurrent_increment_of_one_session() {
     assert_eq!(counter_at(&jar, &url_b), 402, "400 concurrent increments over two servers: none lost");
     eprintln!("400 increments of one session over two servers in {elapsed:?}");
     assert!(redis.keys("lock:*:lock").is_empty(), "every lock was released");
+    stop(&a);
+    stop(&b);
+}
+
+#[test]
+fn servers_without_a_secret_share_sessions_through_the_key_ring_in_redis() {
+    let Some(redis) = redis_or_skip("servers_without_a_secret_share_sessions_through_the_key_ring_in_redis") else {
+        return;
+    };
+    let no_secret = || Options { secret: None, ..Default::default() };
+    let (a, url_a) = redis_session_server("ring-a", &redis.url(), "ring:", no_secret());
+    let (b, url_b) = redis_session_server("ring-b", &redis.url(), "ring:", no_secret());
+    let jar = client();
+    assert_eq!(get(&jar, &format!("{url_a}/session/login?user=max")), (200, "Logged in max".into()));
+    assert_eq!(get(&jar, &format!("{url_b}/session/whoami")), (200, "max".into()), "B opens A's cookie");
+    assert_eq!(counter_at(&jar, &url_b), 1);
+    assert_eq!(counter_at(&jar, &url_a), 2);
+    let ring = redis.get("ring:Kestrun.Rust:SessionKeyRing").expect("the key ring lives in Redis, under the prefix");
+    let parsed: serde_json::Value = serde_json::from_str(&ring).unwrap();
+    assert_eq!(parsed["keys"].as_array().unwrap().len(), 1, "one key, created once");
+    assert_eq!(redis.ttl("ring:Kestrun.Rust:SessionKeyRing"), -1, "the ring does not expire");
+
+    // A third server started later joins.
+    let (c, url_c) = redis_session_server("ring-c", &redis.url(), "ring:", no_secret());
+    assert_eq!(get(&jar, &format!("{url_c}/session/whoami")), (200, "max".into()));
+
+    // Every server restarts: the ring (and so the cookie) outlives them.
+    for s in [&a, &b, &c] {
+        stop(s);
+    }
+    drop((a, b, c));
+    let (a2, url_a2) = redis_session_server("ring-a2", &redis.url(), "ring:", no_secret());
+    assert_eq!(get(&jar, &format!("{url_a2}/session/whoami")), (200, "max".into()), "the cookie works after restarts");
+    assert_eq!(counter_at(&jar, &url_a2), 3);
+    // Another prefix is another ring: its servers cannot read these cookies.
+    let (other, url_other) = redis_session_server("ring-other", &redis.url(), "other:", no_secret());
+    assert_eq!(get(&jar, &format!("{url_other}/session/whoami")).0, 401);
+    stop(&a2);
+    stop(&other);
+}
+
+#[test]
+fn a_rotated_key_still_opens_the_cookies_it_sealed_and_they_move_to_the_new_key() {
+    let Some(redis) = redis_or_skip("a_rotated_key_still_opens_the_cookies_it_sealed_and_they_move_to_the_new_key")
+    else {
+        return;
+    };
+    let short = || Options { secret: None, key_lifetime: 2, ..Default::default() };
+    let (a, url_a) = redis_session_server("rot-a", &redis.url(), "rot:", short());
+    let old_jar = client();
+    assert_eq!(get(&old_jar, &format!("{url_a}/session/login?user=max")).0, 200);
+
+    // The key is older than its lifetime when B starts: B adds a key and seals with it.
+    std::thread::sleep(Duration::from_millis(2200));
+    let (b, url_b) = redis_session_server("rot-b", &redis.url(), "rot:", short());
+    let ring: serde_json::Value = serde_json::from_str(&redis.get("rot:Kestrun.Rust:SessionKeyRing").unwrap()).unwrap();
+    assert_eq!(ring["keys"].as_array().unwrap().len(), 2, "rotated: the old key is kept");
+
+    // B opens the cookie sealed with the old key, and sends it back sealed with the new one.
+    let resp = old_jar.get(format!("{url_b}/session/whoami")).send().unwrap();
+    let cookies = set_cookies(&resp);
+    assert_eq!((resp.status().as_u16(), resp.text().unwrap()), (200, "max".to_string()));
+    assert_eq!(cookies.len(), 1, "the cookie moves to the current key: {cookies:?}");
+    assert!(cookies[0].starts_with("Kr.Session="), "{cookies:?}");
+    // The next request needs no move.
+    let resp = old_jar.get(format!("{url_b}/session/whoami")).send().unwrap();
+    assert!(set_cookies(&resp).is_empty());
+
+    // A learns the new key (it reads the ring every lifetime / 4) and opens B's cookies too.
+    let fresh = client();
+    assert_eq!(get(&fresh, &format!("{url_b}/session/login?user=eve")).0, 200);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while get(&fresh, &format!("{url_a}/session/whoami")) != (200, "eve".into()) {
+        assert!(Instant::now() < deadline, "server A never opened a cookie sealed with the new key");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(get(&old_jar, &format!("{url_a}/session/whoami")), (200, "max".into()));
     stop(&a);
     stop(&b);
 }

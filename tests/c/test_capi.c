@@ -662,7 +662,11 @@ int main(void) {
     opts.same_site = 42;
     check_status(kr_server_configure_session(g_https, &opts), KR_INVALID_ARGUMENT, "kr_server_configure_session same_site 42");
     opts.same_site = KR_SAME_SITE_LAX;
-    check(opts.cookie_key == NULL && opts.cookie_key_len == 0, "cookie_key defaults to NULL (random key per server)");
+    check(opts.cookie_key == NULL && opts.cookie_key_len == 0, "cookie_key defaults to NULL (the store's key ring, else a random key)");
+    check(opts.key_lifetime_seconds == 90ull * 24 * 3600, "a ring key seals for 90 days by default");
+    opts.key_lifetime_seconds = 0;
+    check_status(kr_server_configure_session(g_https, &opts), KR_INVALID_ARGUMENT, "kr_server_configure_session key lifetime 0");
+    opts.key_lifetime_seconds = 90ull * 24 * 3600;
     static const uint8_t short_key[15] = {1};
     opts.cookie_key = short_key;
     opts.cookie_key_len = sizeof short_key;

@@ -98,8 +98,9 @@ class KrSessionOptions(ctypes.Structure):
         ("idle_timeout_seconds", c_uint64),
         ("io_timeout_seconds", c_uint64),
         ("max_sessions", c_uint64),
-        ("cookie_key", c_void_p),  # const uint8_t*; NULL -> a random key per server
+        ("cookie_key", c_void_p),  # const uint8_t*; NULL -> the store's key ring, else a random key per server
         ("cookie_key_len", c_size_t),
+        ("key_lifetime_seconds", c_uint64),
     ]
 
 
@@ -433,6 +434,7 @@ class LibraryTests(unittest.TestCase):
                          (KR_SAME_SITE_LAX, KR_SECURE_POLICY_SAME_AS_REQUEST, -1))
         self.assertEqual((o.idle_timeout_seconds, o.io_timeout_seconds, o.max_sessions), (1200, 60, 1000000))
         self.assertEqual((o.cookie_key, o.cookie_key_len), (None, 0))
+        self.assertEqual(o.key_lifetime_seconds, 90 * 24 * 3600)
         self.assertFailed(LIB.kr_session_options_default(None), KR_NULL_ARGUMENT)
         server = new_server()
         o.same_site = 9

@@ -46,6 +46,10 @@ namespace KestrunRust
         /// <summary>Bound of the in-memory store (null = native default).</summary>
         public ulong? MaxSessions { get; set; }
 
+        /// <summary>How long a key of the store's key ring seals new cookies, in seconds (null = native default, 90
+        /// days).</summary>
+        public ulong? KeyLifetimeSeconds { get; set; }
+
         /// <summary>Secret (16..4096 bytes) the session cookie key is derived from (HKDF-SHA512 in the engine):
         /// servers given the same secret read each other's session cookies, as ASP.NET Core servers sharing their
         /// data-protection keys do. Null = a random key per server (its cookies are readable by that server only).</summary>

@@ -91,8 +91,9 @@ namespace KestrunRust
         public ulong IdleTimeoutSeconds;
         public ulong IoTimeoutSeconds;
         public ulong MaxSessions;
-        public IntPtr CookieKey;        // const uint8_t*; NULL -> a random key per server
+        public IntPtr CookieKey;        // const uint8_t*; NULL -> the store's key ring, else a random key per server
         public nuint CookieKeyLen;      // size_t
+        public ulong KeyLifetimeSeconds; // key ring: how long a key seals new cookies
     }
 
     /// <summary>KrRouteOptions of the C header (layout must match it field for field).</summary>

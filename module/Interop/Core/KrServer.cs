@@ -421,6 +421,10 @@ namespace KestrunRust
                     {
                         options.IoTimeoutSeconds = settings.IoTimeoutSeconds.Value;
                     }
+                    if (settings.KeyLifetimeSeconds.HasValue)
+                    {
+                        options.KeyLifetimeSeconds = settings.KeyLifetimeSeconds.Value;
+                    }
                     if (settings.MaxSessions.HasValue)
                     {
                         options.MaxSessions = settings.MaxSessions.Value;

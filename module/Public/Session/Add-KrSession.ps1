@@ -29,12 +29,17 @@ function Add-KrSession {
         flood of cookie-less requests cannot push users out; a request whose new session is refused gets 503. A full
         store is logged once per 10 seconds with the count of refused sessions. Has no effect with a Redis store.
     .PARAMETER DataProtectionKey
-        A secret (16 to 4096 characters) the session cookie's key is derived from (HKDF-SHA512). Servers given the same
-        secret read each other's session cookies, so a client keeps its session when a load balancer sends it to another
-        server sharing the same distributed cache (Add-KrDistributedRedisCache) — as ASP.NET Core servers sharing their
-        data-protection keys. Use a long random secret kept out of source control (e.g. from an environment variable),
-        never something derived from public values such as the InstanceName. Without it, each server uses a random key
-        and its cookies are readable by that server (run) only.
+        A secret (16 to 4096 characters) the session cookie's key is derived from (HKDF-SHA512); it wins over the key
+        ring. Servers given the same secret read each other's session cookies. Use a long random secret kept out of
+        source control (e.g. from an environment variable), never something derived from public values such as the
+        InstanceName. Without it, servers that share a distributed cache (Add-KrDistributedRedisCache) take their cookie
+        keys from a key ring kept in that cache — created once by the first server, read by the others, and kept across
+        restarts — as ASP.NET Core servers share their data-protection key ring; with the in-memory store, each server
+        (run) has a random key of its own.
+    .PARAMETER KeyLifetime
+        How long a key of the distributed cache's key ring seals new session cookies (default 90 days, as ASP.NET Core).
+        A server that starts when the newest key is older adds a new key; older keys still open the cookies they sealed
+        for one more lifetime, and a cookie opened with an older key is sent back sealed with the current one.
     .PARAMETER NoDistributedMemoryCache
         Kestrun compatibility: do not add the default in-memory store because another store was configured. Kestrun.Rust
         uses the store registered for the server (Add-KrDistributedRedisCache), else its in-memory store, with or without
@@ -52,9 +57,15 @@ function Add-KrSession {
         At most 50,000 sessions in memory; when full, active users keep their sessions and new ones are refused (503).
     .EXAMPLE
         Add-KrDistributedRedisCache -Configuration 'localhost:6379' -InstanceName 'MyApp:'
+        Add-KrSession -NoDistributedMemoryCache
+
+        Sessions in Redis, shared by every server that runs this script against the same Redis and InstanceName: their
+        cookie keys come from the key ring kept in Redis, so no secret is needed and cookies survive restarts.
+    .EXAMPLE
+        Add-KrDistributedRedisCache -Configuration 'localhost:6379' -InstanceName 'MyApp:'
         Add-KrSession -NoDistributedMemoryCache -DataProtectionKey $env:MYAPP_SESSION_SECRET
 
-        Sessions in Redis, shared by every server given the same secret.
+        The same with the cookie key derived from a secret of your own (it wins over the key ring).
     .OUTPUTS
         KestrunRust.KrServer (with -PassThru)
     #>
@@ -78,6 +89,10 @@ function Add-KrSession {
         [Parameter()]
         [ValidateRange(1, [long]::MaxValue)]
         [long]$MaxSessions,
+
+        [Parameter()]
+        [ValidateScript({ $_ -gt [TimeSpan]::Zero }, ErrorMessage = 'KeyLifetime must be longer than zero.')]
+        [TimeSpan]$KeyLifetime,
 
         [Parameter()]
         [Alias('CookieKey')]
@@ -106,14 +121,17 @@ function Add-KrSession {
             if ($Bound.ContainsKey('MaxSessions')) {
                 $settings.MaxSessions = [uint64]$MaxSessions
             }
+            if ($Bound.ContainsKey('KeyLifetime')) {
+                $settings.KeyLifetimeSeconds = [uint64][math]::Max(1, [math]::Ceiling($KeyLifetime.TotalSeconds))
+            }
             if ($Bound.ContainsKey('DataProtectionKey')) {
                 $settings.CookieKey = [System.Text.Encoding]::UTF8.GetBytes($DataProtectionKey)
             }
             if ($null -ne $Server.DistributedCache) {
                 Write-Verbose "Add-KrSession: sessions are kept in $($Server.DistributedCache.ToString())."
                 if (-not $settings.HasCookieKey) {
-                    Write-Warning ("Server '$($Server.Name)' keeps sessions in Redis but has no -DataProtectionKey: its session cookies are " +
-                        'readable by this server only. Give every server that shares the cache the same -DataProtectionKey.')
+                    Write-Verbose ("Add-KrSession: the session cookie keys of server '$($Server.Name)' come from the key ring kept in " +
+                        'the distributed cache, shared by every server that uses it.')
                 }
             } elseif ($NoDistributedMemoryCache.IsPresent) {
                 Write-Verbose 'Add-KrSession -NoDistributedMemoryCache: no distributed cache is registered for the server, so its in-memory store is used.'

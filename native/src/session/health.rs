@@ -60,7 +60,9 @@ impl StoreHealth {
             if count == 1 {
                 format!("session store unavailable: {message}")
             } else {
-                format!("session store unavailable: {message} ({count} failed session operations since the last report)")
+                format!(
+                    "session store unavailable: {message} ({count} failed session operations since the last report)"
+                )
             }
         };
         logging::warn(&line);

@@ -78,7 +78,13 @@ impl MemoryBackend {
     pub fn new(max_entries: u64) -> MemoryBackend {
         let capacity = max_entries.max(1);
         let cache = Cache::builder().max_capacity(capacity).expire_after(SlidingExpiry).build();
-        MemoryBackend { cache, capacity, refused: AtomicU64::new(0), refused_all: AtomicU64::new(0), last_full_report: Mutex::new(None) }
+        MemoryBackend {
+            cache,
+            capacity,
+            refused: AtomicU64::new(0),
+            refused_all: AtomicU64::new(0),
+            last_full_report: Mutex::new(None),
+        }
     }
 
     /// The bound on the number of sessions.
@@ -99,6 +105,7 @@ impl MemoryBackend {
 
     /// Removes expired sessions now (moka also does it as it goes); returns how many went.
     pub fn sweep_expired(&self) -> usize {
+        self.report_refusals();
         let before = self.cache.entry_count();
         self.cache.run_pending_tasks();
         usize::try_from(before.saturating_sub(self.cache.entry_count())).unwrap_or(0)
@@ -131,7 +138,8 @@ impl MemoryBackend {
             return Ok(());
         }
         self.note_refused();
-        Err(Error::io(format!(
+        // Not an outage (the store answers; it refuses): `InvalidState`, not `Io`.
+        Err(Error::invalid_state(format!(
             "the in-memory session store is full ({} sessions in use; raise -MaxSessions): the new session was not admitted",
             self.capacity
         )))
@@ -140,6 +148,15 @@ impl MemoryBackend {
     fn note_refused(&self) {
         self.refused_all.fetch_add(1, Ordering::Relaxed);
         self.refused.fetch_add(1, Ordering::Relaxed);
+        self.report_refusals();
+    }
+
+    /// Logs the new sessions refused since the last line, at most once per interval (the server's
+    /// periodic sweep calls it too, so the count of a flood that ended is logged).
+    pub fn report_refusals(&self) {
+        if self.refused.load(Ordering::Relaxed) == 0 {
+            return;
+        }
         let mut last = self.last_full_report.lock();
         if last.is_some_and(|at| at.elapsed() < FULL_REPORT_INTERVAL) {
             return;

@@ -17,7 +17,10 @@
 //! Semantics (ASP.NET Core's): no cookie until the session is first written; the idle timeout
 //! slides on every request; a tampered / forged / expired cookie silently starts a new empty
 //! session; a failed route discards its session changes.
+mod cookie_cipher;
+mod cookie_keys;
 mod health;
+mod key_ring;
 pub(crate) mod lock;
 pub mod memory;
 pub mod options;
@@ -51,16 +54,18 @@ pub use values::SessionData;
 
 use crate::errors_json::error_response;
 use crate::logging;
+use cookie_keys::{CookieKeys, Reissue};
 use health::StoreHealth;
 use lock::{SessionLockGuard, SessionLocks};
 use request_scope::{CookieOutcome, HeldLock, RequestSession};
-use store::{std_ttl, StoreAdapter, NOT_STORED};
+use store::{std_ttl, StoreAdapter, NOT_STORED, STORE_FULL};
 
 /// Everything one server needs to run sessions; kept across restarts of the server (so sessions in
 /// the in-memory store and the cookie key survive a stop / start).
 pub(crate) struct SessionRuntime {
     pub(crate) options: SessionOptions,
-    pub(crate) key: Key,
+    /// The cookie keys: the secret's, the store's key ring's, or one of this process.
+    keys: CookieKeys,
     pub(crate) backend: Arc<dyn SessionBackend>,
     /// Set when the backend is the built-in memory store (the server sweeps it periodically).
     pub(crate) memory: Option<Arc<MemoryBackend>>,
@@ -85,11 +90,73 @@ impl SessionRuntime {
         };
         SessionRuntime {
             options,
-            key,
+            keys: CookieKeys::new(key),
             backend,
             memory,
             locks: Arc::new(SessionLocks::default()),
             health: Arc::new(StoreHealth::default()),
+        }
+    }
+
+    /// Whether the cookie keys come from the store's key ring (a shared store and no secret).
+    pub(crate) fn uses_key_ring(&self) -> bool {
+        self.options.cookie_key.is_none() && self.backend.keeps_key_ring()
+    }
+
+    /// How often a running server reads the key ring again (to open cookies sealed with a key another
+    /// server added).
+    pub(crate) fn key_ring_refresh_interval(&self) -> Duration {
+        Duration::from_secs((self.options.key_lifetime_seconds / 4).clamp(1, 60))
+    }
+
+    /// At start, with a key ring: reads it from the store, creating it or adding a key when needed
+    /// (blocks for at most the IO timeout), and seals with its current key. When the store cannot be
+    /// reached the server keeps the key it has (its cookies are then its own until it restarts).
+    pub(crate) fn prepare_key_ring(&self, server_name: &str) {
+        if !self.uses_key_ring() {
+            return;
+        }
+        let lifetime = Duration::from_secs(self.options.key_lifetime_seconds);
+        let backend = self.backend.clone();
+        let limit = self.io_timeout();
+        let obtained = block_on_bounded(limit, async move { key_ring::obtain(backend.as_ref(), lifetime).await });
+        let outcome = obtained.and_then(|(ring, changed)| self.keys.install(&ring, true).map(|()| (ring, changed)));
+        match outcome {
+            Ok((ring, changed)) => {
+                let id = ring.current().map_or(0, |k| k.id);
+                let how = match (changed, ring.keys.len()) {
+                    (true, 1) => "created the key ring in the session store",
+                    (true, _) => "added a new key to the session store's key ring (the previous one was older than its lifetime)",
+                    (false, _) => "uses the session store's key ring",
+                };
+                logging::info(&format!(
+                    "Server '{server_name}' {how}: session cookies are sealed with key {id}; {} key(s) in the ring",
+                    ring.keys.len()
+                ));
+            }
+            Err(e) => logging::warn(&format!(
+                "Server '{server_name}': the session key ring could not be read from the store ({e}); this server seals its session cookies with a key of its own, which other servers cannot read, until it restarts"
+            )),
+        }
+    }
+
+    /// Reads the key ring again (a running server), so that keys another server added open cookies.
+    pub(crate) async fn refresh_key_ring(&self, server_name: &str) {
+        let limit = self.io_timeout();
+        match tokio::time::timeout(limit, key_ring::read(self.backend.as_ref())).await {
+            Ok(Ok(Some(ring))) => {
+                let newer = ring.current().map(|k| k.id).filter(|id| self.keys.sealing_id().is_some_and(|s| s < *id));
+                if let Err(e) = self.keys.install(&ring, false) {
+                    logging::warn(&format!("Server '{server_name}': the session key ring is not usable: {e}"));
+                } else if let Some(id) = newer {
+                    logging::verbose(&format!(
+                        "Server '{server_name}': the session key ring has a newer key ({id}); this server opens cookies sealed with it and seals with its own until it restarts"
+                    ));
+                }
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => self.health.failure(&format!("reading the key ring failed: {e}")),
+            Err(_) => self.health.failure("reading the key ring did not complete within the IO timeout"),
         }
     }
 
@@ -114,7 +181,7 @@ impl SessionRuntime {
             self.io_timeout(),
             std_ttl(&ttl),
         );
-        SessionMiddleware::builder(adapter, self.key.clone())
+        SessionMiddleware::builder(adapter, self.keys.sealing())
             .cookie_name(o.cookie_name.clone())
             .cookie_path(o.cookie_path.clone())
             .cookie_domain(o.cookie_domain.clone())
@@ -205,6 +272,32 @@ impl SessionRuntime {
     }
 }
 
+/// Runs `fut` to completion from synchronous code (a server's start), bounded by `limit`.
+fn block_on_bounded<T: Send + 'static>(
+    limit: Duration,
+    fut: impl std::future::Future<Output = crate::error::Result<T>> + Send + 'static,
+) -> crate::error::Result<T> {
+    let run = move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| crate::error::Error::internal(format!("cannot run the key ring lookup: {e}")))?;
+        rt.block_on(async move {
+            tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
+                Err(crate::error::Error::timeout(format!("the session store did not answer within {limit:?}")))
+            })
+        })
+    };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        // Inside an async runtime (a runtime cannot block inside another): on a thread of its own.
+        std::thread::scope(|s| {
+            s.spawn(run).join().unwrap_or_else(|_| Err(crate::error::Error::internal("key ring lookup panicked")))
+        })
+    } else {
+        run()
+    }
+}
+
 /// Marks a response that carries a session cookie as not storable by caches (ASP.NET Core's
 /// session middleware does the same when it establishes a session).
 fn no_cache(headers: &mut HeaderMap) {
@@ -226,6 +319,8 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let https = req.app_config().secure();
+    let mut req = req;
+    let reissue = rt.keys.reseal(&mut req, &rt.options.cookie_name);
     let scope = Rc::new(RefCell::new(RequestSession::default()));
     let result = request_scope::with_scope(scope.clone(), next.call(req)).await;
     let outcome = std::mem::take(&mut *scope.borrow_mut());
@@ -238,6 +333,8 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
                 "Another request of this session did not finish within the IO timeout ({} s): the changes to this session were not stored",
                 rt.options.io_timeout_seconds
             )
+        } else if outcome.full {
+            STORE_FULL.to_string()
         } else {
             NOT_STORED.to_string()
         };
@@ -252,5 +349,11 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
             no_cache(res.headers_mut());
         }
     }
+    // A cookie sealed with another key of the ring: the client gets it sealed with the current key.
+    if let (Some(reissue), CookieOutcome::Untouched | CookieOutcome::Unchanged) = (&reissue, outcome.cookie) {
+        cookie_keys::add_reissued(res.headers_mut(), &rt.options, https, reissue);
+        no_cache(res.headers_mut());
+    }
+    let _: Option<Reissue> = reissue;
     Ok(res.map_into_boxed_body())
 }

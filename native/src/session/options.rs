@@ -77,6 +77,9 @@ impl std::fmt::Debug for CookieSecret {
     }
 }
 
+/// Default lifetime of a key of a store's key ring: 90 days (ASP.NET Core's data-protection default).
+pub const DEFAULT_KEY_LIFETIME_SECONDS: u64 = 90 * 24 * 3600;
+
 /// Default session cookie name (ASP.NET Core's is `.AspNetCore.Session`).
 pub const DEFAULT_COOKIE_NAME: &str = ".Kestrun.Session";
 
@@ -103,9 +106,14 @@ pub struct SessionOptions {
     pub io_timeout_seconds: u64,
     /// In-memory store bound (entries); default 1 000 000.
     pub max_sessions: u64,
-    /// Secret the session cookie key is derived from; `None` (default) → a random key per server
-    /// (its cookies are readable by that server only). See [`CookieSecret`].
+    /// Secret the session cookie key is derived from; `None` (default) → the key ring of a shared
+    /// store (Redis), else a random key per server (its cookies are readable by that server only).
+    /// See [`CookieSecret`].
     pub cookie_key: Option<CookieSecret>,
+    /// How long a key of the store's key ring seals new cookies before a starting server adds a new
+    /// one, in seconds; default 90 days (ASP.NET Core's). An older key still opens its cookies for one
+    /// more lifetime.
+    pub key_lifetime_seconds: u64,
 }
 
 impl Default for SessionOptions {
@@ -122,6 +130,7 @@ impl Default for SessionOptions {
             io_timeout_seconds: 60,
             max_sessions: 1_000_000,
             cookie_key: None,
+            key_lifetime_seconds: DEFAULT_KEY_LIFETIME_SECONDS,
         }
     }
 }
@@ -152,6 +161,9 @@ impl SessionOptions {
         }
         if self.io_timeout_seconds == 0 || self.io_timeout_seconds > 24 * 3600 {
             return Err(Error::invalid_argument("io_timeout_seconds must be 1..=86400"));
+        }
+        if self.key_lifetime_seconds == 0 || self.key_lifetime_seconds > 100 * 365 * 24 * 3600 {
+            return Err(Error::invalid_argument("key_lifetime_seconds must be 1..=3153600000"));
         }
         if self.max_sessions == 0 {
             return Err(Error::invalid_argument("max_sessions must be at least 1"));

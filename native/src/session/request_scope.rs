@@ -52,6 +52,8 @@ pub(crate) struct RequestSession {
     /// Set with `unavailable` when the reason was another request of the session holding it for
     /// the whole IO timeout (the store itself may be fine).
     pub(crate) busy: bool,
+    /// Set when the store refused a new session because it is full.
+    pub(crate) full: bool,
     /// Why the session changes of this request were not stored (→ 503).
     pub(crate) not_stored: Option<String>,
     pub(crate) cookie: CookieOutcome,

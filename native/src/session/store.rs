@@ -107,6 +107,21 @@ pub trait SessionBackend: Send + Sync + 'static {
     fn unlock<'a>(&'a self, _key: &'a str, _token: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async { Ok(()) })
     }
+
+    /// Whether the store keeps the session cookie key ring of the servers sharing it (used when no
+    /// secret is given; see the engine's key ring). Default: false (each server has its own key).
+    fn keeps_key_ring(&self) -> bool {
+        false
+    }
+    /// The key ring's JSON as last stored, `None` when there is none. Default: none.
+    fn load_key_ring(&self) -> BoxFuture<'_, Result<Option<String>>> {
+        Box::pin(async { Ok(None) })
+    }
+    /// Replaces the key ring's JSON with `new` if it still is `expected` (`None`: no ring yet), as one
+    /// atomic step; `Ok(false)` (nothing written) when it was not. Default: unsupported.
+    fn swap_key_ring(&self, _expected: Option<String>, _new: String) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async { Err(crate::error::Error::invalid_state("this session store keeps no key ring")) })
+    }
 }
 
 /// The outcome of [`SessionBackend::lock_and_load`].
@@ -124,6 +139,8 @@ const LOCK_RETRY_MAX: Duration = Duration::from_millis(50);
 
 /// The message of a 503 for a change that was not stored.
 pub(crate) const NOT_STORED: &str = "The session store is unavailable: the changes to this session were not stored";
+/// The message of a 503 for a new session a full store did not admit.
+pub(crate) const STORE_FULL: &str = "The session store is full: the new session was not stored";
 
 /// Why a session could not be loaded.
 pub(crate) enum Unavailable {
@@ -171,8 +188,13 @@ impl StoreAdapter {
                 self.health.success();
                 Ok(v)
             }
+            // A store that answers but refuses (a full in-memory store: `InvalidState`) is not an
+            // outage: not counted as one, the store logs it itself.
+            Ok(Err(e)) if e.kind() == crate::error::ErrorKind::InvalidState => Err(format!("{what} refused: {e}")),
             Ok(Err(e)) => Err(self.failed(format!("{what} failed: {e}"))),
-            Err(_) => Err(self.failed(format!("{what} did not complete within the IO timeout ({:?})", self.io_timeout))),
+            Err(_) => {
+                Err(self.failed(format!("{what} did not complete within the IO timeout ({:?})", self.io_timeout)))
+            }
         }
     }
 
@@ -310,7 +332,11 @@ impl SessionStore for StoreAdapter {
         if Self::refused() {
             return Ok(key);
         }
-        let result = self.bounded("save", self.io_timeout, self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await;
+        let result =
+            self.bounded("save", self.io_timeout, self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await;
+        if let (Err(why), Some(scope)) = (&result, request_scope::current()) {
+            scope.borrow_mut().full = why.contains(" refused: ");
+        }
         Self::record(result.map(|()| CookieOutcome::Issued));
         Ok(key)
     }
@@ -352,7 +378,9 @@ impl SessionStore for StoreAdapter {
         ttl: &actix_web::cookie::time::Duration,
     ) -> Result<(), anyhow::Error> {
         // Not called (the TTL slides on load); kept bounded and harmless.
-        let _ = self.bounded("update_ttl", self.io_timeout, self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl))).await;
+        let _ = self
+            .bounded("update_ttl", self.io_timeout, self.backend.update_ttl(session_key.as_ref(), std_ttl(ttl)))
+            .await;
         Ok(())
     }
 

@@ -413,6 +413,23 @@ return 0",
     )
 });
 
+/// Replaces the key ring (`KEYS[1]`) with `ARGV[2]` if it still is `ARGV[1]` (`''`: absent): 1, else 0.
+static SWAP_RING: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local cur = redis.call('GET', KEYS[1])
+if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0",
+    )
+});
+
+/// The Redis key of the session cookie key ring, after the prefix (no session key looks like it:
+/// those are 64 letters and digits).
+pub const KEY_RING_KEY: &str = "Kestrun.Rust:SessionKeyRing";
+
 /// `ms` as Redis wants it for `PX` (at least 1).
 fn lock_ms(lock_ttl: Duration) -> u64 {
     u64::try_from(lock_ttl.as_millis()).unwrap_or(u64::MAX).max(1)
@@ -552,6 +569,26 @@ impl SessionBackend for RedisBackend {
     fn unlock<'a>(&'a self, key: &'a str, token: &'a str) -> BoxFuture<'a, Result<()>> {
         let call = self.script::<i64>("unlock", &UNLOCK, key, vec![token.as_bytes().to_vec()]);
         Box::pin(async move { call.await.map(|_| ()) })
+    }
+
+    /// Yes: one key, `<prefix>Kestrun.Rust:SessionKeyRing` (no expiry), holding the ring's JSON;
+    /// changed only by a compare-and-set script.
+    fn keeps_key_ring(&self) -> bool {
+        true
+    }
+
+    fn load_key_ring(&self) -> BoxFuture<'_, Result<Option<String>>> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.redis_key(KEY_RING_KEY));
+        self.spawn(move |inner| async move { inner.query::<Option<String>>("GET key ring", cmd).await })
+    }
+
+    fn swap_key_ring(&self, expected: Option<String>, new: String) -> BoxFuture<'_, Result<bool>> {
+        let mut invocation = SWAP_RING.prepare_invoke();
+        invocation.key(self.redis_key(KEY_RING_KEY)).arg(expected.unwrap_or_default()).arg(new);
+        self.spawn(move |inner| async move {
+            inner.run::<i64>("SET key ring", Request::Script(invocation)).await.map(|n| n == 1)
+        })
     }
 
     fn server_starting(&self, server_name: &str) {
