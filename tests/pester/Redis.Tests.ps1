@@ -137,10 +137,11 @@ Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSessio
         { Add-KrSession -Server $server -DataProtectionKey 'short' } | Should -Throw
     }
 
-    It 'warns when the cache is shared but no DataProtectionKey is given' {
+    It 'needs no DataProtectionKey with a shared cache: the cookie keys come from its key ring' {
         Add-KrDistributedRedisCache -Server $server -Configuration '127.0.0.1:1'
-        $warnings = Add-KrSession -Server $server 3>&1
-        "$warnings" | Should -Match 'DataProtectionKey'
+        $messages = Add-KrSession -Server $server -Verbose 3>&1 4>&1
+        @($messages | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }) | Should -BeNullOrEmpty
+        "$messages" | Should -Match 'key ring kept in the distributed cache'
     }
 }
 
@@ -243,7 +244,10 @@ Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry i
         # Warm the route runspace up first, so that the timing below is about Redis only.
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/hello" -Jar $idleJar).Status | Should -Be 200
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/session/login?user=max" -Jar $idleJar).Status | Should -Be 200
-        $keys = @(Invoke-TestRedisCli -Port $idlePort -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
+        # The session key; the key ring (no DataProtectionKey given) lives beside it and never expires.
+        $all = @(Invoke-TestRedisCli -Port $idlePort -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
+        $all | Should -Contain 'PesterIdle:Kestrun.Rust:SessionKeyRing'
+        $keys = @($all | Where-Object { $_ -ne 'PesterIdle:Kestrun.Rust:SessionKeyRing' })
         $keys.Count | Should -Be 1
         [int]((Invoke-TestRedisCli -Port $idlePort -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeLessOrEqual 2
         $deadline = [DateTime]::UtcNow.AddSeconds(15)

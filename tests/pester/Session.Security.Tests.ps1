@@ -246,7 +246,7 @@ Describe 'Sessions: active users keep their sessions through a flood of new sess
         foreach ($body in @($refused | Select-Object -ExpandProperty Body -Unique)) {
             $json = $body | ConvertFrom-Json
             $json.status | Should -Be 503
-            $json.message | Should -Match 'session store is unavailable'
+            $json.message | Should -Match 'session store is full'
         }
 
         # After the flood every user continues again.
