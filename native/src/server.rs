@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::listener::{self, ConnectionSettings, Connections, Listener};
 use crate::logging;
 use crate::routes::{RouteHandler, RouteOptions, RouteTable};
+use crate::session::sql::{PostgresBackend, PostgresOptions, SqliteBackend, SqliteOptions};
 use crate::session::{MemoryBackend, RedisBackend, RedisOptions, SessionBackend, SessionOptions, SessionRuntime};
 use crate::threads::ThreadTracker;
 
@@ -360,13 +361,7 @@ impl Server {
         if options.connection.trim().is_empty() {
             return Err(Error::invalid_argument("Redis connection string is empty"));
         }
-        self.configure(|c| {
-            if c.sessions.is_some() {
-                return Err(Error::invalid_state("the session store must be chosen before sessions are configured"));
-            }
-            if c.custom_backend.is_some() {
-                return Err(Error::invalid_state(format!("server '{}' already has a session store", self.name)));
-            }
+        self.use_store(|| {
             let backend = RedisBackend::new(&options)?;
             logging::debug(&format!(
                 "Server '{}': Redis session store {} (key prefix {:?}, connect timeout {:?}, operation timeout {:?})",
@@ -376,7 +371,41 @@ impl Server {
                 backend.connect_timeout(),
                 backend.operation_timeout()
             ));
-            c.custom_backend = Some(Arc::new(backend));
+            Ok(Arc::new(backend))
+        })
+    }
+
+    /// Selects the PostgreSQL session store ([`PostgresBackend`]); as
+    /// [`use_redis_session_store`](Self::use_redis_session_store): the connection string is parsed
+    /// here, the database reached on first use.
+    pub fn use_postgres_session_store(&self, options: PostgresOptions) -> Result<()> {
+        self.use_store(|| {
+            let backend = PostgresBackend::new(&options)?;
+            logging::debug(&format!("Server '{}': PostgreSQL session store {backend:?}", self.name));
+            Ok(Arc::new(backend))
+        })
+    }
+
+    /// Selects the SQLite session store ([`SqliteBackend`]): the file (and its table) is opened or
+    /// created here (`Io` when it cannot be).
+    pub fn use_sqlite_session_store(&self, options: SqliteOptions) -> Result<()> {
+        self.use_store(|| {
+            let backend = SqliteBackend::new(&options)?;
+            logging::debug(&format!("Server '{}': SQLite session store {backend:?}", self.name));
+            Ok(Arc::new(backend))
+        })
+    }
+
+    /// Makes the store `make` builds the server's, once, before sessions are configured.
+    fn use_store(&self, make: impl FnOnce() -> Result<Arc<dyn SessionBackend>>) -> Result<()> {
+        self.configure(|c| {
+            if c.sessions.is_some() {
+                return Err(Error::invalid_state("the session store must be chosen before sessions are configured"));
+            }
+            if c.custom_backend.is_some() {
+                return Err(Error::invalid_state(format!("server '{}' already has a session store", self.name)));
+            }
+            c.custom_backend = Some(make()?);
             Ok(())
         })
     }
@@ -499,6 +528,8 @@ impl Server {
         let parts = AppParts::new(dispatcher, Arc::new(config.routes.clone()), tracker.clone(), config.header_limits);
         let sweep = config.sessions.as_ref().and_then(|s| s.memory.clone().map(|m| (m, s.sweep_interval())));
         let ring = config.sessions.clone().filter(|s| s.uses_key_ring());
+        let store_sweep =
+            config.sessions.as_ref().and_then(|s| s.backend.sweep_interval().map(|every| (s.backend.clone(), every)));
         let store = config.sessions.as_ref().map(|s| s.backend.clone());
         let workers = config.workers;
 
@@ -508,7 +539,7 @@ impl Server {
         let name = self.name.clone();
         let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
         let spawned = std::thread::Builder::new().name(format!("kr-srv-{short}")).spawn(move || {
-            serve(name, parts, connections, workers, Maintenance { sweep, ring }, ready_tx, force_rx);
+            serve(name, parts, connections, workers, Maintenance { sweep, ring, store_sweep }, ready_tx, force_rx);
             let _ = done_tx.send(());
         });
         let thread = match spawned {
@@ -627,6 +658,8 @@ struct Maintenance {
     sweep: Option<(Arc<MemoryBackend>, Duration)>,
     /// Sessions whose key ring is read again periodically.
     ring: Option<Arc<SessionRuntime>>,
+    /// A store whose expired sessions the server deletes, and how often (SQL stores).
+    store_sweep: Option<(Arc<dyn SessionBackend>, Duration)>,
 }
 
 /// The server thread: an actix `System` running the HTTP server until it stops (graceful) or
@@ -648,6 +681,18 @@ fn serve(
                 loop {
                     tokio::time::sleep(sessions.key_ring_refresh_interval()).await;
                     sessions.refresh_key_ring(&name).await;
+                }
+            });
+        }
+        if let Some((store, every)) = maintenance.store_sweep {
+            actix_rt::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    match store.sweep_expired().await {
+                        Ok(0) => {}
+                        Ok(n) => logging::verbose(&format!("session store: {n} expired session(s) deleted")),
+                        Err(e) => logging::warn(&format!("session store: deleting expired sessions failed: {e}")),
+                    }
                 }
             });
         }

@@ -10,13 +10,11 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
 use common::*;
-use kestrun_native::{
-    handler_fn, CookieSecret, RedisBackend, RedisOptions, RouteHandler, Server, SessionBackend, SessionOptions,
-};
+use kestrun_native::{CookieSecret, RedisBackend, RedisOptions, Server, SessionBackend, SessionOptions};
 
 // ---- a redis-server of our own ----------------------------------------------------------------
 
@@ -140,38 +138,6 @@ impl Drop for RedisServer {
 
 const SECRET: &[u8] = b"a shared secret of the test farm, 32+ bytes";
 
-/// `/session/login?user=…`, `/session/whoami` (401 without user), `/session/logout`.
-fn login_handler() -> Arc<dyn RouteHandler> {
-    handler_fn(|ctx| {
-        let user = ctx.query("user", 0).unwrap_or_default().to_string();
-        ctx.session_mut().map_err(|e| e.to_string())?.set_string("user", &user);
-        ctx.set_body_text(&format!("Logged in {user}"));
-        Ok(())
-    })
-}
-
-fn whoami_handler() -> Arc<dyn RouteHandler> {
-    handler_fn(|ctx| {
-        let user = ctx.session().map_err(|e| e.to_string())?.get_string("user");
-        match user {
-            Some(u) => ctx.set_body_text(&u),
-            None => {
-                ctx.set_status(401).map_err(|e| e.to_string())?;
-                ctx.set_body_text("no user");
-            }
-        }
-        Ok(())
-    })
-}
-
-fn logout_handler() -> Arc<dyn RouteHandler> {
-    handler_fn(|ctx| {
-        ctx.session_mut().map_err(|e| e.to_string())?.clear();
-        ctx.set_body_text("bye");
-        Ok(())
-    })
-}
-
 struct Options {
     idle: u64,
     io: u64,
@@ -208,11 +174,7 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
             ..Default::default()
         })
         .unwrap();
-    server.add_route("GET", "/session/counter", counter_handler()).unwrap();
-    server.add_route("GET", "/session/login", login_handler()).unwrap();
-    server.add_route("GET", "/session/whoami", whoami_handler()).unwrap();
-    server.add_route("GET", "/session/logout", logout_handler()).unwrap();
-    text_route(&server, "/hello", "Hello");
+    tutorial_routes(&server);
     let url = start(&server);
     (server, url)
 }

@@ -20,12 +20,14 @@
 mod cookie_cipher;
 mod cookie_keys;
 mod health;
+mod io_runtime;
 mod key_ring;
 pub(crate) mod lock;
 pub mod memory;
 pub mod options;
 pub mod redis;
 mod request_scope;
+pub mod sql;
 pub mod store;
 pub mod values;
 

@@ -108,6 +108,16 @@ pub trait SessionBackend: Send + Sync + 'static {
         Box::pin(async { Ok(()) })
     }
 
+    /// How often the server should delete the store's expired sessions (`None`: the store expires
+    /// them by itself, as Redis does). Default: none.
+    fn sweep_interval(&self) -> Option<Duration> {
+        None
+    }
+    /// Deletes expired sessions; returns how many. Default: nothing.
+    fn sweep_expired(&self) -> BoxFuture<'_, Result<u64>> {
+        Box::pin(async { Ok(0) })
+    }
+
     /// Whether the store keeps the session cookie key ring of the servers sharing it (used when no
     /// secret is given; see the engine's key ring). Default: false (each server has its own key).
     fn keeps_key_ring(&self) -> bool {
@@ -122,6 +132,17 @@ pub trait SessionBackend: Send + Sync + 'static {
     fn swap_key_ring(&self, _expected: Option<String>, _new: String) -> BoxFuture<'_, Result<bool>> {
         Box::pin(async { Err(crate::error::Error::invalid_state("this session store keeps no key ring")) })
     }
+}
+
+/// `state` as stored: the JSON object of actix-session's format (key → JSON-encoded value).
+pub(crate) fn state_to_json(state: &SessionState) -> Result<String> {
+    serde_json::to_string(state).map_err(|e| crate::error::Error::internal(format!("session state: {e}")))
+}
+
+/// A stored state read back; `place` names where it came from in the error.
+pub(crate) fn state_from_json(place: &str, json: &str) -> Result<SessionState> {
+    serde_json::from_str(json)
+        .map_err(|e| crate::error::Error::io(format!("session state in {place} is not valid JSON: {e}")))
 }
 
 /// The outcome of [`SessionBackend::lock_and_load`].

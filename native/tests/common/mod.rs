@@ -137,6 +137,48 @@ pub fn peek_handler() -> Arc<dyn RouteHandler> {
     })
 }
 
+/// `/session/login?user=…`, `/session/whoami` (401 without user), `/session/logout`.
+pub fn login_handler() -> Arc<dyn RouteHandler> {
+    handler_fn(|ctx| {
+        let user = ctx.query("user", 0).unwrap_or_default().to_string();
+        ctx.session_mut().map_err(|e| e.to_string())?.set_string("user", &user);
+        ctx.set_body_text(&format!("Logged in {user}"));
+        Ok(())
+    })
+}
+
+pub fn whoami_handler() -> Arc<dyn RouteHandler> {
+    handler_fn(|ctx| {
+        let user = ctx.session().map_err(|e| e.to_string())?.get_string("user");
+        match user {
+            Some(u) => ctx.set_body_text(&u),
+            None => {
+                ctx.set_status(401).map_err(|e| e.to_string())?;
+                ctx.set_body_text("no user");
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn logout_handler() -> Arc<dyn RouteHandler> {
+    handler_fn(|ctx| {
+        ctx.session_mut().map_err(|e| e.to_string())?.clear();
+        ctx.set_body_text("bye");
+        Ok(())
+    })
+}
+
+/// The 19.1 tutorial's session routes under `/session` (`counter`, `login?user=…`, `whoami`,
+/// `logout`) and `GET /hello`.
+pub fn tutorial_routes(server: &Server) {
+    server.add_route("GET", "/session/counter", counter_handler()).unwrap();
+    server.add_route("GET", "/session/login", login_handler()).unwrap();
+    server.add_route("GET", "/session/whoami", whoami_handler()).unwrap();
+    server.add_route("GET", "/session/logout", logout_handler()).unwrap();
+    text_route(server, "/hello", "Hello");
+}
+
 /// Asserts the engine's JSON error answer (`{"status","error","message"}`, JSON content type) with `status`.
 pub fn assert_json_error(resp: reqwest::blocking::Response, status: u16) -> serde_json::Value {
     assert_eq!(resp.status().as_u16(), status);

@@ -45,7 +45,6 @@
 //! [,connectTimeout=ms][,syncTimeout=ms][,abortConnect=false]…`.
 mod connection;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
@@ -53,8 +52,9 @@ use std::time::{Duration, Instant};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, Script, Value};
 
+use super::io_runtime::IoRuntime;
 use super::options::RedisOptions;
-use super::store::{BoxFuture, LockedLoad, SessionBackend, SessionState};
+use super::store::{state_from_json, state_to_json, BoxFuture, LockedLoad, SessionBackend, SessionState};
 use crate::error::{Error, Result};
 use crate::logging;
 
@@ -93,8 +93,7 @@ struct Inner {
 /// Session state in Redis (see the module docs).
 pub struct RedisBackend {
     inner: Arc<Inner>,
-    runtime: Option<tokio::runtime::Runtime>,
-    handle: tokio::runtime::Handle,
+    io: IoRuntime,
 }
 
 impl std::fmt::Debug for RedisBackend {
@@ -158,14 +157,6 @@ impl RedisBackend {
             ));
         }
         let client = Client::open(parsed.info).map_err(|e| Error::invalid_argument(format!("Redis client: {e}")))?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .max_blocking_threads(1)
-            .thread_name("kr-redis")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::internal(format!("cannot start the Redis I/O thread: {e}")))?;
-        let handle = runtime.handle().clone();
         Ok(RedisBackend {
             inner: Arc::new(Inner {
                 client,
@@ -176,8 +167,7 @@ impl RedisBackend {
                 conn: tokio::sync::Mutex::new(ConnSlot::default()),
                 health: AtomicU8::new(HEALTH_UNKNOWN),
             }),
-            runtime: Some(runtime),
-            handle,
+            io: IoRuntime::new("kr-redis")?,
         })
     }
 
@@ -255,18 +245,7 @@ impl RedisBackend {
     {
         let inner = self.inner.clone();
         let bound = inner.connect_timeout + 2 * inner.operation_timeout + Duration::from_millis(100);
-        let fut = f(inner.clone());
-        // The timer is created inside the task: only the backend's runtime has a time driver for sure.
-        let task = self.handle.spawn(async move { tokio::time::timeout(bound, fut).await });
-        Box::pin(async move {
-            match task.await {
-                Ok(Ok(result)) => result,
-                Ok(Err(_)) => {
-                    Err(Error::timeout(format!("Redis on {} did not answer within {bound:?}", inner.display)))
-                }
-                Err(e) => Err(Error::internal(format!("Redis task failed: {e}"))),
-            }
-        })
+        self.io.run(bound, format!("Redis on {}", inner.display), f(inner.clone()))
     }
 }
 
@@ -436,12 +415,7 @@ fn lock_ms(lock_ttl: Duration) -> u64 {
 }
 
 fn parse_state(redis_key: &str, value: Option<String>) -> Result<Option<SessionState>> {
-    match value {
-        None => Ok(None),
-        Some(json) => serde_json::from_str::<HashMap<String, String>>(&json)
-            .map(Some)
-            .map_err(|e| Error::io(format!("session state in Redis key {redis_key:?} is not valid JSON: {e}"))),
-    }
+    value.map(|json| state_from_json(&format!("Redis key {redis_key:?}"), &json)).transpose()
 }
 
 fn ttl_seconds(ttl: Duration) -> u64 {
@@ -471,7 +445,7 @@ impl SessionBackend for RedisBackend {
     fn save<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         let redis_key = self.redis_key(key);
         self.spawn(move |inner| async move {
-            let body = serde_json::to_string(&state).map_err(|e| Error::internal(format!("session state: {e}")))?;
+            let body = state_to_json(&state)?;
             let mut cmd = redis::cmd("SET");
             cmd.arg(&redis_key).arg(body).arg("NX").arg("EX").arg(ttl_seconds(ttl));
             match inner.query::<Value>("SET NX", cmd).await? {
@@ -484,7 +458,7 @@ impl SessionBackend for RedisBackend {
     fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         let redis_key = self.redis_key(key);
         self.spawn(move |inner| async move {
-            let body = serde_json::to_string(&state).map_err(|e| Error::internal(format!("session state: {e}")))?;
+            let body = state_to_json(&state)?;
             let mut cmd = redis::cmd("SET");
             cmd.arg(&redis_key).arg(&body).arg("XX").arg("EX").arg(ttl_seconds(ttl));
             if let Value::Nil = inner.query::<Value>("SET XX", cmd).await? {
@@ -552,9 +526,9 @@ impl SessionBackend for RedisBackend {
         state: SessionState,
         ttl: Duration,
     ) -> BoxFuture<'a, Result<bool>> {
-        let body = match serde_json::to_string(&state) {
+        let body = match state_to_json(&state) {
             Ok(b) => b,
-            Err(e) => return Box::pin(async move { Err(Error::internal(format!("session state: {e}"))) }),
+            Err(e) => return Box::pin(async move { Err(e) }),
         };
         let args = vec![token.as_bytes().to_vec(), body.into_bytes(), ttl_seconds(ttl).to_string().into_bytes()];
         let call = self.script::<i64>("SET (locked)", &COMMIT, key, args);
@@ -599,25 +573,12 @@ impl SessionBackend for RedisBackend {
             inner.display, inner.prefix
         ));
         let ping = self.ping();
-        self.handle.spawn(async move {
+        self.io.spawn(async move {
             if ping.await.is_ok() {
                 logging::info(&format!("Server '{name}': Redis session store on {} is reachable", inner.display));
             }
             // A failure was logged as "unreachable" by the health tracking.
         });
-    }
-}
-
-impl Drop for RedisBackend {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            // Blocking on the shutdown is not allowed inside an async context.
-            if tokio::runtime::Handle::try_current().is_ok() {
-                rt.shutdown_background();
-            } else {
-                rt.shutdown_timeout(Duration::from_secs(2));
-            }
-        }
     }
 }
 
