@@ -129,6 +129,11 @@ impl SqliteBackend {
         })
     }
 
+    /// SQLite's `PRAGMA integrity_check` of the file: `ok` when intact (diagnostics, tests).
+    pub fn integrity_check(&self) -> Result<String> {
+        self.inner.value("PRAGMA integrity_check", []).map(Option::unwrap_or_default)
+    }
+
     fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Inner) -> Result<T> + Send + 'static,
