@@ -456,3 +456,447 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
         }
     }
 }
+
+# Issue 14, what must show: the seed's 19.1 script with nothing but the cache line inserted (and -NoDistributedMemoryCache)
+# continues one session on every server that shares the Redis and its InstanceName, with no secret anywhere: the cookie
+# keys come from the key ring `<InstanceName>Kestrun.Rust:SessionKeyRing` in Redis. The ring outlives the servers (the
+# cookie still works after all of them restart, and a server started later joins), and it is per prefix.
+Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inserted shares sessions through the key ring in Redis' -Skip:$redisMissing {
+    BeforeAll {
+        $script:ringDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-keyring-$([guid]::NewGuid().ToString('N'))"
+        $script:ringRedisPort = Get-FreeTcpPort
+        $script:ringRedis = Start-TestRedis -Port $ringRedisPort -Directory (Join-Path -Path $ringDir -ChildPath 'redis')
+        $script:ringSeed = Get-KrSeedScript -Name '19.1-Sessions.ps1'
+        $script:ringServers = [System.Collections.Generic.List[object]]::new()
+        $script:ringJar = Join-Path -Path $ringDir -ChildPath 'jar.txt'
+        $script:ringKeyName = 'X_Kestrun.Rust:SessionKeyRing'
+
+        function New-TestRingScript {
+            # The seed's text (same encoding and line ends) with one line inserted before its Add-KrSession line,
+            # `Add-KrDistributedRedisCache -Configuration '127.0.0.1:<redis port>' -InstanceName '<InstanceName>'`, and
+            # ` -NoDistributedMemoryCache` added to that line; written to <temp>/<InstanceName>/19.1-Sessions.ps1.
+            param(
+                [Parameter(Mandatory = $true)]
+                [string]$InstanceName
+            )
+            $bytes = [System.IO.File]::ReadAllBytes($script:ringSeed)
+            $bom = $bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF
+            $text = [System.IO.File]::ReadAllText($script:ringSeed)
+            $newline = if ($text.Contains("`r`n")) { "`r`n" } else { "`n" }
+            $pattern = '(?m)^Add-KrSession\b[^\r\n]*'
+            [regex]::Matches($text, $pattern).Count | Should -Be 1 -Because 'the seed has one Add-KrSession line'
+            $cacheLine = "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$($script:ringRedisPort)' -InstanceName '$InstanceName'"
+            $match = [regex]::Match($text, $pattern)
+            $changed = $text.Substring(0, $match.Index) + $cacheLine + $newline + $match.Value + ' -NoDistributedMemoryCache' +
+                $text.Substring($match.Index + $match.Length)
+            $folder = Join-Path -Path $script:ringDir -ChildPath $InstanceName.TrimEnd('_')
+            $null = New-Item -ItemType Directory -Path $folder -Force
+            $path = Join-Path -Path $folder -ChildPath '19.1-Sessions.ps1'
+            [System.IO.File]::WriteAllText($path, $changed, [System.Text.UTF8Encoding]::new($bom))
+            $path
+        }
+
+        function Start-TestRingServer {
+            # A server from a script of New-TestRingScript (its own free port and process group). The seed's idle
+            # timeout is 20 s and a server start can take longer on a busy machine: the session keys in Redis are made
+            # persistent first, and the server's first request of the session gives them the idle expiry again, so a
+            # slow start is never mistaken for a cookie the server cannot open.
+            param(
+                [Parameter(Mandatory = $true)]
+                [string]$Path
+            )
+            foreach ($key in @(Get-TestRingSessionKey -Pattern 'X_*') + @(Get-TestRingSessionKey -Pattern 'Y_*')) {
+                $null = Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('PERSIST', $key)
+            }
+            $instance = Start-KrTestScript -Path $Path
+            $script:ringServers.Add($instance)
+            $instance
+        }
+
+        function Stop-TestRingServer {
+            # Ends the server's process group; returns (and writes to the test log) its output.
+            param(
+                [Parameter(Mandatory = $true)]
+                [object]$Instance
+            )
+            $null = $script:ringServers.Remove($Instance)
+            $output = Stop-KrTestScript -Instance $Instance -ShowOutput
+            "$($output.StdOut)`n$($output.StdErr)"
+        }
+
+        function Get-TestRingSessionKey {
+            # The session keys in Redis (every key but the key rings and the session locks).
+            param(
+                [Parameter(Mandatory = $true)]
+                [string]$Pattern
+            )
+            @(Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('--scan', '--pattern', $Pattern) |
+                    Where-Object { $_ -notmatch 'Kestrun\.Rust:SessionKeyRing$' -and $_ -notmatch ':lock$' })
+        }
+
+        function Get-TestRing {
+            # The key ring's JSON under a prefix, parsed; $null when there is none.
+            param(
+                [Parameter()]
+                [string]$Prefix = 'X_'
+            )
+            $json = (Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('GET', "${Prefix}Kestrun.Rust:SessionKeyRing")) -join ''
+            if ([string]::IsNullOrEmpty($json)) {
+                return $null
+            }
+            [pscustomobject]@{ Json = $json; Ring = ($json | ConvertFrom-Json) }
+        }
+
+        $script:xScript = New-TestRingScript -InstanceName 'X_'
+    }
+    AfterAll {
+        foreach ($instance in @($script:ringServers)) {
+            $null = Stop-KrTestScript -Instance $instance -ShowOutput
+        }
+        Stop-TestRedis -Process $script:ringRedis
+        Remove-Item -LiteralPath $script:ringDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'runs a script that differs from the seed only by the inserted cache line and -NoDistributedMemoryCache, with no secret in it' {
+        $seedLines = [System.IO.File]::ReadAllLines($ringSeed)
+        $lines = [System.IO.File]::ReadAllLines($xScript)
+        $at = @(0..($seedLines.Count - 1) | Where-Object { $seedLines[$_] -match '^Add-KrSession\b' })
+        $at.Count | Should -Be 1
+        $i = $at[0]
+        $seedLines[$i] | Should -Be 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10' -Because 'the seed is the tutorial''s 19.1'
+        $lines.Count | Should -Be ($seedLines.Count + 1)
+        $lines[0..($i - 1)] | Should -Be $seedLines[0..($i - 1)]
+        $lines[$i] | Should -BeExactly "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$ringRedisPort' -InstanceName 'X_'"
+        $lines[$i + 1] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10 -NoDistributedMemoryCache'
+        $lines[($i + 2)..($lines.Count - 1)] | Should -Be $seedLines[($i + 1)..($seedLines.Count - 1)]
+        $text = [System.IO.File]::ReadAllText($xScript)
+        $text | Should -Not -Match 'DataProtectionKey|CookieKey|KeyLifetime|secret|password'
+    }
+
+    It 'continues one session on two servers with one cookie jar: counter, login, set and get' {
+        $script:ringA = Start-TestRingServer -Path $xScript
+        $script:ringB = Start-TestRingServer -Path $xScript
+        $ringA.Port | Should -Not -Be $ringB.Port
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 1 }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 2 }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Status 401
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/login?user=max" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/set?key=color&value=purple" -Jar $ringJar | Assert-KrResponse -Json @{ value = 'purple' }
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/get?key=color" -Jar $ringJar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 3 }
+        # One session: the jar holds one session cookie.
+        @(Get-Content -LiteralPath $ringJar | Where-Object { $_ -match "`tKr\.Session`t" }).Count | Should -Be 1
+    }
+
+    It 'keeps the session under X_ in Redis, beside the key ring X_Kestrun.Rust:SessionKeyRing: one key, no expiry' {
+        # (--scan without a pattern: every key; PowerShell would expand a bare '*' argument as a file name pattern.)
+        $all = @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('--scan'))
+        $all.Count | Should -BeGreaterThan 0
+        @($all | Where-Object { -not $_.StartsWith('X_') }) | Should -BeNullOrEmpty -Because "everything is under the prefix: $($all -join ', ')"
+        $all | Should -Contain $ringKeyName
+        $sessions = @(Get-TestRingSessionKey -Pattern 'X_*')
+        $sessions.Count | Should -Be 1
+        # The session's JSON: each value a JSON string of its bytes in base64.
+        $session = (Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('GET', $sessions[0])) -join '' | ConvertFrom-Json
+        $value = { param($name) [System.Convert]::FromBase64String(($session.$name | ConvertFrom-Json)) }
+        [System.Text.Encoding]::UTF8.GetString((& $value 'user')) | Should -BeExactly 'max'
+        [System.Text.Encoding]::UTF8.GetString((& $value 'color')) | Should -BeExactly 'purple'
+        @(& $value 'counter') | Should -Be @(0, 0, 0, 3)
+        [int]((Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $sessions[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
+
+        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TYPE', $ringKeyName)) | Should -Be @('string')
+        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $ringKeyName)) | Should -Be @('-1') -Because 'the key ring never expires'
+        $ring = Get-TestRing
+        @($ring.Ring.keys).Count | Should -Be 1
+        [System.Convert]::FromBase64String($ring.Ring.keys[0].key).Length | Should -Be 64
+        $script:ringBefore = $ring
+    }
+
+    It 'opens the old cookie after both servers restart (the ring unchanged), and never writes a key to the servers'' output' {
+        $outputs = @((Stop-TestRingServer -Instance $ringA), (Stop-TestRingServer -Instance $ringB))
+        foreach ($output in $outputs) {
+            $output | Should -Match 'Sessions Demo Server|session' -Because 'the seed logs at Debug level to the console'
+            $output | Should -Not -Match ([regex]::Escape($ringBefore.Ring.keys[0].key)) -Because 'keys are never logged'
+        }
+        $script:ringA = Start-TestRingServer -Path $xScript
+        $script:ringB = Start-TestRingServer -Path $xScript
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 4 }
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/get?key=color" -Jar $ringJar | Assert-KrResponse -Json @{ value = 'purple' }
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
+        (Get-TestRing).Json | Should -BeExactly $ringBefore.Json -Because 'the restarted servers read the ring, they do not make a new one'
+        $sessions = @(Get-TestRingSessionKey -Pattern 'X_*')
+        $sessions.Count | Should -Be 1
+        $ttl = [int]((Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $sessions[0])) | Select-Object -First 1)
+        $ttl | Should -BeGreaterThan 0 -Because 'the session has its idle expiry again'
+        $ttl | Should -BeLessOrEqual 20
+    }
+
+    It 'lets a third server started later join the session' {
+        $c = Start-TestRingServer -Path $xScript
+        Invoke-KrCurl -Url "$($c.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
+        Invoke-KrCurl -Url "$($c.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 5 }
+        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 6 }
+        (Get-TestRing).Json | Should -BeExactly $ringBefore.Json
+    }
+
+    It 'a server with another InstanceName (Y_) has a ring of its own and does not open these cookies (401), until it is given X_''s ring' {
+        $yScript = New-TestRingScript -InstanceName 'Y_'
+        $y = Start-TestRingServer -Path $yScript
+        Invoke-KrCurl -Url "$($y.BaseUrl)/hello" | Assert-KrResponse -Body 'Hello, Session World!'
+        $yRing = Get-TestRing -Prefix 'Y_'
+        $yRing | Should -Not -BeNullOrEmpty -Because 'the Y_ server made its own key ring'
+        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', 'Y_Kestrun.Rust:SessionKeyRing')) | Should -Be @('-1')
+        @($yRing.Ring.keys).Count | Should -Be 1
+        $yRing.Ring.keys[0].key | Should -Not -Be $ringBefore.Ring.keys[0].key
+
+        # The session's data under Y_ too: only the cookie key stands between the Y_ server and the session.
+        $session = @(Get-TestRingSessionKey -Pattern 'X_*')
+        $session.Count | Should -Be 1
+        $yKey = 'Y_' + $session[0].Substring(2)
+        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('COPY', $session[0], $yKey)) | Should -Be @('1')
+        $yJar = Join-Path -Path $ringDir -ChildPath 'jar-y.txt'
+        Copy-Item -LiteralPath $ringJar -Destination $yJar -Force
+        Invoke-KrCurl -Url "$($y.BaseUrl)/session/whoami" -Jar $yJar | Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' }
+        Invoke-KrCurl -Url "$($y.BaseUrl)/session/get?key=color" -Jar $yJar | Assert-KrResponse -Status 404
+
+        # The control: the same Y_ script started again with X_'s ring under Y_ opens the cookie.
+        $null = Stop-TestRingServer -Instance $y
+        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('COPY', $ringKeyName, 'Y_Kestrun.Rust:SessionKeyRing', 'REPLACE')) | Should -Be @('1')
+        $y = Start-TestRingServer -Path $yScript
+        Copy-Item -LiteralPath $ringJar -Destination $yJar -Force
+        Invoke-KrCurl -Url "$($y.BaseUrl)/session/whoami" -Jar $yJar | Assert-KrResponse -Json @{ user = 'max' }
+
+        # The X_ servers still serve the session (the Y_ answers changed nothing under X_).
+        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 7 }
+        (Get-TestRing).Json | Should -BeExactly $ringBefore.Json
+    }
+}
+
+# Add-KrSession -KeyLifetime: what a user sees (no Redis needed).
+Describe 'Add-KrSession -KeyLifetime: validation and help' {
+    BeforeEach {
+        $script:lifetimeServer = New-KrServer -Name "pester-keylifetime-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+    }
+    AfterEach {
+        if ($script:lifetimeServer) {
+            Remove-KrServer -Server $script:lifetimeServer -Force
+        }
+    }
+
+    It 'rejects a lifetime of <Shown> with a clear error, and configures nothing' -ForEach @(
+        @{ Value = 0; Shown = '0' }
+        @{ Value = '00:00:00'; Shown = '00:00:00' }
+        @{ Value = [TimeSpan]::FromSeconds(-1); Shown = '-1 s' }
+        @{ Value = '-1.00:00:00'; Shown = '-1 day' }
+    ) {
+        Add-KrDistributedRedisCache -Server $lifetimeServer -Configuration '127.0.0.1:1' -InstanceName 'Life_'
+        $err = { Add-KrSession -Server $lifetimeServer -KeyLifetime $Value } | Should -Throw -PassThru
+        $err | Should -BeOfType ([System.Management.Automation.ErrorRecord])
+        $err.Exception.Message | Should -Match 'KeyLifetime must be longer than zero'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $lifetimeServer.Session | Should -BeNullOrEmpty
+    }
+
+    It 'takes <Shown> as <Seconds> s (a TimeSpan, rounded up to whole seconds)' -ForEach @(
+        @{ Value = [TimeSpan]::FromDays(30); Shown = '30 days'; Seconds = 2592000 }
+        @{ Value = '01:00:00'; Shown = '01:00:00'; Seconds = 3600 }
+        @{ Value = [TimeSpan]::FromMilliseconds(1500); Shown = '1.5 s'; Seconds = 2 }
+    ) {
+        Add-KrDistributedRedisCache -Server $lifetimeServer -Configuration '127.0.0.1:1' -InstanceName 'Life_'
+        Add-KrSession -Server $lifetimeServer -NoDistributedMemoryCache -KeyLifetime $Value
+        $lifetimeServer.Session.KeyLifetimeSeconds | Should -Be $Seconds
+        $lifetimeServer.Session.HasCookieKey | Should -BeFalse
+    }
+
+    It 'leaves the lifetime to the engine''s default (90 days) when not given' {
+        Add-KrSession -Server $lifetimeServer
+        $lifetimeServer.Session.KeyLifetimeSeconds | Should -BeNullOrEmpty
+    }
+
+    It 'is documented: Get-Help Add-KrSession -Parameter KeyLifetime' {
+        $help = Get-Help -Name Add-KrSession -Parameter KeyLifetime
+        $help.name | Should -Be 'KeyLifetime'
+        $help.type.name | Should -Match 'TimeSpan'
+        $text = ($help.description | ForEach-Object { $_.Text }) -join ' '
+        $text | Should -Match 'key ring'
+        $text | Should -Match '90 days'
+        $text | Should -Match 'older keys still open'
+    }
+}
+
+# Issue 14: rotation of the key ring, from PowerShell: the seed's 19.1 with the cache line (InstanceName 'R_') and
+# `-NoDistributedMemoryCache -KeyLifetime 00:00:40` on its Add-KrSession line. Time is moved by ageing the keys of the
+# ring in Redis (their `created`, Unix seconds) while no server is starting, so no test waits for a lifetime to pass:
+# a server that starts when the newest key is younger than the lifetime keeps the ring, one that starts when it is
+# older adds a key (and drops keys created more than two lifetimes ago); an older key still opens its cookies, which are
+# sent back sealed with the current key; a running server reads the ring again (every lifetime / 4 = 10 s here).
+Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -Skip:$redisMissing {
+    BeforeAll {
+        $script:rotDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-rotation-$([guid]::NewGuid().ToString('N'))"
+        $script:rotRedisPort = Get-FreeTcpPort
+        $script:rotRedis = Start-TestRedis -Port $rotRedisPort -Directory (Join-Path -Path $rotDir -ChildPath 'redis')
+        $script:rotServers = [System.Collections.Generic.List[object]]::new()
+        $script:rotRingName = 'R_Kestrun.Rust:SessionKeyRing'
+
+        $seedText = [System.IO.File]::ReadAllText((Get-KrSeedScript -Name '19.1-Sessions.ps1'))
+        $newline = if ($seedText.Contains("`r`n")) { "`r`n" } else { "`n" }
+        $match = [regex]::Match($seedText, '(?m)^Add-KrSession\b[^\r\n]*')
+        $match.Success | Should -BeTrue
+        $text = $seedText.Substring(0, $match.Index) +
+            "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$rotRedisPort' -InstanceName 'R_'" + $newline +
+            $match.Value + ' -NoDistributedMemoryCache -KeyLifetime 00:00:40' + $seedText.Substring($match.Index + $match.Length)
+        $script:rotScript = Join-Path -Path $rotDir -ChildPath '19.1-Sessions.ps1'
+        [System.IO.File]::WriteAllText($rotScript, $text, [System.Text.UTF8Encoding]::new($false))
+
+        function Start-TestRotServer {
+            # A server of the R_ script; the session keys are made persistent first (the seed's idle timeout is 20 s,
+            # and the server's first request of the session gives them their expiry again).
+            foreach ($key in @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('--scan', '--pattern', 'R_*') |
+                        Where-Object { $_ -ne $script:rotRingName -and $_ -notmatch ':lock$' })) {
+                $null = Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('PERSIST', $key)
+            }
+            $instance = Start-KrTestScript -Path $script:rotScript
+            $script:rotServers.Add($instance)
+            $instance
+        }
+
+        function Stop-TestRotServer {
+            # Ends the server's process group; returns its output (also written to the test log).
+            param(
+                [Parameter(Mandatory = $true)]
+                [object]$Instance
+            )
+            $null = $script:rotServers.Remove($Instance)
+            $output = Stop-KrTestScript -Instance $Instance -ShowOutput
+            "$($output.StdOut)`n$($output.StdErr)"
+        }
+
+        function Get-TestRotRing {
+            # The R_ key ring: its keys (id, created, key), oldest first; asserts that it never expires.
+            @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('TTL', $script:rotRingName)) | Should -Be @('-1')
+            $json = (Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('GET', $script:rotRingName)) -join ''
+            @(($json | ConvertFrom-Json).keys | Sort-Object -Property created, id)
+        }
+
+        function Set-TestRotRingAge {
+            # Ages keys of the R_ ring: created = now - <seconds>, by key id.
+            param(
+                [Parameter(Mandatory = $true)]
+                [hashtable]$AgeById
+            )
+            $json = (Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('GET', $script:rotRingName)) -join ''
+            $ring = $json | ConvertFrom-Json
+            $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+            foreach ($key in $ring.keys) {
+                if ($AgeById.ContainsKey([int]$key.id)) {
+                    $key.created = [int64]($now - $AgeById[[int]$key.id])
+                }
+            }
+            $new = ConvertTo-Json -InputObject $ring -Compress -Depth 5
+            @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('SET', $script:rotRingName, $new)) | Should -Be @('OK')
+        }
+
+        function Get-TestSessionSetCookie {
+            # The Kr.Session Set-Cookie values of a response.
+            param(
+                [Parameter(Mandatory = $true)]
+                [object]$Response
+            )
+            @(Get-KrSetCookie -Headers $Response.Headers -Name 'Kr.Session')
+        }
+    }
+    AfterAll {
+        foreach ($instance in @($script:rotServers)) {
+            $null = Stop-KrTestScript -Instance $instance -ShowOutput
+        }
+        Stop-TestRedis -Process $script:rotRedis
+        Remove-Item -LiteralPath $script:rotDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps the ring when its key is younger than the lifetime, and adds a key when it is older; the old cookie still opens and comes back sealed with the new key' {
+        $script:rotA = Start-TestRotServer
+        $script:rotJar1 = Join-Path -Path $rotDir -ChildPath 'jar-key1.txt'
+        Invoke-KrCurl -Url "$($rotA.BaseUrl)/session/login?user=max" -Jar $rotJar1 | Assert-KrResponse -Json @{ user = 'max' }
+        $first = Get-TestRotRing
+        $first.Count | Should -Be 1
+        $script:rotKey1 = $first[0]
+
+        # Younger than the lifetime (20 s of 40): a server starting now keeps the ring.
+        Set-TestRotRingAge -AgeById @{ ([int]$rotKey1.id) = 20 }
+        $b = Start-TestRotServer
+        $kept = Get-TestRotRing
+        $kept.Count | Should -Be 1 -Because 'the key is younger than -KeyLifetime 00:00:40'
+        $kept[0].key | Should -BeExactly $rotKey1.key
+        $answer = Invoke-KrCurl -Url "$($b.BaseUrl)/session/whoami" -Jar $rotJar1 | Assert-KrResponse -Json @{ user = 'max' } -PassThru
+        Get-TestSessionSetCookie -Response $answer | Should -BeNullOrEmpty -Because 'the cookie is sealed with the current key'
+        $null = Stop-TestRotServer -Instance $b
+
+        # Older than the lifetime (50 s of 40), younger than two: a server starting now adds a key and keeps the old one.
+        Set-TestRotRingAge -AgeById @{ ([int]$rotKey1.id) = 50 }
+        $script:rotC = Start-TestRotServer
+        $rotated = Get-TestRotRing
+        $rotated.Count | Should -Be 2 -Because 'the newest key was older than -KeyLifetime 00:00:40'
+        $rotated[0].key | Should -BeExactly $rotKey1.key
+        $rotated[1].id | Should -BeGreaterThan $rotKey1.id
+        $rotated[1].key | Should -Not -Be $rotKey1.key
+        $script:rotKey2 = $rotated[1]
+
+        $script:rotJar2 = Join-Path -Path $rotDir -ChildPath 'jar-key2.txt'
+        Copy-Item -LiteralPath $rotJar1 -Destination $rotJar2 -Force
+        $old = (Get-Content -LiteralPath $rotJar1 | Where-Object { $_ -match "`tKr\.Session`t" })
+        $answer = Invoke-KrCurl -Url "$($rotC.BaseUrl)/session/whoami" -Jar $rotJar2 | Assert-KrResponse -Json @{ user = 'max' } -PassThru
+        $resealed = @(Get-TestSessionSetCookie -Response $answer)
+        $resealed.Count | Should -Be 1 -Because 'a cookie opened with an older key is sent back sealed with the current one'
+        $resealed[0] | Should -Match '(?i)secure'
+        $resealed[0] | Should -Match '(?i)httponly'
+        (Get-Content -LiteralPath $rotJar2 | Where-Object { $_ -match "`tKr\.Session`t" }) | Should -Not -Be $old
+        $again = Invoke-KrCurl -Url "$($rotC.BaseUrl)/session/whoami" -Jar $rotJar2 | Assert-KrResponse -Json @{ user = 'max' } -PassThru
+        Get-TestSessionSetCookie -Response $again | Should -BeNullOrEmpty -Because 'the resealed cookie is sealed with the current key'
+        Invoke-KrCurl -Url "$($rotC.BaseUrl)/session/counter" -Jar $rotJar2 | Assert-KrResponse -Json @{ counter = 1 }
+        # The old cookie still opens the same session.
+        $oldCopy = Join-Path -Path $rotDir -ChildPath 'jar-key1-copy.txt'
+        Copy-Item -LiteralPath $rotJar1 -Destination $oldCopy -Force
+        Invoke-KrCurl -Url "$($rotC.BaseUrl)/session/counter" -Jar $oldCopy | Assert-KrResponse -Json @{ counter = 2 }
+    }
+
+    It 'lets a server that was running before the rotation open cookies sealed with the new key (it reads the ring again)' {
+        # rotA started with key 1 only; the cookie of rotJar2 is sealed with key 2.
+        $deadline = [DateTime]::UtcNow.AddSeconds(45)
+        $probe = Join-Path -Path $rotDir -ChildPath 'jar-probe.txt'
+        while ($true) {
+            Copy-Item -LiteralPath $rotJar2 -Destination $probe -Force
+            $answer = Invoke-KrCurl -Url "$($rotA.BaseUrl)/session/whoami" -Jar $probe
+            if ($answer.Status -eq 200) {
+                break
+            }
+            $answer.Status | Should -Be 401 -Because $answer.Body
+            [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'a running server reads the key ring again every -KeyLifetime / 4 (10 s)'
+            Start-Sleep -Milliseconds 500
+        }
+        $answer.Json.user | Should -Be 'max'
+    }
+
+    It 'drops a key created more than two lifetimes ago at the next rotation: its cookies no longer open, the newer ones do' {
+        foreach ($instance in @($script:rotServers)) {
+            $output = Stop-TestRotServer -Instance $instance
+            $output | Should -Not -Match ([regex]::Escape($rotKey1.key)) -Because 'keys are never logged'
+            $output | Should -Not -Match ([regex]::Escape($rotKey2.key)) -Because 'keys are never logged'
+        }
+        Set-TestRotRingAge -AgeById @{ ([int]$rotKey1.id) = 100; ([int]$rotKey2.id) = 50 }
+        $d = Start-TestRotServer
+        $ring = Get-TestRotRing
+        @($ring | ForEach-Object { $_.key }) | Should -Not -Contain $rotKey1.key -Because 'key 1 was created more than two lifetimes ago'
+        $ring.Count | Should -Be 2
+        $ring[0].key | Should -BeExactly $rotKey2.key
+        $ring[1].id | Should -BeGreaterThan $rotKey2.id
+
+        $oldCopy = Join-Path -Path $rotDir -ChildPath 'jar-key1-copy2.txt'
+        Copy-Item -LiteralPath $rotJar1 -Destination $oldCopy -Force
+        Invoke-KrCurl -Url "$($d.BaseUrl)/session/whoami" -Jar $oldCopy | Assert-KrResponse -Status 401
+        $answer = Invoke-KrCurl -Url "$($d.BaseUrl)/session/whoami" -Jar $rotJar2 | Assert-KrResponse -Json @{ user = 'max' } -PassThru
+        @(Get-TestSessionSetCookie -Response $answer).Count | Should -Be 1 -Because 'the key 2 cookie comes back sealed with key 3'
+        Invoke-KrCurl -Url "$($d.BaseUrl)/session/counter" -Jar $rotJar2 | Assert-KrResponse -Json @{ counter = 3 }
+    }
+}
