@@ -4,7 +4,7 @@
 #   bash tests/run-all.sh            # from anywhere
 # Installs (each step idempotent, quick when already there; see tools/prereqs.sh): the vendored crates where no
 # crates registry answers, PowerShell 7.6.9 as a .NET tool unless a pwsh >= 7.4 is on PATH, Pester 5.7.1 from
-# NuGet, and Debian's gcc, python3, curl, redis-server, nodejs and npm when missing.
+# NuGet, and Debian's gcc, python3, curl, redis-server, postgresql, openssl, nodejs and npm when missing.
 # Suites: Rust (cargo test --workspace, with the header and C# bindings checks), C API (gcc), C API (Python
 # ctypes), C API and interop (C# / .NET), PowerShell module (Pester 5). A prerequisite that cannot be had, and any test reported as skipped,
 # count as failures with the reason printed: nothing is ever skipped silently.
@@ -54,8 +54,10 @@ prereq_failed=0
 need() { # name command...
   if ! "${@:2}"; then echo "!!! prerequisite not available: $1"; record "prereq:$1" 0 1; prereq_failed=1; return 1; fi
 }
+# PostgreSQL's server programs live in /usr/lib/postgresql/<version>/bin (the tests find them there);
+# pg_ctlcluster (on PATH) tells that the package is installed.
 need debian-packages kr_need_commands gcc:gcc python3:python3 curl:curl redis-server:redis-server \
-  redis-cli:redis-server node:nodejs npm:npm
+  redis-cli:redis-server node:nodejs npm:npm pg_ctlcluster:postgresql openssl:openssl setpriv:util-linux pgrep:procps
 need cargo kr_need_cargo
 need dotnet command -v dotnet
 have_pwsh=0

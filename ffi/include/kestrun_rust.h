@@ -1166,10 +1166,11 @@ KrStatus kr_server_configure_session(struct KrServer *server,
  * [,connectTimeout=ms][,syncTimeout=ms]`. `key_prefix` (ASP.NET's InstanceName, may be "") is put
  * before every session key. Timeouts of 0 take the string's `connectTimeout` / `syncTimeout`, else
  * 5000 ms. No connection is made here: the store connects on first use and reconnects after
- * failures (Redis down → sessions act as empty, writes are logged as lost, each call bounded).
- * `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are already configured,
- * a store was already chosen, or the server runs. Give every server sharing the store the same
- * `KrSessionOptions.cookie_key`.
+ * failures (Redis down → sessions read as empty and a write is answered 503, each wait bounded by
+ * the IO timeout). `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are
+ * already configured, a store was already chosen, or the server runs. Servers sharing the store
+ * read each other's session cookies through the key ring kept in it (or a common
+ * `KrSessionOptions.cookie_key`).
  *
  * # Safety
  * - `server`: a handle from `kr_server_new` (not dereferenced).
@@ -1181,6 +1182,47 @@ KrStatus kr_server_use_redis_session_store(struct KrServer *server,
                                            const char *key_prefix,
                                            uint32_t connect_timeout_ms,
                                            uint32_t operation_timeout_ms);
+
+/**
+ * Selects the PostgreSQL session store (must precede `kr_server_configure_session`; once per server).
+ * `connection`: Npgsql's `Host=…;Port=…;Username=…;Password=…;Database=…;SSL Mode=Disable;
+ * Timeout=s;Command Timeout=s` or `postgres://user:password@host:port/database` (TLS modes that need
+ * TLS are refused: no TLS connector in this build). `schema` / `table`: NULL → `public` / `Sessions`
+ * (letters, digits, `_`). `create_if_not_exists`: create the schema, table and index when missing.
+ * `deletion_interval_seconds`: how often expired rows are deleted (0 → 1800). No connection is made
+ * here. Semantics as the Redis store: sliding expiry, the IO timeout on every wait, 503 for a write
+ * that was not stored, one request of a session at a time across servers (a row lease), the cookie
+ * key ring in the table. `KR_INVALID_ARGUMENT` for a bad string or name (the password is never in
+ * the message), `KR_INVALID_STATE` as for Redis.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `connection`: NUL-terminated UTF-8; `schema`, `table`: NULL or NUL-terminated UTF-8; borrowed for
+ *   the call (copied).
+ */
+KrStatus kr_server_use_postgres_session_store(struct KrServer *server,
+                                              const char *connection,
+                                              const char *schema,
+                                              const char *table,
+                                              bool create_if_not_exists,
+                                              uint32_t deletion_interval_seconds);
+
+/**
+ * Selects the SQLite session store (must precede `kr_server_configure_session`; once per server):
+ * sessions and the cookie key ring in the file `path` (created when missing, WAL mode; several
+ * processes may share it), so one server keeps its sessions across restarts. `table`: NULL →
+ * `Sessions`. `deletion_interval_seconds`: how often expired rows are deleted (0 → 1800). The file
+ * is opened here: `KR_IO_ERROR` when it cannot be, `KR_INVALID_ARGUMENT` for a bad name,
+ * `KR_INVALID_STATE` as for Redis.
+ *
+ * # Safety
+ * - `server`: a handle from `kr_server_new` (not dereferenced).
+ * - `path`: NUL-terminated UTF-8; `table`: NULL or NUL-terminated UTF-8; borrowed for the call (copied).
+ */
+KrStatus kr_server_use_sqlite_session_store(struct KrServer *server,
+                                            const char *path,
+                                            const char *table,
+                                            uint32_t deletion_interval_seconds);
 
 /**
  * `*out` = whether the request's server has sessions (false, with `KR_OK`, when it has none).

@@ -6,6 +6,7 @@ use std::ffi::c_char;
 
 use std::time::Duration;
 
+use kestrun_native::session::sql::{PostgresOptions, SqliteOptions};
 use kestrun_native::{CookieSecret, RedisOptions, RequestContext, SessionData, SessionOptions};
 
 use crate::boundary::ffi_boundary;
@@ -139,10 +140,11 @@ pub unsafe extern "C" fn kr_server_configure_session(
 /// [,connectTimeout=ms][,syncTimeout=ms]`. `key_prefix` (ASP.NET's InstanceName, may be "") is put
 /// before every session key. Timeouts of 0 take the string's `connectTimeout` / `syncTimeout`, else
 /// 5000 ms. No connection is made here: the store connects on first use and reconnects after
-/// failures (Redis down → sessions act as empty, writes are logged as lost, each call bounded).
-/// `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are already configured,
-/// a store was already chosen, or the server runs. Give every server sharing the store the same
-/// `KrSessionOptions.cookie_key`.
+/// failures (Redis down → sessions read as empty and a write is answered 503, each wait bounded by
+/// the IO timeout). `KR_INVALID_ARGUMENT` for a bad string, `KR_INVALID_STATE` when sessions are
+/// already configured, a store was already chosen, or the server runs. Servers sharing the store
+/// read each other's session cookies through the key ring kept in it (or a common
+/// `KrSessionOptions.cookie_key`).
 ///
 /// # Safety
 /// - `server`: a handle from `kr_server_new` (not dereferenced).
@@ -167,6 +169,89 @@ pub unsafe extern "C" fn kr_server_use_redis_session_store(
             operation_timeout: millis_or_default(operation_timeout_ms),
         })?;
         Ok(())
+    }
+}
+
+/// Selects the PostgreSQL session store (must precede `kr_server_configure_session`; once per server).
+/// `connection`: Npgsql's `Host=…;Port=…;Username=…;Password=…;Database=…;SSL Mode=Disable;
+/// Timeout=s;Command Timeout=s` or `postgres://user:password@host:port/database` (TLS modes that need
+/// TLS are refused: no TLS connector in this build). `schema` / `table`: NULL → `public` / `Sessions`
+/// (letters, digits, `_`). `create_if_not_exists`: create the schema, table and index when missing.
+/// `deletion_interval_seconds`: how often expired rows are deleted (0 → 1800). No connection is made
+/// here. Semantics as the Redis store: sliding expiry, the IO timeout on every wait, 503 for a write
+/// that was not stored, one request of a session at a time across servers (a row lease), the cookie
+/// key ring in the table. `KR_INVALID_ARGUMENT` for a bad string or name (the password is never in
+/// the message), `KR_INVALID_STATE` as for Redis.
+///
+/// # Safety
+/// - `server`: a handle from `kr_server_new` (not dereferenced).
+/// - `connection`: NUL-terminated UTF-8; `schema`, `table`: NULL or NUL-terminated UTF-8; borrowed for
+///   the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_server_use_postgres_session_store(
+    server: *mut KrServer,
+    connection: *const c_char,
+    schema: *const c_char,
+    table: *const c_char,
+    create_if_not_exists: bool,
+    deletion_interval_seconds: u32,
+) -> KrStatus {
+    ffi_boundary! {
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated strings valid for the call (contract above).
+        let [connection] = unsafe { str_args([(connection, "connection")]) }?;
+        let d = PostgresOptions::default();
+        srv.use_postgres_session_store(PostgresOptions {
+            connection: connection.to_owned(),
+            // SAFETY: NULL or a NUL-terminated string valid for the call (contract above).
+            schema: unsafe { opt_str_arg(schema, "schema") }?.map_or(d.schema, str::to_owned),
+            // SAFETY: as above.
+            table: unsafe { opt_str_arg(table, "table") }?.map_or(d.table, str::to_owned),
+            create_if_not_exists,
+            expired_items_deletion_interval: seconds_or(deletion_interval_seconds, d.expired_items_deletion_interval),
+        })?;
+        Ok(())
+    }
+}
+
+/// Selects the SQLite session store (must precede `kr_server_configure_session`; once per server):
+/// sessions and the cookie key ring in the file `path` (created when missing, WAL mode; several
+/// processes may share it), so one server keeps its sessions across restarts. `table`: NULL →
+/// `Sessions`. `deletion_interval_seconds`: how often expired rows are deleted (0 → 1800). The file
+/// is opened here: `KR_IO_ERROR` when it cannot be, `KR_INVALID_ARGUMENT` for a bad name,
+/// `KR_INVALID_STATE` as for Redis.
+///
+/// # Safety
+/// - `server`: a handle from `kr_server_new` (not dereferenced).
+/// - `path`: NUL-terminated UTF-8; `table`: NULL or NUL-terminated UTF-8; borrowed for the call (copied).
+#[no_mangle]
+pub unsafe extern "C" fn kr_server_use_sqlite_session_store(
+    server: *mut KrServer,
+    path: *const c_char,
+    table: *const c_char,
+    deletion_interval_seconds: u32,
+) -> KrStatus {
+    ffi_boundary! {
+        let srv = server_ref(server)?;
+        // SAFETY: NUL-terminated strings valid for the call (contract above).
+        let [path] = unsafe { str_args([(path, "path")]) }?;
+        let d = SqliteOptions::default();
+        srv.use_sqlite_session_store(SqliteOptions {
+            path: path.into(),
+            // SAFETY: NULL or a NUL-terminated string valid for the call (contract above).
+            table: unsafe { opt_str_arg(table, "table") }?.map_or(d.table, str::to_owned),
+            expired_items_deletion_interval: seconds_or(deletion_interval_seconds, d.expired_items_deletion_interval),
+        })?;
+        Ok(())
+    }
+}
+
+/// A seconds argument: 0 → `default`.
+fn seconds_or(seconds: u32, default: Duration) -> Duration {
+    if seconds == 0 {
+        default
+    } else {
+        Duration::from_secs(seconds.into())
     }
 }
 

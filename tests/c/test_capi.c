@@ -534,6 +534,57 @@ static void test_slow_routes(void) {
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* SQL session stores: configuration errors (never showing the password), and sessions in a SQLite file
+ * that outlive the server. The PostgreSQL store against a live server is tested by the Rust suite. */
+static void test_sql_stores(void) {
+    KrServer *s = NULL;
+    size_t index = 0;
+    uint16_t port = 0;
+    check_status(kr_server_new("capi-pg", &s), KR_OK, "sql: kr_server_new");
+    check_status(kr_server_use_postgres_session_store(s, "Host=h;Username=u;Password=topsecret;SSL Mode=Require", NULL, NULL,
+                                                      true, 0),
+                 KR_INVALID_ARGUMENT, "PostgreSQL: SSL Mode=Require (no TLS connector)");
+    check(strstr(last_error(), "SSL Mode") != NULL && strstr(last_error(), "topsecret") == NULL,
+          "the error names SSL Mode, never the password (%s)", last_error());
+    check_status(kr_server_use_postgres_session_store(s, "Host=h;Username=u", "public", "x;drop", true, 0),
+                 KR_INVALID_ARGUMENT, "PostgreSQL: a table name that is not an identifier");
+    check_status(kr_server_use_postgres_session_store(s, NULL, NULL, NULL, true, 0), KR_NULL_ARGUMENT,
+                 "PostgreSQL: connection NULL");
+    check_status(kr_server_use_postgres_session_store(s, "postgres://u:pw@127.0.0.1:1/db", NULL, NULL, true, 60), KR_OK,
+                 "PostgreSQL store (no connection made yet)");
+    check_status(kr_server_use_sqlite_session_store(s, "/tmp/x.db", NULL, 0), KR_INVALID_STATE, "a second store");
+    check_status(kr_server_free(s), KR_OK, "sql: kr_server_free pg");
+
+    char file[400];
+    snprintf(file, sizeof file, "%s/sessions.db", g_tmp);
+    static RouteData rd_lite = {"lite", 0};
+    char url[128], u[256];
+    size_t len = 0;
+    for (int run = 1; run <= 2; run++) {
+        check_status(kr_server_new("capi-lite", &s), KR_OK, "sqlite: kr_server_new");
+        check_status(kr_server_use_sqlite_session_store(s, "/nonexistent-dir/x/s.db", NULL, 0), KR_IO_ERROR,
+                     "SQLite: a file that cannot be opened");
+        check_status(kr_server_use_sqlite_session_store(s, file, "Sessions", 0), KR_OK, "SQLite store");
+        check_status(kr_server_add_endpoint_http(s, "127.0.0.1", 0, &index), KR_OK, "sqlite: HTTP endpoint");
+        KrSessionOptions o;
+        kr_session_options_default(&o);
+        check_status(kr_server_configure_session(s, &o), KR_OK, "sqlite: sessions");
+        check_status(kr_server_add_route(s, "GET", "/counter", counter_cb, &rd_lite, NULL), KR_OK, "sqlite: route");
+        check_status(kr_server_start(s), KR_OK, "sqlite: start");
+        check_status(kr_server_endpoint_url(s, 0, url, sizeof url, &len), KR_OK, "sqlite: url");
+        snprintf(u, sizeof u, "%s/counter", url);
+        for (int i = 1; i <= 2; i++) {
+            Resp *r = http("GET", u, "lite-jar", NULL, NULL);
+            char expect[64];
+            snprintf(expect, sizeof expect, "{\"counter\":%d}", (run - 1) * 2 + i);
+            check(r->status == 200 && strcmp(r->body, expect) == 0, "SQLite run %d: GET /counter -> %s (got %d %s)", run,
+                  expect, r->status, r->body);
+        }
+        check_status(kr_server_free(s), KR_OK, "sqlite: kr_server_free (the sessions stay in the file)");
+    }
+    (void)port;
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     snprintf(g_tmp, sizeof g_tmp, "/tmp/kr-capi-c-XXXXXX");
@@ -913,6 +964,7 @@ int main(void) {
     check(rd_counter.freed == 1, "earlier finalizers not run again");
 
     test_slow_routes();
+    test_sql_stores();
 
     /* Clean up the temp directory. */
     char cleanup[400];

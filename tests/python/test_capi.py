@@ -174,6 +174,8 @@ def load_library(path):
         "kr_session_get_bytes": [H, c_char_p, c_char_p, c_size_t, sz],
         "kr_session_set_bytes": [H, c_char_p, c_char_p, c_size_t],
         "kr_session_remove": [H, c_char_p],
+        "kr_server_use_postgres_session_store": [H, c_char_p, c_char_p, c_char_p, c_bool, c_uint32],
+        "kr_server_use_sqlite_session_store": [H, c_char_p, c_char_p, c_uint32],
         "kr_session_clear": [H],
         "kr_session_renew_id": [H],
         "kr_session_key_count": [H, sz],

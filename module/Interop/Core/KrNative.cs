@@ -263,6 +263,12 @@ namespace KestrunRust
         public static extern KrStatus kr_server_use_redis_session_store(IntPtr server, ref byte connection, ref byte keyPrefix, uint connectTimeoutMs, uint operationTimeoutMs);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_use_postgres_session_store(IntPtr server, ref byte connection, ref byte schema, ref byte table, [MarshalAs(UnmanagedType.U1)] bool createIfNotExists, uint deletionIntervalSeconds);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        public static extern KrStatus kr_server_use_sqlite_session_store(IntPtr server, ref byte path, ref byte table, uint deletionIntervalSeconds);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         public static extern KrStatus kr_server_start(IntPtr server);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
