@@ -1,14 +1,17 @@
-# Sessions in Redis: Add-KrDistributedRedisCache (registration rules and errors, in this process), and
-# examples/19.2-Sessions-Redis.ps1 against a real redis-server started on a free loopback port (--save '' --appendonly no):
-# two servers on different ports sharing one session through one curl cookie jar, the idle timeout as the key's expiry
-# in Redis, and redis-server killed mid-test (answers keep coming, bounded) then restarted on the same port.
-# Without redis-server / redis-cli on PATH the Redis-backed tests are reported as skipped, with the reason printed.
+# Sessions in Redis: Add-KrDistributedRedisCache (registration rules and errors, in this process; a
+# [StackExchange.Redis.ConfigurationOptions] honoured field by field or rejected by name), and
+# examples/19.2-Sessions-Redis.ps1 against a real redis-server (Start-KrRedisServer of TestHelper.psm1: a free loopback
+# port, no persistence): two servers on different ports sharing one session through one curl cookie jar, the idle
+# timeout as the key's expiry in Redis, and redis-server killed mid-test (answers keep coming, bounded) then restarted
+# on the same port. Kestrun's own 19.2 script against a TLS Redis: Tutorial.19.2-Sessions-Redis.Tests.ps1.
+# Without redis-server / redis-cli on PATH the Redis-backed tests are reported as skipped (counted as failures), with
+# the reason printed.
 
 BeforeDiscovery {
-    $redisMissing = $null -eq (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction SilentlyContinue) -or
-        $null -eq (Get-Command -Name 'redis-cli' -CommandType Application -ErrorAction SilentlyContinue)
+    Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
+    $redisMissing = Get-KrRedisMissingReason
     if ($redisMissing) {
-        Write-Host 'Redis.Tests.ps1: the tests that need Redis are skipped: redis-server / redis-cli are not installed (apt-get install redis-server).'
+        Write-Host "Redis.Tests.ps1: the tests that need Redis are skipped because $redisMissing."
     }
 }
 
@@ -16,64 +19,6 @@ BeforeAll {
     Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
     Import-Module (Get-KrStagedManifest) -Force -ErrorAction Stop
     $script:example = Join-Path -Path (Get-KrRepoRoot) -ChildPath (Join-Path -Path 'examples' -ChildPath '19.2-Sessions-Redis.ps1')
-
-    function Invoke-TestRedisCli {
-        # redis-cli --raw against 127.0.0.1:<Port>; returns the output lines.
-        param(
-            [Parameter(Mandatory = $true)]
-            [int]$Port,
-
-            [Parameter(Mandatory = $true)]
-            [string[]]$Arguments
-        )
-        $cli = (Get-Command -Name 'redis-cli' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-        $cliArgs = @('-h', '127.0.0.1', '-p', "$Port", '--raw') + $Arguments
-        $output = & $cli @cliArgs 2>$null
-        @($output | ForEach-Object { "$_" } | Where-Object { $_ -ne '' })
-    }
-
-    function Start-TestRedis {
-        # Starts redis-server on 127.0.0.1:<Port> (no persistence) and waits until it answers PING.
-        param(
-            [Parameter(Mandatory = $true)]
-            [int]$Port,
-
-            [Parameter(Mandatory = $true)]
-            [string]$Directory
-        )
-        $null = New-Item -ItemType Directory -Path $Directory -Force
-        $server = (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($server)
-        foreach ($a in @('--port', "$Port", '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-                '--dir', $Directory, '--logfile', (Join-Path -Path $Directory -ChildPath 'redis.log'))) {
-            $psi.ArgumentList.Add($a)
-        }
-        $psi.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($psi)
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if ((Invoke-TestRedisCli -Port $Port -Arguments @('PING')) -contains 'PONG') {
-                return $process
-            }
-            if ($process.HasExited) {
-                throw "redis-server exited (code $($process.ExitCode)) on port $Port"
-            }
-            Start-Sleep -Milliseconds 100
-        }
-        $process.Kill()
-        throw "redis-server did not answer on port $Port"
-    }
-
-    function Stop-TestRedis {
-        param(
-            [Parameter()]
-            [System.Diagnostics.Process]$Process
-        )
-        if ($null -ne $Process -and -not $Process.HasExited) {
-            $Process.Kill()
-            $null = $Process.WaitForExit(10000)
-        }
-    }
 }
 
 Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSession' {
@@ -97,9 +42,9 @@ Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSessio
     }
 
     It 'takes ConfigurationOptions as a hashtable or a URL' {
-        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions @{ EndPoints = @('cache.local:7000'); Password = 'p@ss'; Ssl = $true; DefaultDatabase = 2; SyncTimeout = 250 }
-        $server.DistributedCache.Configuration | Should -Be 'rediss://:p%40ss@cache.local:7000/2'
-        $server.DistributedCache.OperationTimeoutMs | Should -Be 250
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions @{ EndPoints = @('cache.local:7000', 'replica.local'); Password = 'p@ss'; Ssl = $true; DefaultDatabase = 2; SyncTimeout = 250; ClientName = 'web1' }
+        $server.DistributedCache.Configuration | Should -Be 'cache.local:7000,replica.local,password=p@ss,ssl=true,defaultDatabase=2,syncTimeout=250,name=web1'
+        "$($server.DistributedCache)" | Should -Not -Match 'p@ss'
         $other = New-KrServer -Name "pester-redis-url-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
         try {
             Add-KrDistributedRedisCache -Server $other -ConfigurationOptions 'redis://127.0.0.1:1/3'
@@ -144,11 +89,111 @@ Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSessio
     }
 }
 
-Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redisMissing {
+Describe 'Add-KrDistributedRedisCache -ConfigurationOptions with a [StackExchange.Redis.ConfigurationOptions]' {
     BeforeAll {
-        $script:redisDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-$([guid]::NewGuid().ToString('N'))"
-        $script:redisPort = Get-FreeTcpPort
-        $script:redis = Start-TestRedis -Port $redisPort -Directory $redisDir
+        function New-TestOptions {
+            # A ConfigurationOptions with one endpoint where nothing listens (nothing connects while configuring).
+            $cfg = [StackExchange.Redis.ConfigurationOptions]::new()
+            $cfg.EndPoints.Add('127.0.0.1:1')
+            $cfg
+        }
+    }
+    BeforeEach {
+        $script:server = New-KrServer -Name "pester-redis-cfg-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+    }
+    AfterEach {
+        if ($script:server) {
+            Remove-KrServer -Server $script:server -Force
+        }
+    }
+
+    It 'resolves in a new pwsh right after Import-Module Kestrun.Rust, from the module, without loading what the runtime has twice' {
+        $result = Invoke-KrChildPwsh -Command @'
+Import-Module Kestrun.Rust -ErrorAction Stop
+$cfg = [StackExchange.Redis.ConfigurationOptions]::new()
+[pscustomobject]@{
+    Redis            = $cfg.GetType().Assembly.Location
+    Pipelines        = [System.IO.Pipelines.Pipe].Assembly.Location
+    RuntimePipelines = [bool]([System.AppContext]::GetData('TRUSTED_PLATFORM_ASSEMBLIES') -match 'System\.IO\.Pipelines\.dll')
+    Copies           = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in @('StackExchange.Redis', 'System.IO.Pipelines') }).Count
+} | ConvertTo-Json -Compress
+'@
+        $result.ExitCode | Should -Be 0 -Because $result.StdErr
+        $loaded = $result.StdOut | ConvertFrom-Json
+        $lib = Join-Path -Path (Get-KrStagedModulePath) -ChildPath (Join-Path -Path 'Kestrun.Rust' -ChildPath 'lib')
+        $loaded.Redis | Should -BeLike (Join-Path -Path $lib -ChildPath 'StackExchange.Redis.dll')
+        $loaded.Copies | Should -Be 2
+        if ($loaded.RuntimePipelines) {
+            $loaded.Pipelines | Should -Not -BeLike "$lib*" -Because 'the runtime provides System.IO.Pipelines'
+        } else {
+            $loaded.Pipelines | Should -BeLike "$lib*"
+        }
+    }
+
+    It 'passes every field that matters to a session store, and every endpoint' {
+        $cfg = New-TestOptions
+        $cfg.EndPoints.Add('replica.local')
+        $cfg.Ssl = $true
+        $cfg.User = 'default'
+        $cfg.Password = 'tok3n'
+        $cfg.DefaultDatabase = 2
+        $cfg.ConnectTimeout = 1500
+        $cfg.SyncTimeout = 250
+        $cfg.AsyncTimeout = 700
+        $cfg.ClientName = 'kestrun-web1'
+        $cfg.AbortOnConnectFail = $false
+        $cfg.ConnectRetry = 5
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions $cfg -InstanceName 'KestrunSession_' -NoDistributedMemoryCache
+        $server.DistributedCache.Configuration |
+            Should -Be '127.0.0.1:1,replica.local,user=default,password=tok3n,ssl=true,defaultDatabase=2,connectTimeout=1500,syncTimeout=250,asyncTimeout=700,name=kestrun-web1,abortConnect=false,connectRetry=5'
+        $server.DistributedCache.InstanceName | Should -Be 'KestrunSession_'
+        "$($server.DistributedCache)" | Should -Not -Match 'tok3n'
+    }
+
+    It 'accepts options left at their defaults, SslHost naming the endpoint, and the options that cannot matter' {
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions (New-TestOptions)
+        $server.DistributedCache.Configuration | Should -Be '127.0.0.1:1,connectTimeout=5000,syncTimeout=5000,asyncTimeout=5000,abortConnect=true,connectRetry=3'
+        $other = New-KrServer -Name "pester-redis-cfg2-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        try {
+            $cfg = [StackExchange.Redis.ConfigurationOptions]::Parse('cache.local,ssl=true,sslHost=cache.local,allowAdmin=true,keepAlive=30,tiebreaker=,syncTimeout=900')
+            $cfg.SslProtocols = [System.Security.Authentication.SslProtocols]'Tls12, Tls13'
+            $cfg.CheckCertificateRevocation = $false
+            Add-KrDistributedRedisCache -Server $other -ConfigurationOptions $cfg
+            $other.DistributedCache.Configuration | Should -Be 'cache.local,ssl=true,sslHost=cache.local,connectTimeout=5000,syncTimeout=900,asyncTimeout=900,abortConnect=true,connectRetry=3'
+        } finally {
+            Remove-KrServer -Server $other -Force
+        }
+    }
+
+    It 'rejects <Field> with an ErrorRecord that names it' -ForEach @(
+        @{ Field = 'ServiceName'; Set = { param($c) $c.ServiceName = 'mymaster' }; Message = '*ConfigurationOptions.ServiceName*Sentinel*' }
+        @{ Field = 'Proxy'; Set = { param($c) $c.Proxy = [StackExchange.Redis.Proxy]::Twemproxy }; Message = '*ConfigurationOptions.Proxy*Twemproxy*' }
+        @{ Field = 'SslProtocols'; Set = { param($c) $c.SslProtocols = [System.Security.Authentication.SslProtocols]::Tls12 }; Message = '*ConfigurationOptions.SslProtocols*Tls12*' }
+        @{ Field = 'CertificateValidation'; Set = { param($c) $c.add_CertificateValidation({ $true }) }; Message = '*ConfigurationOptions.CertificateValidation*SSL_CERT_FILE*' }
+        @{ Field = 'CommandMap'; Set = { param($c) $c.CommandMap = [StackExchange.Redis.CommandMap]::Create([System.Collections.Generic.HashSet[string]]@('SUBSCRIBE'), $false) }; Message = '*ConfigurationOptions.CommandMap*' }
+        @{ Field = 'Password'; Set = { param($c) $c.Password = 'pass,word' }; Message = '*ConfigurationOptions.Password contains a comma*' }
+        @{ Field = 'ConnectRetry'; Set = { param($c) $c.ConnectRetry = -1 }; Message = '*ConfigurationOptions.ConnectRetry*' }
+        @{ Field = 'ConnectTimeout'; Set = { param($c) $c.ConnectTimeout = 0 }; Message = '*ConfigurationOptions.ConnectTimeout*' }
+        @{ Field = 'EndPoints'; Set = { param($c) $c.EndPoints.Clear() }; Message = '*ConfigurationOptions.EndPoints is empty*' }
+        @{ Field = 'SslHost'; Set = { param($c) $c.Ssl = $true; $c.SslHost = 'cache.example' }; Message = '*sslHost="cache.example" differs from the endpoint host "127.0.0.1"*' }
+        @{ Field = 'ClientName'; Set = { param($c) $c.ClientName = 'two words' }; Message = '*name="two words" is not a Redis client name*' }
+    ) {
+        $cfg = New-TestOptions
+        & $Set $cfg
+        $err = { Add-KrDistributedRedisCache -Server $server -ConfigurationOptions $cfg } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike $Message
+        $err.FullyQualifiedErrorId | Should -Match '^KrAddDistributedRedisCacheFailed,Add-KrDistributedRedisCache'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Not -Match 'kr_'
+        $server.DistributedCache | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:([bool]$redisMissing) {
+    BeforeAll {
+        $script:redis = Start-KrRedisServer
+        $script:redisPort = $redis.Port
+        $script:redisDir = $redis.Directory
         $farm = @('-RedisConfiguration', "127.0.0.1:$redisPort", '-InstanceName', 'PesterFarm:',
             '-DataProtectionKey', "pester farm secret $([guid]::NewGuid())", '-IdleTimeout', '60', '-IOTimeout', '2')
         $script:a = Start-KrTestScript -Path $example -Arguments $farm
@@ -162,7 +207,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
                 Write-Host "---- 19.2-Sessions-Redis.ps1 on port $($instance.Port) ----`n$($output.StdOut)`n$($output.StdErr)"
             }
         }
-        Stop-TestRedis -Process $script:redis
+        Stop-KrRedisServer -Server $script:redis
         Remove-Item -LiteralPath $script:redisDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
@@ -183,16 +228,16 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 
     It 'keeps the state in Redis under the InstanceName prefix' {
-        $keys = @(Invoke-TestRedisCli -Port $redisPort -Arguments @('--scan', '--pattern', 'PesterFarm:*'))
+        $keys = @(Invoke-KrRedisCli -Server $redis -Arguments @('--scan', '--pattern', 'PesterFarm:*'))
         $keys.Count | Should -Be 1
-        $json = (Invoke-TestRedisCli -Port $redisPort -Arguments @('GET', $keys[0])) -join ''
+        $json = (Invoke-KrRedisCli -Server $redis -Arguments @('GET', $keys[0])) -join ''
         $json | Should -Match '"user"'
         $json | Should -Match '"counter"'
-        [int]((Invoke-TestRedisCli -Port $redisPort -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
+        [int]((Invoke-KrRedisCli -Server $redis -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
     }
 
     It 'keeps answering while redis-server is down, bounded by the timeouts' {
-        Stop-TestRedis -Process $script:redis
+        Stop-KrRedisServer -Server $script:redis
         $script:redis = $null
         foreach ($i in 1..3) {
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -204,7 +249,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 
     It 'works again once redis-server is back on the same port' {
-        $script:redis = Start-TestRedis -Port $redisPort -Directory $redisDir
+        $script:redis = Start-KrRedisServer -Port $redisPort -Directory $redisDir
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         while ($true) {
             $null = Invoke-KrCurl -Url "$($a.BaseUrl)/session/login?user=max" -Jar $jar
@@ -221,31 +266,28 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 }
 
-Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry in Redis' -Skip:$redisMissing {
+Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry in Redis' -Skip:([bool]$redisMissing) {
     BeforeAll {
-        $script:idleDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-idle-$([guid]::NewGuid().ToString('N'))"
-        $script:idlePort = Get-FreeTcpPort
-        $script:idleRedis = Start-TestRedis -Port $idlePort -Directory $idleDir
-        $script:idle = Start-KrTestScript -Path $example -Arguments @('-RedisConfiguration', "127.0.0.1:$idlePort", '-InstanceName', 'PesterIdle:', '-IdleTimeout', '2')
-        $script:idleJar = Join-Path -Path $idleDir -ChildPath 'jar.txt'
+        $script:idleRedis = Start-KrRedisServer
+        $script:idle = Start-KrTestScript -Path $example -Arguments @('-RedisConfiguration', "127.0.0.1:$($idleRedis.Port)", '-InstanceName', 'PesterIdle:', '-IdleTimeout', '2')
+        $script:idleJar = Join-Path -Path $idleRedis.Directory -ChildPath 'jar.txt'
     }
     AfterAll {
         if ($script:idle) {
             $null = Stop-KrTestScript -Instance $script:idle
         }
-        Stop-TestRedis -Process $script:idleRedis
-        Remove-Item -LiteralPath $script:idleDir -Recurse -Force -ErrorAction SilentlyContinue
+        Stop-KrRedisServer -Server $script:idleRedis -RemoveDirectory
     }
 
     It 'expires the session key after the idle timeout, and the session is gone' {
         # Warm the route runspace up first, so that the timing below is about Redis only.
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/hello" -Jar $idleJar).Status | Should -Be 200
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/session/login?user=max" -Jar $idleJar).Status | Should -Be 200
-        $keys = @(Invoke-TestRedisCli -Port $idlePort -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
+        $keys = @(Invoke-KrRedisCli -Server $idleRedis -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
         $keys.Count | Should -Be 1
-        [int]((Invoke-TestRedisCli -Port $idlePort -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeLessOrEqual 2
+        [int]((Invoke-KrRedisCli -Server $idleRedis -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeLessOrEqual 2
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
-        while ((Invoke-TestRedisCli -Port $idlePort -Arguments @('EXISTS', $keys[0])) -contains '1') {
+        while ((Invoke-KrRedisCli -Server $idleRedis -Arguments @('EXISTS', $keys[0])) -contains '1') {
             [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'Redis expires the idle session key'
             Start-Sleep -Milliseconds 250
         }
