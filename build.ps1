@@ -6,8 +6,10 @@
     1. cargo build of the C ABI crate (kestrun_rust; release by default). The committed header
        ffi/include/kestrun_rust.h is not touched: `cargo run -p kestrun_rust --example gen_header` regenerates it.
     2. Builds the binary module module/Kestrun.Rust.csproj with `dotnet build` (the .NET SDK 8 or newer) into
-       lib/Kestrun.Rust.dll: the C API wrapper, the runspace host and the compiled per-request cmdlets.
-       Skipped when its sources are unchanged.
+       lib/Kestrun.Rust.dll: the C API wrapper, the runspace host and the compiled per-request cmdlets; and stages
+       beside it the StackExchange.Redis assemblies the project references (StackExchange.Redis.dll and what it
+       needs), which Kestrun.Rust.psm1 loads for [StackExchange.Redis.ConfigurationOptions]. Skipped when its
+       sources are unchanged.
     3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
        lib/Kestrun.Rust.dll and lib/<native library of this OS>.
     4. Generates the help of the compiled cmdlets, lib/en-US/Kestrun.Rust.dll-Help.xml (MAML), from
@@ -148,7 +150,11 @@ foreach ($source in $sources) {
 $stamp = [System.Convert]::ToHexString($hasher.GetHashAndReset())
 $hasher.Dispose()
 
-$upToDate = (-not $Force.IsPresent) -and (Test-Path -LiteralPath $assemblyStaged) -and (Test-Path -LiteralPath $stampFile) -and
+# The assemblies of the StackExchange.Redis package reference, staged beside Kestrun.Rust.dll (Kestrun.Rust.psm1 loads
+# each one that the process or the runtime does not already provide, e.g. System.IO.Pipelines on .NET 9 and newer).
+$companionAssemblies = @('StackExchange.Redis.dll', 'Pipelines.Sockets.Unofficial.dll', 'System.IO.Pipelines.dll', 'Microsoft.Extensions.Logging.Abstractions.dll')
+$companionsStaged = @($companionAssemblies | Where-Object { -not (Test-Path -LiteralPath (Join-Path -Path $libStage -ChildPath $_)) }).Count -eq 0
+$upToDate = (-not $Force.IsPresent) -and $companionsStaged -and (Test-Path -LiteralPath $assemblyStaged) -and (Test-Path -LiteralPath $stampFile) -and
     ((Get-Content -LiteralPath $stampFile -Raw).Trim() -eq $stamp)
 if ($upToDate) {
     Write-Step "$assemblyName is up to date"
@@ -164,13 +170,20 @@ if ($upToDate) {
         throw "dotnet build of module/Kestrun.Rust.csproj failed (exit code $LASTEXITCODE):$([System.Environment]::NewLine)$(($log | Out-String).Trim())"
     }
     # Copy under a temporary name, then rename over the old file (a process using the old one keeps its copy).
-    $temporary = "$assemblyStaged.$PID.tmp"
-    Copy-Item -LiteralPath (Join-Path -Path $buildOutput -ChildPath $assemblyName) -Destination $temporary -Force
-    try {
-        Move-Item -LiteralPath $temporary -Destination $assemblyStaged -Force
-    } catch {
-        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
-        throw "Could not replace '$assemblyStaged' (is a process using the module?): $($_.Exception.Message)"
+    foreach ($file in @($assemblyName) + $companionAssemblies) {
+        $built = Join-Path -Path $buildOutput -ChildPath $file
+        if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
+            throw "dotnet build of module/Kestrun.Rust.csproj did not produce '$file' in '$buildOutput'."
+        }
+        $staged = Join-Path -Path $libStage -ChildPath $file
+        $temporary = "$staged.$PID.tmp"
+        Copy-Item -LiteralPath $built -Destination $temporary -Force
+        try {
+            Move-Item -LiteralPath $temporary -Destination $staged -Force
+        } catch {
+            Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
+            throw "Could not replace '$staged' (is a process using the module?): $($_.Exception.Message)"
+        }
     }
     Set-Content -LiteralPath $stampFile -Value $stamp -Encoding ascii
 }

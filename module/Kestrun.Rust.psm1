@@ -20,6 +20,22 @@ if ($null -eq $script:KrLibDirectory) {
     throw "Kestrun.Rust is not built: lib/Kestrun.Rust.dll was not found beside '$PSScriptRoot' nor in out/Kestrun.Rust/lib. Run 'pwsh ./build.ps1' in the repository first."
 }
 
+# StackExchange.Redis (staged in lib/ by build.ps1), so that [StackExchange.Redis.ConfigurationOptions] resolves in the
+# user's script for Add-KrDistributedRedisCache -ConfigurationOptions, as with Kestrun. An assembly that the process
+# already has or that the runtime provides (System.IO.Pipelines is part of .NET 9 and newer) is used as it is: the copy
+# in lib/ is loaded only when loading by name fails, so nothing PowerShell ships is loaded twice.
+foreach ($assemblyName in @('Microsoft.Extensions.Logging.Abstractions', 'System.IO.Pipelines', 'Pipelines.Sockets.Unofficial', 'StackExchange.Redis')) {
+    try {
+        $null = [System.Reflection.Assembly]::Load($assemblyName)
+    } catch {
+        $assemblyFile = Join-Path -Path $script:KrLibDirectory -ChildPath "$assemblyName.dll"
+        if (-not (Test-Path -LiteralPath $assemblyFile)) {
+            throw "Kestrun.Rust is not completely built: '$assemblyFile' is missing. Run 'pwsh ./build.ps1' in the repository first."
+        }
+        $null = [System.Reflection.Assembly]::LoadFrom($assemblyFile)
+    }
+}
+
 # The binary module: its cmdlets become this module's (the assembly is loaded once per process; route runspaces and
 # re-imports reuse it).
 $script:KrBinaryModule = Import-Module -Name (Join-Path -Path $script:KrLibDirectory -ChildPath 'Kestrun.Rust.dll') -PassThru -ErrorAction Stop

@@ -1,14 +1,17 @@
-# Sessions in Redis: Add-KrDistributedRedisCache (registration rules and errors, in this process), and
-# examples/19.2-Sessions-Redis.ps1 against a real redis-server started on a free loopback port (--save '' --appendonly no):
-# two servers on different ports sharing one session through one curl cookie jar, the idle timeout as the key's expiry
-# in Redis, and redis-server killed mid-test (answers keep coming, bounded) then restarted on the same port.
-# Without redis-server / redis-cli on PATH the Redis-backed tests are reported as skipped, with the reason printed.
+# Sessions in Redis: Add-KrDistributedRedisCache (registration rules and errors, in this process; a
+# [StackExchange.Redis.ConfigurationOptions] honoured field by field or rejected by name), and
+# examples/19.2-Sessions-Redis.ps1 against a real redis-server (Start-KrRedisServer of TestHelper.psm1: a free loopback
+# port, no persistence): two servers on different ports sharing one session through one curl cookie jar, the idle
+# timeout as the key's expiry in Redis, and redis-server killed mid-test (answers keep coming, bounded) then restarted
+# on the same port. Kestrun's own 19.2 script against a TLS Redis: Tutorial.19.2-Sessions-Redis.Tests.ps1.
+# Without redis-server / redis-cli on PATH the Redis-backed tests are reported as skipped (counted as failures), with
+# the reason printed.
 
 BeforeDiscovery {
-    $redisMissing = $null -eq (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction SilentlyContinue) -or
-        $null -eq (Get-Command -Name 'redis-cli' -CommandType Application -ErrorAction SilentlyContinue)
+    Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
+    $redisMissing = Get-KrRedisMissingReason
     if ($redisMissing) {
-        Write-Host 'Redis.Tests.ps1: the tests that need Redis are skipped: redis-server / redis-cli are not installed (apt-get install redis-server).'
+        Write-Host "Redis.Tests.ps1: the tests that need Redis are skipped because $redisMissing."
     }
 }
 
@@ -16,64 +19,6 @@ BeforeAll {
     Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
     Import-Module (Get-KrStagedManifest) -Force -ErrorAction Stop
     $script:example = Join-Path -Path (Get-KrRepoRoot) -ChildPath (Join-Path -Path 'examples' -ChildPath '19.2-Sessions-Redis.ps1')
-
-    function Invoke-TestRedisCli {
-        # redis-cli --raw against 127.0.0.1:<Port>; returns the output lines.
-        param(
-            [Parameter(Mandatory = $true)]
-            [int]$Port,
-
-            [Parameter(Mandatory = $true)]
-            [string[]]$Arguments
-        )
-        $cli = (Get-Command -Name 'redis-cli' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-        $cliArgs = @('-h', '127.0.0.1', '-p', "$Port", '--raw') + $Arguments
-        $output = & $cli @cliArgs 2>$null
-        @($output | ForEach-Object { "$_" } | Where-Object { $_ -ne '' })
-    }
-
-    function Start-TestRedis {
-        # Starts redis-server on 127.0.0.1:<Port> (no persistence) and waits until it answers PING.
-        param(
-            [Parameter(Mandatory = $true)]
-            [int]$Port,
-
-            [Parameter(Mandatory = $true)]
-            [string]$Directory
-        )
-        $null = New-Item -ItemType Directory -Path $Directory -Force
-        $server = (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($server)
-        foreach ($a in @('--port', "$Port", '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-                '--dir', $Directory, '--logfile', (Join-Path -Path $Directory -ChildPath 'redis.log'))) {
-            $psi.ArgumentList.Add($a)
-        }
-        $psi.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($psi)
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if ((Invoke-TestRedisCli -Port $Port -Arguments @('PING')) -contains 'PONG') {
-                return $process
-            }
-            if ($process.HasExited) {
-                throw "redis-server exited (code $($process.ExitCode)) on port $Port"
-            }
-            Start-Sleep -Milliseconds 100
-        }
-        $process.Kill()
-        throw "redis-server did not answer on port $Port"
-    }
-
-    function Stop-TestRedis {
-        param(
-            [Parameter()]
-            [System.Diagnostics.Process]$Process
-        )
-        if ($null -ne $Process -and -not $Process.HasExited) {
-            $Process.Kill()
-            $null = $Process.WaitForExit(10000)
-        }
-    }
 }
 
 Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSession' {
@@ -97,9 +42,9 @@ Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSessio
     }
 
     It 'takes ConfigurationOptions as a hashtable or a URL' {
-        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions @{ EndPoints = @('cache.local:7000'); Password = 'p@ss'; Ssl = $true; DefaultDatabase = 2; SyncTimeout = 250 }
-        $server.DistributedCache.Configuration | Should -Be 'rediss://:p%40ss@cache.local:7000/2'
-        $server.DistributedCache.OperationTimeoutMs | Should -Be 250
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions @{ EndPoints = @('cache.local:7000', 'replica.local'); Password = 'p@ss'; Ssl = $true; DefaultDatabase = 2; SyncTimeout = 250; ClientName = 'web1' }
+        $server.DistributedCache.Configuration | Should -Be 'cache.local:7000,replica.local,password=p@ss,ssl=true,defaultDatabase=2,syncTimeout=250,name=web1'
+        "$($server.DistributedCache)" | Should -Not -Match 'p@ss'
         $other = New-KrServer -Name "pester-redis-url-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
         try {
             Add-KrDistributedRedisCache -Server $other -ConfigurationOptions 'redis://127.0.0.1:1/3'
@@ -145,11 +90,111 @@ Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSessio
     }
 }
 
-Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redisMissing {
+Describe 'Add-KrDistributedRedisCache -ConfigurationOptions with a [StackExchange.Redis.ConfigurationOptions]' {
     BeforeAll {
-        $script:redisDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-$([guid]::NewGuid().ToString('N'))"
-        $script:redisPort = Get-FreeTcpPort
-        $script:redis = Start-TestRedis -Port $redisPort -Directory $redisDir
+        function New-TestOptions {
+            # A ConfigurationOptions with one endpoint where nothing listens (nothing connects while configuring).
+            $cfg = [StackExchange.Redis.ConfigurationOptions]::new()
+            $cfg.EndPoints.Add('127.0.0.1:1')
+            $cfg
+        }
+    }
+    BeforeEach {
+        $script:server = New-KrServer -Name "pester-redis-cfg-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+    }
+    AfterEach {
+        if ($script:server) {
+            Remove-KrServer -Server $script:server -Force
+        }
+    }
+
+    It 'resolves in a new pwsh right after Import-Module Kestrun.Rust, from the module, without loading what the runtime has twice' {
+        $result = Invoke-KrChildPwsh -Command @'
+Import-Module Kestrun.Rust -ErrorAction Stop
+$cfg = [StackExchange.Redis.ConfigurationOptions]::new()
+[pscustomobject]@{
+    Redis            = $cfg.GetType().Assembly.Location
+    Pipelines        = [System.IO.Pipelines.Pipe].Assembly.Location
+    RuntimePipelines = [bool]([System.AppContext]::GetData('TRUSTED_PLATFORM_ASSEMBLIES') -match 'System\.IO\.Pipelines\.dll')
+    Copies           = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in @('StackExchange.Redis', 'System.IO.Pipelines') }).Count
+} | ConvertTo-Json -Compress
+'@
+        $result.ExitCode | Should -Be 0 -Because $result.StdErr
+        $loaded = $result.StdOut | ConvertFrom-Json
+        $lib = Join-Path -Path (Get-KrStagedModulePath) -ChildPath (Join-Path -Path 'Kestrun.Rust' -ChildPath 'lib')
+        $loaded.Redis | Should -BeLike (Join-Path -Path $lib -ChildPath 'StackExchange.Redis.dll')
+        $loaded.Copies | Should -Be 2
+        if ($loaded.RuntimePipelines) {
+            $loaded.Pipelines | Should -Not -BeLike "$lib*" -Because 'the runtime provides System.IO.Pipelines'
+        } else {
+            $loaded.Pipelines | Should -BeLike "$lib*"
+        }
+    }
+
+    It 'passes every field that matters to a session store, and every endpoint' {
+        $cfg = New-TestOptions
+        $cfg.EndPoints.Add('replica.local')
+        $cfg.Ssl = $true
+        $cfg.User = 'default'
+        $cfg.Password = 'tok3n'
+        $cfg.DefaultDatabase = 2
+        $cfg.ConnectTimeout = 1500
+        $cfg.SyncTimeout = 250
+        $cfg.AsyncTimeout = 700
+        $cfg.ClientName = 'kestrun-web1'
+        $cfg.AbortOnConnectFail = $false
+        $cfg.ConnectRetry = 5
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions $cfg -InstanceName 'KestrunSession_' -NoDistributedMemoryCache
+        $server.DistributedCache.Configuration |
+            Should -Be '127.0.0.1:1,replica.local,user=default,password=tok3n,ssl=true,defaultDatabase=2,connectTimeout=1500,syncTimeout=250,asyncTimeout=700,name=kestrun-web1,abortConnect=false,connectRetry=5'
+        $server.DistributedCache.InstanceName | Should -Be 'KestrunSession_'
+        "$($server.DistributedCache)" | Should -Not -Match 'tok3n'
+    }
+
+    It 'accepts options left at their defaults, SslHost naming the endpoint, and the options that cannot matter' {
+        Add-KrDistributedRedisCache -Server $server -ConfigurationOptions (New-TestOptions)
+        $server.DistributedCache.Configuration | Should -Be '127.0.0.1:1,connectTimeout=5000,syncTimeout=5000,asyncTimeout=5000,abortConnect=true,connectRetry=3'
+        $other = New-KrServer -Name "pester-redis-cfg2-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        try {
+            $cfg = [StackExchange.Redis.ConfigurationOptions]::Parse('cache.local,ssl=true,sslHost=cache.local,allowAdmin=true,keepAlive=30,tiebreaker=,syncTimeout=900')
+            $cfg.SslProtocols = [System.Security.Authentication.SslProtocols]'Tls12, Tls13'
+            $cfg.CheckCertificateRevocation = $false
+            Add-KrDistributedRedisCache -Server $other -ConfigurationOptions $cfg
+            $other.DistributedCache.Configuration | Should -Be 'cache.local,ssl=true,sslHost=cache.local,connectTimeout=5000,syncTimeout=900,asyncTimeout=900,abortConnect=true,connectRetry=3'
+        } finally {
+            Remove-KrServer -Server $other -Force
+        }
+    }
+
+    It 'rejects <Field> with an ErrorRecord that names it' -ForEach @(
+        @{ Field = 'ServiceName'; Set = { param($c) $c.ServiceName = 'mymaster' }; Message = '*ConfigurationOptions.ServiceName*Sentinel*' }
+        @{ Field = 'Proxy'; Set = { param($c) $c.Proxy = [StackExchange.Redis.Proxy]::Twemproxy }; Message = '*ConfigurationOptions.Proxy*Twemproxy*' }
+        @{ Field = 'SslProtocols'; Set = { param($c) $c.SslProtocols = [System.Security.Authentication.SslProtocols]::Tls12 }; Message = '*ConfigurationOptions.SslProtocols*Tls12*' }
+        @{ Field = 'CertificateValidation'; Set = { param($c) $c.add_CertificateValidation({ $true }) }; Message = '*ConfigurationOptions.CertificateValidation*SSL_CERT_FILE*' }
+        @{ Field = 'CommandMap'; Set = { param($c) $c.CommandMap = [StackExchange.Redis.CommandMap]::Create([System.Collections.Generic.HashSet[string]]@('SUBSCRIBE'), $false) }; Message = '*ConfigurationOptions.CommandMap*' }
+        @{ Field = 'Password'; Set = { param($c) $c.Password = 'pass,word' }; Message = '*ConfigurationOptions.Password contains a comma*' }
+        @{ Field = 'ConnectRetry'; Set = { param($c) $c.ConnectRetry = -1 }; Message = '*ConfigurationOptions.ConnectRetry*' }
+        @{ Field = 'ConnectTimeout'; Set = { param($c) $c.ConnectTimeout = 0 }; Message = '*ConfigurationOptions.ConnectTimeout*' }
+        @{ Field = 'EndPoints'; Set = { param($c) $c.EndPoints.Clear() }; Message = '*ConfigurationOptions.EndPoints is empty*' }
+        @{ Field = 'SslHost'; Set = { param($c) $c.Ssl = $true; $c.SslHost = 'cache.example' }; Message = '*sslHost="cache.example" differs from the endpoint host "127.0.0.1"*' }
+        @{ Field = 'ClientName'; Set = { param($c) $c.ClientName = 'two words' }; Message = '*name="two words" is not a Redis client name*' }
+    ) {
+        $cfg = New-TestOptions
+        & $Set $cfg
+        $err = { Add-KrDistributedRedisCache -Server $server -ConfigurationOptions $cfg } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike $Message
+        $err.FullyQualifiedErrorId | Should -Match '^KrAddDistributedRedisCacheFailed,Add-KrDistributedRedisCache'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Not -Match 'kr_'
+        $server.DistributedCache | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:([bool]$redisMissing) {
+    BeforeAll {
+        $script:redis = Start-KrRedisServer
+        $script:redisPort = $redis.Port
+        $script:redisDir = $redis.Directory
         $farm = @('-RedisConfiguration', "127.0.0.1:$redisPort", '-InstanceName', 'PesterFarm:',
             '-DataProtectionKey', "pester farm secret $([guid]::NewGuid())", '-IdleTimeout', '60', '-IOTimeout', '2')
         $script:a = Start-KrTestScript -Path $example -Arguments $farm
@@ -163,7 +208,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
                 Write-Host "---- 19.2-Sessions-Redis.ps1 on port $($instance.Port) ----`n$($output.StdOut)`n$($output.StdErr)"
             }
         }
-        Stop-TestRedis -Process $script:redis
+        Stop-KrRedisServer -Server $script:redis
         Remove-Item -LiteralPath $script:redisDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
@@ -184,16 +229,16 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 
     It 'keeps the state in Redis under the InstanceName prefix' {
-        $keys = @(Invoke-TestRedisCli -Port $redisPort -Arguments @('--scan', '--pattern', 'PesterFarm:*'))
+        $keys = @(Invoke-KrRedisCli -Server $redis -Arguments @('--scan', '--pattern', 'PesterFarm:*'))
         $keys.Count | Should -Be 1
-        $json = (Invoke-TestRedisCli -Port $redisPort -Arguments @('GET', $keys[0])) -join ''
+        $json = (Invoke-KrRedisCli -Server $redis -Arguments @('GET', $keys[0])) -join ''
         $json | Should -Match '"user"'
         $json | Should -Match '"counter"'
-        [int]((Invoke-TestRedisCli -Port $redisPort -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
+        [int]((Invoke-KrRedisCli -Server $redis -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
     }
 
     It 'keeps answering while redis-server is down, bounded by the timeouts, and never acknowledges a lost write' {
-        Stop-TestRedis -Process $script:redis
+        Stop-KrRedisServer -Server $script:redis
         $script:redis = $null
         foreach ($i in 1..3) {
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -207,7 +252,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 
     It 'works again once redis-server is back on the same port' {
-        $script:redis = Start-TestRedis -Port $redisPort -Directory $redisDir
+        $script:redis = Start-KrRedisServer -Port $redisPort -Directory $redisDir
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         while ($true) {
             $null = Invoke-KrCurl -Url "$($a.BaseUrl)/session/login?user=max" -Jar $jar
@@ -224,20 +269,17 @@ Describe 'examples/19.2-Sessions-Redis.ps1: two servers, one Redis' -Skip:$redis
     }
 }
 
-Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry in Redis' -Skip:$redisMissing {
+Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry in Redis' -Skip:([bool]$redisMissing) {
     BeforeAll {
-        $script:idleDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-idle-$([guid]::NewGuid().ToString('N'))"
-        $script:idlePort = Get-FreeTcpPort
-        $script:idleRedis = Start-TestRedis -Port $idlePort -Directory $idleDir
-        $script:idle = Start-KrTestScript -Path $example -Arguments @('-RedisConfiguration', "127.0.0.1:$idlePort", '-InstanceName', 'PesterIdle:', '-IdleTimeout', '2')
-        $script:idleJar = Join-Path -Path $idleDir -ChildPath 'jar.txt'
+        $script:idleRedis = Start-KrRedisServer
+        $script:idle = Start-KrTestScript -Path $example -Arguments @('-RedisConfiguration', "127.0.0.1:$($idleRedis.Port)", '-InstanceName', 'PesterIdle:', '-IdleTimeout', '2')
+        $script:idleJar = Join-Path -Path $idleRedis.Directory -ChildPath 'jar.txt'
     }
     AfterAll {
         if ($script:idle) {
             $null = Stop-KrTestScript -Instance $script:idle
         }
-        Stop-TestRedis -Process $script:idleRedis
-        Remove-Item -LiteralPath $script:idleDir -Recurse -Force -ErrorAction SilentlyContinue
+        Stop-KrRedisServer -Server $script:idleRedis -RemoveDirectory
     }
 
     It 'expires the session key after the idle timeout, and the session is gone' {
@@ -245,13 +287,13 @@ Describe 'examples/19.2-Sessions-Redis.ps1: the idle timeout is the key expiry i
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/hello" -Jar $idleJar).Status | Should -Be 200
         (Invoke-KrCurl -Url "$($idle.BaseUrl)/session/login?user=max" -Jar $idleJar).Status | Should -Be 200
         # The session key; the key ring (no DataProtectionKey given) lives beside it and never expires.
-        $all = @(Invoke-TestRedisCli -Port $idlePort -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
+        $all = @(Invoke-KrRedisCli -Server $idleRedis -Arguments @('--scan', '--pattern', 'PesterIdle:*'))
         $all | Should -Contain 'PesterIdle:Kestrun.Rust:SessionKeyRing'
         $keys = @($all | Where-Object { $_ -ne 'PesterIdle:Kestrun.Rust:SessionKeyRing' })
         $keys.Count | Should -Be 1
-        [int]((Invoke-TestRedisCli -Port $idlePort -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeLessOrEqual 2
+        [int]((Invoke-KrRedisCli -Server $idleRedis -Arguments @('TTL', $keys[0])) | Select-Object -First 1) | Should -BeLessOrEqual 2
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
-        while ((Invoke-TestRedisCli -Port $idlePort -Arguments @('EXISTS', $keys[0])) -contains '1') {
+        while ((Invoke-KrRedisCli -Server $idleRedis -Arguments @('EXISTS', $keys[0])) -contains '1') {
             [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'Redis expires the idle session key'
             Start-Sleep -Milliseconds 250
         }
@@ -288,7 +330,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
                 Servers   = [System.Collections.Generic.List[object]]::new()
             }
             try {
-                $farm.Redis = Start-TestRedis -Port $farm.Port -Directory $farm.Directory
+                $farm.Redis = Start-KrRedisServer -Port $farm.Port -Directory $farm.Directory
                 $scriptArgs = @('-RedisConfiguration', "127.0.0.1:$($farm.Port)$RedisOptions", '-InstanceName', $farm.Prefix,
                     '-DataProtectionKey', "pester $Prefix secret $([guid]::NewGuid())") + $Arguments
                 foreach ($i in 1..$Servers) {
@@ -313,7 +355,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
             foreach ($instance in $Farm.Servers) {
                 $null = Stop-KrTestScript -Instance $instance -ShowOutput
             }
-            Stop-TestRedis -Process $Farm.Redis
+            Stop-KrRedisServer -Server $Farm.Redis
             Remove-Item -LiteralPath $Farm.Directory -Recurse -Force -ErrorAction SilentlyContinue
         }
 
@@ -345,8 +387,8 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
                     [string]$Signal
                 )
                 $kill = (Get-Command -Name 'kill' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-                & $kill "-$Signal" "$($script:pauseFarm.Redis.Id)"
-                $LASTEXITCODE | Should -Be 0 -Because "kill -$Signal $($script:pauseFarm.Redis.Id)"
+                & $kill "-$Signal" "$($script:pauseFarm.Redis.Process.Id)"
+                $LASTEXITCODE | Should -Be 0 -Because "kill -$Signal $($script:pauseFarm.Redis.Process.Id)"
             }
 
             function Invoke-TestPausedRequest {
@@ -452,7 +494,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
 
             $final = Invoke-KrHttpBatch -Client $lockClient -Url "$b/session/counter" -Cookie $cookie
             Get-TestCounter -Response $final | Should -Be 402 -Because '1 + 400 increments, none lost'
-            @(Invoke-TestRedisCli -Port $lockFarm.Port -Arguments @('--scan', '--pattern', "$($lockFarm.Prefix)*:lock")) | Should -BeNullOrEmpty -Because 'every session lock was released'
+            @(Invoke-KrRedisCli -Server $lockFarm.Redis -Arguments @('--scan', '--pattern', "$($lockFarm.Prefix)*:lock")) | Should -BeNullOrEmpty -Because 'every session lock was released'
         }
     }
 }
@@ -465,7 +507,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
     BeforeAll {
         $script:ringDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-keyring-$([guid]::NewGuid().ToString('N'))"
         $script:ringRedisPort = Get-FreeTcpPort
-        $script:ringRedis = Start-TestRedis -Port $ringRedisPort -Directory (Join-Path -Path $ringDir -ChildPath 'redis')
+        $script:ringRedis = Start-KrRedisServer -Port $ringRedisPort -Directory (Join-Path -Path $ringDir -ChildPath 'redis')
         $script:ringSeed = Get-KrSeedScript -Name '19.1-Sessions.ps1'
         $script:ringServers = [System.Collections.Generic.List[object]]::new()
         $script:ringJar = Join-Path -Path $ringDir -ChildPath 'jar.txt'
@@ -506,7 +548,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
                 [string]$Path
             )
             foreach ($key in @(Get-TestRingSessionKey -Pattern 'X_*') + @(Get-TestRingSessionKey -Pattern 'Y_*')) {
-                $null = Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('PERSIST', $key)
+                $null = Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('PERSIST', $key)
             }
             $instance = Start-KrTestScript -Path $Path
             $script:ringServers.Add($instance)
@@ -530,7 +572,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
                 [Parameter(Mandatory = $true)]
                 [string]$Pattern
             )
-            @(Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('--scan', '--pattern', $Pattern) |
+            @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('--scan', '--pattern', $Pattern) |
                     Where-Object { $_ -notmatch 'Kestrun\.Rust:SessionKeyRing$' -and $_ -notmatch ':lock$' })
         }
 
@@ -540,7 +582,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
                 [Parameter()]
                 [string]$Prefix = 'X_'
             )
-            $json = (Invoke-TestRedisCli -Port $script:ringRedisPort -Arguments @('GET', "${Prefix}Kestrun.Rust:SessionKeyRing")) -join ''
+            $json = (Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('GET', "${Prefix}Kestrun.Rust:SessionKeyRing")) -join ''
             if ([string]::IsNullOrEmpty($json)) {
                 return $null
             }
@@ -553,7 +595,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         foreach ($instance in @($script:ringServers)) {
             $null = Stop-KrTestScript -Instance $instance -ShowOutput
         }
-        Stop-TestRedis -Process $script:ringRedis
+        Stop-KrRedisServer -Server $script:ringRedis
         Remove-Item -LiteralPath $script:ringDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
@@ -591,22 +633,22 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
 
     It 'keeps the session under X_ in Redis, beside the key ring X_Kestrun.Rust:SessionKeyRing: one key, no expiry' {
         # (--scan without a pattern: every key; PowerShell would expand a bare '*' argument as a file name pattern.)
-        $all = @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('--scan'))
+        $all = @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('--scan'))
         $all.Count | Should -BeGreaterThan 0
         @($all | Where-Object { -not $_.StartsWith('X_') }) | Should -BeNullOrEmpty -Because "everything is under the prefix: $($all -join ', ')"
         $all | Should -Contain $ringKeyName
         $sessions = @(Get-TestRingSessionKey -Pattern 'X_*')
         $sessions.Count | Should -Be 1
         # The session's JSON: each value a JSON string of its bytes in base64.
-        $session = (Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('GET', $sessions[0])) -join '' | ConvertFrom-Json
+        $session = (Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('GET', $sessions[0])) -join '' | ConvertFrom-Json
         $value = { param($name) [System.Convert]::FromBase64String(($session.$name | ConvertFrom-Json)) }
         [System.Text.Encoding]::UTF8.GetString((& $value 'user')) | Should -BeExactly 'max'
         [System.Text.Encoding]::UTF8.GetString((& $value 'color')) | Should -BeExactly 'purple'
         @(& $value 'counter') | Should -Be @(0, 0, 0, 3)
-        [int]((Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $sessions[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
+        [int]((Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('TTL', $sessions[0])) | Select-Object -First 1) | Should -BeGreaterThan 0
 
-        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TYPE', $ringKeyName)) | Should -Be @('string')
-        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $ringKeyName)) | Should -Be @('-1') -Because 'the key ring never expires'
+        @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('TYPE', $ringKeyName)) | Should -Be @('string')
+        @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('TTL', $ringKeyName)) | Should -Be @('-1') -Because 'the key ring never expires'
         $ring = Get-TestRing
         @($ring.Ring.keys).Count | Should -Be 1
         [System.Convert]::FromBase64String($ring.Ring.keys[0].key).Length | Should -Be 64
@@ -628,7 +670,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         (Get-TestRing).Json | Should -BeExactly $ringBefore.Json -Because 'the restarted servers read the ring, they do not make a new one'
         $sessions = @(Get-TestRingSessionKey -Pattern 'X_*')
         $sessions.Count | Should -Be 1
-        $ttl = [int]((Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', $sessions[0])) | Select-Object -First 1)
+        $ttl = [int]((Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('TTL', $sessions[0])) | Select-Object -First 1)
         $ttl | Should -BeGreaterThan 0 -Because 'the session has its idle expiry again'
         $ttl | Should -BeLessOrEqual 20
     }
@@ -647,7 +689,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         Invoke-KrCurl -Url "$($y.BaseUrl)/hello" | Assert-KrResponse -Body 'Hello, Session World!'
         $yRing = Get-TestRing -Prefix 'Y_'
         $yRing | Should -Not -BeNullOrEmpty -Because 'the Y_ server made its own key ring'
-        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('TTL', 'Y_Kestrun.Rust:SessionKeyRing')) | Should -Be @('-1')
+        @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('TTL', 'Y_Kestrun.Rust:SessionKeyRing')) | Should -Be @('-1')
         @($yRing.Ring.keys).Count | Should -Be 1
         $yRing.Ring.keys[0].key | Should -Not -Be $ringBefore.Ring.keys[0].key
 
@@ -655,7 +697,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         $session = @(Get-TestRingSessionKey -Pattern 'X_*')
         $session.Count | Should -Be 1
         $yKey = 'Y_' + $session[0].Substring(2)
-        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('COPY', $session[0], $yKey)) | Should -Be @('1')
+        @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('COPY', $session[0], $yKey)) | Should -Be @('1')
         $yJar = Join-Path -Path $ringDir -ChildPath 'jar-y.txt'
         Copy-Item -LiteralPath $ringJar -Destination $yJar -Force
         Invoke-KrCurl -Url "$($y.BaseUrl)/session/whoami" -Jar $yJar | Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' }
@@ -663,7 +705,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
 
         # The control: the same Y_ script started again with X_'s ring under Y_ opens the cookie.
         $null = Stop-TestRingServer -Instance $y
-        @(Invoke-TestRedisCli -Port $ringRedisPort -Arguments @('COPY', $ringKeyName, 'Y_Kestrun.Rust:SessionKeyRing', 'REPLACE')) | Should -Be @('1')
+        @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('COPY', $ringKeyName, 'Y_Kestrun.Rust:SessionKeyRing', 'REPLACE')) | Should -Be @('1')
         $y = Start-TestRingServer -Path $yScript
         Copy-Item -LiteralPath $ringJar -Destination $yJar -Force
         Invoke-KrCurl -Url "$($y.BaseUrl)/session/whoami" -Jar $yJar | Assert-KrResponse -Json @{ user = 'max' }
@@ -736,7 +778,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
     BeforeAll {
         $script:rotDir = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-rotation-$([guid]::NewGuid().ToString('N'))"
         $script:rotRedisPort = Get-FreeTcpPort
-        $script:rotRedis = Start-TestRedis -Port $rotRedisPort -Directory (Join-Path -Path $rotDir -ChildPath 'redis')
+        $script:rotRedis = Start-KrRedisServer -Port $rotRedisPort -Directory (Join-Path -Path $rotDir -ChildPath 'redis')
         $script:rotServers = [System.Collections.Generic.List[object]]::new()
         $script:rotRingName = 'R_Kestrun.Rust:SessionKeyRing'
 
@@ -753,9 +795,9 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
         function Start-TestRotServer {
             # A server of the R_ script; the session keys are made persistent first (the seed's idle timeout is 20 s,
             # and the server's first request of the session gives them their expiry again).
-            foreach ($key in @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('--scan', '--pattern', 'R_*') |
+            foreach ($key in @(Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('--scan', '--pattern', 'R_*') |
                         Where-Object { $_ -ne $script:rotRingName -and $_ -notmatch ':lock$' })) {
-                $null = Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('PERSIST', $key)
+                $null = Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('PERSIST', $key)
             }
             $instance = Start-KrTestScript -Path $script:rotScript
             $script:rotServers.Add($instance)
@@ -775,8 +817,8 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
 
         function Get-TestRotRing {
             # The R_ key ring: its keys (id, created, key), oldest first; asserts that it never expires.
-            @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('TTL', $script:rotRingName)) | Should -Be @('-1')
-            $json = (Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('GET', $script:rotRingName)) -join ''
+            @(Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('TTL', $script:rotRingName)) | Should -Be @('-1')
+            $json = (Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('GET', $script:rotRingName)) -join ''
             @(($json | ConvertFrom-Json).keys | Sort-Object -Property created, id)
         }
 
@@ -786,7 +828,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
                 [Parameter(Mandatory = $true)]
                 [hashtable]$AgeById
             )
-            $json = (Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('GET', $script:rotRingName)) -join ''
+            $json = (Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('GET', $script:rotRingName)) -join ''
             $ring = $json | ConvertFrom-Json
             $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
             foreach ($key in $ring.keys) {
@@ -795,7 +837,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
                 }
             }
             $new = ConvertTo-Json -InputObject $ring -Compress -Depth 5
-            @(Invoke-TestRedisCli -Port $script:rotRedisPort -Arguments @('SET', $script:rotRingName, $new)) | Should -Be @('OK')
+            @(Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('SET', $script:rotRingName, $new)) | Should -Be @('OK')
         }
 
         function Get-TestSessionSetCookie {
@@ -811,7 +853,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
         foreach ($instance in @($script:rotServers)) {
             $null = Stop-KrTestScript -Instance $instance -ShowOutput
         }
-        Stop-TestRedis -Process $script:rotRedis
+        Stop-KrRedisServer -Server $script:rotRedis
         Remove-Item -LiteralPath $script:rotDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 

@@ -536,7 +536,7 @@ function Start-KrChildProcess {
     .SYNOPSIS
         Starts pwsh with the given arguments, out/ first on PSModulePath, output redirected to files, in a process group
         of its own (setsid) that is recorded; returns Process, ProcessGroupId ($null without process groups) and Token.
-        Stop it with Stop-KrProcessGroup.
+        Stop it with Stop-KrProcessGroup. -Environment: variables to set (a $null value removes one) in the child only.
     #>
     [CmdletBinding()]
     param(
@@ -550,14 +550,27 @@ function Start-KrChildProcess {
         [string]$StdErr,
 
         [Parameter()]
-        [string]$Description = ''
+        [string]$Description = '',
+
+        [Parameter()]
+        [System.Collections.IDictionary]$Environment
     )
     $modulePath = Get-KrStagedModulePath
     $token = [guid]::NewGuid().ToString('N')
     $groups = Test-KrProcessGroupSupport
     $savedModulePath = $env:PSModulePath
     $savedToken = [System.Environment]::GetEnvironmentVariable($script:TokenVariable)
+    $savedEnvironment = @{}
+    if ($null -ne $Environment) {
+        foreach ($name in @($Environment.Keys)) {
+            $savedEnvironment[[string]$name] = [System.Environment]::GetEnvironmentVariable([string]$name)
+        }
+    }
     try {
+        # The child inherits this process's environment: set -Environment for the start, restored below.
+        foreach ($name in @($savedEnvironment.Keys)) {
+            Set-KrEnvironmentVariable -Name $name -Value $Environment[$name]
+        }
         $env:PSModulePath = $modulePath + [System.IO.Path]::PathSeparator + $savedModulePath
         [System.Environment]::SetEnvironmentVariable($script:TokenVariable, $token)
         if ($groups) {
@@ -587,6 +600,9 @@ function Start-KrChildProcess {
     } finally {
         $env:PSModulePath = $savedModulePath
         [System.Environment]::SetEnvironmentVariable($script:TokenVariable, $savedToken)
+        foreach ($name in @($savedEnvironment.Keys)) {
+            Set-KrEnvironmentVariable -Name $name -Value $savedEnvironment[$name]
+        }
     }
     $child = [pscustomobject]@{
         Process        = $process
@@ -635,6 +651,8 @@ function Start-KrTestScript {
         Run `Import-Module Kestrun.Rust` first, then the script (-Command instead of -File).
     .PARAMETER TimeoutSeconds
         How long to wait for the server to answer.
+    .PARAMETER Environment
+        Environment variables for the script's process only (a $null value removes one), e.g. @{ SSL_CERT_FILE = $ca }.
     #>
     [CmdletBinding()]
     param(
@@ -652,7 +670,10 @@ function Start-KrTestScript {
         [switch]$ImportModule,
 
         [Parameter()]
-        [int]$TimeoutSeconds = 90
+        [int]$TimeoutSeconds = 90,
+
+        [Parameter()]
+        [System.Collections.IDictionary]$Environment
     )
     $fullPath = [System.IO.Path]::GetFullPath($Path)
     if (-not (Test-Path -LiteralPath $fullPath)) {
@@ -670,7 +691,7 @@ function Start-KrTestScript {
     } else {
         $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', $fullPath, '-Port', "$port") + $Arguments
     }
-    $child = Start-KrChildProcess -Arguments $pwshArgs -StdOut $stdout -StdErr $stderr -Description $fullPath
+    $child = Start-KrChildProcess -Arguments $pwshArgs -StdOut $stdout -StdErr $stderr -Description $fullPath -Environment $Environment
     $process = $child.Process
     $instance = [pscustomobject]@{
         Path           = $fullPath
@@ -1043,11 +1064,273 @@ function Invoke-KrHttpBatch {
     }
 }
 
+function Set-KrEnvironmentVariable {
+    <#
+    .SYNOPSIS
+        Sets an environment variable of this process, or removes it when -Value is $null or empty (a $null passed to
+        [Environment]::SetEnvironmentVariable from PowerShell would set it to '').
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Name,
+
+        [Parameter()]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string]$Value
+    )
+    if ([string]::IsNullOrEmpty($Value)) {
+        [System.Environment]::SetEnvironmentVariable($Name, [NullString]::Value)
+    } else {
+        [System.Environment]::SetEnvironmentVariable($Name, $Value)
+    }
+}
+
+function Get-KrRedisMissingReason {
+    <#
+    .SYNOPSIS
+        Why the Redis tests cannot run here ('redis-server, ... not installed'), or $null when they can: redis-server
+        and redis-cli, and with -Tls also openssl (a redis-server built without TLS fails in Start-KrRedisServer -Tls,
+        with its log).
+    .PARAMETER Tls
+        Also check what Start-KrRedisServer -Tls needs.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter()]
+        [switch]$Tls
+    )
+    $tools = @('redis-server', 'redis-cli')
+    if ($Tls.IsPresent) {
+        $tools += 'openssl'
+    }
+    $missing = @($tools | Where-Object { $null -eq (Get-Command -Name $_ -CommandType Application -ErrorAction SilentlyContinue) })
+    if ($missing.Count -gt 0) {
+        return "$($missing -join ', ') not installed (apt-get install redis-server redis-tools openssl)"
+    }
+    $null
+}
+
+function New-KrTestCertificateAuthority {
+    <#
+    .SYNOPSIS
+        Makes, with openssl, a throw-away CA (ca.pem) and a server certificate signed by it for 127.0.0.1 and localhost
+        (server.pem, server.key) in -Directory, unless ca.pem is already there. Returns the three paths.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Directory
+    )
+    $paths = [pscustomobject]@{
+        CaFile   = Join-Path -Path $Directory -ChildPath 'ca.pem'
+        CertFile = Join-Path -Path $Directory -ChildPath 'server.pem'
+        KeyFile  = Join-Path -Path $Directory -ChildPath 'server.key'
+    }
+    if ((Test-Path -LiteralPath $paths.CaFile) -and (Test-Path -LiteralPath $paths.CertFile) -and (Test-Path -LiteralPath $paths.KeyFile)) {
+        return $paths
+    }
+    $openssl = (Get-Command -Name 'openssl' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    $caConfig = Join-Path -Path $Directory -ChildPath 'ca.cnf'
+    $serverExtensions = Join-Path -Path $Directory -ChildPath 'server.ext'
+    Set-Content -LiteralPath $caConfig -Encoding ascii -Value @(
+        '[req]', 'distinguished_name = dn', 'x509_extensions = v3_ca', 'prompt = no',
+        '[dn]', 'CN = Kestrun.Rust test CA',
+        '[v3_ca]', 'basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash'
+    )
+    Set-Content -LiteralPath $serverExtensions -Encoding ascii -Value @(
+        'basicConstraints = CA:FALSE', 'keyUsage = critical, digitalSignature', 'extendedKeyUsage = serverAuth',
+        'subjectAltName = IP:127.0.0.1, DNS:localhost', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid'
+    )
+    $caKey = Join-Path -Path $Directory -ChildPath 'ca.key'
+    $request = Join-Path -Path $Directory -ChildPath 'server.csr'
+    $serial = '0x' + [guid]::NewGuid().ToString('N').Substring(0, 16)
+    $steps = @(
+        @('req', '-x509', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-days', '2',
+            '-config', $caConfig, '-keyout', $caKey, '-out', $paths.CaFile),
+        @('req', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-subj', '/CN=localhost',
+            '-keyout', $paths.KeyFile, '-out', $request),
+        @('x509', '-req', '-in', $request, '-CA', $paths.CaFile, '-CAkey', $caKey, '-set_serial', $serial, '-days', '2',
+            '-extfile', $serverExtensions, '-out', $paths.CertFile)
+    )
+    foreach ($step in $steps) {
+        $output = & $openssl @step 2>&1 | Out-String
+        if ($LASTEXITCODE -ne 0) {
+            throw "openssl $($step[0]) failed (exit code $LASTEXITCODE): $output"
+        }
+    }
+    $paths
+}
+
+function Invoke-KrRedisCli {
+    <#
+    .SYNOPSIS
+        Runs redis-cli --raw against a server of Start-KrRedisServer (with --tls --cacert and the password when it has
+        them; the password goes through REDISCLI_AUTH, never on the command line) and returns the non-empty output lines.
+    .PARAMETER Server
+        What Start-KrRedisServer returned.
+    .PARAMETER Arguments
+        The redis-cli command, e.g. @('--scan', '--pattern', 'App:*') or @('GET', $key).
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Server,
+
+        [Parameter(Mandatory = $true)]
+        [string[]]$Arguments
+    )
+    $cli = (Get-Command -Name 'redis-cli' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    $cliArgs = @('-h', '127.0.0.1', '-p', "$($Server.Port)", '--raw')
+    if ($Server.Tls) {
+        $cliArgs += @('--tls', '--cacert', $Server.CaFile)
+    }
+    $savedAuth = [System.Environment]::GetEnvironmentVariable('REDISCLI_AUTH')
+    try {
+        Set-KrEnvironmentVariable -Name 'REDISCLI_AUTH' -Value $Server.Password
+        $output = & $cli @cliArgs @Arguments 2>$null
+    } finally {
+        Set-KrEnvironmentVariable -Name 'REDISCLI_AUTH' -Value $savedAuth
+    }
+    @($output | ForEach-Object { "$_" } | Where-Object { $_ -ne '' })
+}
+
+function Start-KrRedisServer {
+    <#
+    .SYNOPSIS
+        Starts a redis-server of its own for a test, on 127.0.0.1 without persistence, and waits until it answers PING.
+    .DESCRIPTION
+        Without -Tls: redis-server --port <Port> --bind 127.0.0.1 --save '' --appendonly no. With -Tls: a throw-away
+        CA and a server certificate for 127.0.0.1 and localhost are made with openssl in -Directory
+        (New-KrTestCertificateAuthority; kept there, so a restart on the same folder reuses them) and redis-server
+        listens with TLS only: --port 0 --tls-port <Port> --tls-cert-file ... --tls-key-file ... --tls-ca-cert-file ...
+        --tls-auth-clients no. -Password adds --requirepass. Returns Port, Tls, Password, CaFile (-Tls only),
+        Directory, Process and a Stop() method (Stop-KrRedisServer); Invoke-KrRedisCli talks to it.
+    .PARAMETER Port
+        The port (default: a free one). Start again with the same -Port and -Directory to restart a stopped server.
+    .PARAMETER Directory
+        The folder of its log (redis.log) and certificates (default: a new folder under the temp folder).
+    .PARAMETER Tls
+        Listen with TLS only, with a certificate of a CA made for the test.
+    .PARAMETER Password
+        Require this password (AUTH, or the user 'default' with it).
+    .PARAMETER TimeoutSeconds
+        How long to wait for PONG.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [ValidateRange(0, 65535)]
+        [int]$Port = 0,
+
+        [Parameter()]
+        [string]$Directory,
+
+        [Parameter()]
+        [switch]$Tls,
+
+        [Parameter()]
+        [string]$Password,
+
+        [Parameter()]
+        [ValidateRange(1, 300)]
+        [int]$TimeoutSeconds = 20
+    )
+    if ($Port -eq 0) {
+        $Port = Get-FreeTcpPort
+    }
+    if ([string]::IsNullOrEmpty($Directory)) {
+        $Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-$([guid]::NewGuid().ToString('N'))"
+    }
+    $null = [System.IO.Directory]::CreateDirectory($Directory)
+    $arguments = [System.Collections.Generic.List[string]]::new()
+    $caFile = $null
+    if ($Tls.IsPresent) {
+        $certificates = New-KrTestCertificateAuthority -Directory $Directory
+        $caFile = $certificates.CaFile
+        foreach ($a in @('--port', '0', '--tls-port', "$Port", '--tls-cert-file', $certificates.CertFile, '--tls-key-file', $certificates.KeyFile,
+                '--tls-ca-cert-file', $certificates.CaFile, '--tls-auth-clients', 'no')) {
+            $arguments.Add($a)
+        }
+    } else {
+        foreach ($a in @('--port', "$Port")) { $arguments.Add($a) }
+    }
+    if (-not [string]::IsNullOrEmpty($Password)) {
+        foreach ($a in @('--requirepass', $Password)) { $arguments.Add($a) }
+    }
+    foreach ($a in @('--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', $Directory,
+            '--logfile', (Join-Path -Path $Directory -ChildPath 'redis.log'))) {
+        $arguments.Add($a)
+    }
+    $server = (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($server)
+    foreach ($a in $arguments) {
+        $startInfo.ArgumentList.Add($a)
+    }
+    $startInfo.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $instance = [pscustomobject]@{
+        Port      = $Port
+        Tls       = $Tls.IsPresent
+        Password  = if ([string]::IsNullOrEmpty($Password)) { $null } else { $Password }
+        CaFile    = $caFile
+        Directory = $Directory
+        Process   = $process
+    }
+    $instance | Add-Member -MemberType ScriptMethod -Name Stop -Value { Stop-KrRedisServer -Server $this }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ((Invoke-KrRedisCli -Server $instance -Arguments @('PING')) -contains 'PONG') {
+            return $instance
+        }
+        if ($process.HasExited) {
+            $log = Join-Path -Path $Directory -ChildPath 'redis.log'
+            $tail = if (Test-Path -LiteralPath $log) { (Get-Content -LiteralPath $log -Tail 5) -join "`n" } else { '' }
+            throw "redis-server exited (code $($process.ExitCode)) on port $Port`n$tail"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    Stop-KrRedisServer -Server $instance
+    throw "redis-server did not answer PING on port $Port within $TimeoutSeconds s"
+}
+
+function Stop-KrRedisServer {
+    <#
+    .SYNOPSIS
+        Stops a redis-server of Start-KrRedisServer (the process it started, by its id) and waits for its end; with
+        -RemoveDirectory also deletes its folder. Does nothing for a server already stopped.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [AllowNull()]
+        [object]$Server,
+
+        [Parameter()]
+        [switch]$RemoveDirectory
+    )
+    if ($null -eq $Server) {
+        return
+    }
+    $process = $Server.Process
+    if ($null -ne $process -and -not $process.HasExited) {
+        $process.Kill()
+        $null = $process.WaitForExit(10000)
+    }
+    if ($RemoveDirectory.IsPresent -and -not [string]::IsNullOrEmpty($Server.Directory)) {
+        Remove-Item -LiteralPath $Server.Directory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
     'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
     'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Invoke-KrHttpBatch',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
-    'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess'
+    'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess',
+    'Get-KrRedisMissingReason', 'New-KrTestCertificateAuthority', 'Start-KrRedisServer', 'Stop-KrRedisServer', 'Invoke-KrRedisCli'
 )
 Export-ModuleMember -Function $exported

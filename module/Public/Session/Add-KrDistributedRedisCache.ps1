@@ -19,19 +19,38 @@ function Add-KrDistributedRedisCache {
         The server (default: the current one).
     .PARAMETER Configuration
         The StackExchange.Redis configuration string, as ASP.NET Core's RedisCacheOptions.Configuration
-        (default 'localhost:6379'): 'host[:port][,password=...][,user=...][,ssl=true][,defaultDatabase=N]
-        [,connectTimeout=ms][,syncTimeout=ms][,abortConnect=false]', or a URL 'redis://[[user]:password@]host[:port][/db]'
-        ('rediss://' for TLS).
+        (default 'localhost:6379'): 'host[:port][,host2[:port]...][,password=...][,user=...][,ssl=true][,sslHost=...]
+        [,defaultDatabase=N][,connectTimeout=ms][,syncTimeout=ms][,asyncTimeout=ms][,name=...][,abortConnect=false]
+        [,connectRetry=N]', or a URL 'redis://[[user]:password@]host[:port][/db]' ('rediss://' for TLS).
     .PARAMETER ConfigurationOptions
-        Instead of -Configuration: StackExchange.Redis ConfigurationOptions as a hashtable (EndPoints, Password, User,
-        Ssl, DefaultDatabase, ConnectTimeout, SyncTimeout; AbortOnConnectFail, ClientName, KeepAlive, AllowAdmin and
-        ConnectRetry are accepted and have no effect), or a redis:// / rediss:// URL.
+        Instead of -Configuration: a [StackExchange.Redis.ConfigurationOptions] (the type is available once the module
+        is imported, as in Kestrun), the same options as a hashtable (EndPoints, Password, User, Ssl, SslHost,
+        DefaultDatabase, ConnectTimeout, SyncTimeout, AsyncTimeout, ClientName, AbortOnConnectFail, ConnectRetry), or a
+        redis:// / rediss:// URL.
+        Honoured: every endpoint of EndPoints (in order; the next one is used when one fails), Password, User, Ssl,
+        SslHost, DefaultDatabase, ConnectTimeout, SyncTimeout and AsyncTimeout (the per-command timeout: AsyncTimeout,
+        which defaults to SyncTimeout), ClientName (CLIENT SETNAME), AbortOnConnectFail, ConnectRetry and Protocol.
+        TLS verifies the server certificate against the system trust store, which SSL_CERT_FILE can point at a
+        private CA; SslHost must name the endpoint's host.
+        Rejected with an error that names the property, when set: ServiceName (Sentinel), Proxy, Tunnel, CommandMap,
+        SslProtocols without both Tls12 and Tls13, SslClientAuthenticationOptions, BeforeSocketConnect, handlers of
+        CertificateValidation / CertificateSelection, and a property unknown to Kestrun.Rust.
+        No effect on a session store (they tune StackExchange.Redis itself or serve features sessions do not use):
+        AllowAdmin, KeepAlive, TieBreaker, ConfigurationChannel, ConfigCheckSeconds, ChannelPrefix, DefaultVersion,
+        ResolveDns, HeartbeatInterval, HeartbeatConsistencyChecks, HighPrioritySocketThreads, IncludeDetailInExceptions,
+        IncludePerformanceCountersInExceptions, SetClientLibrary, LibraryName, ReconnectRetryPolicy, BacklogPolicy,
+        LoggerFactory, SocketManager, CheckCertificateRevocation (certificates are not checked for revocation).
+        A Password, User, ClientName or SslHost with a comma cannot be passed: give a URL with the password
+        percent-encoded instead.
     .PARAMETER InstanceName
         The prefix of every key the sessions use in Redis (ASP.NET Core's InstanceName), e.g. 'MyApp:'. Default: none.
     .PARAMETER ConnectTimeout
         Milliseconds allowed to connect to Redis (default: the configuration's connectTimeout, else 5000).
     .PARAMETER OperationTimeout
-        Milliseconds allowed for each Redis command (default: the configuration's syncTimeout, else 5000).
+        Milliseconds allowed for each Redis command (default: the configuration's asyncTimeout / syncTimeout, else 5000).
+    .PARAMETER NoDistributedMemoryCache
+        Accepted for compatibility with Kestrun's tutorial: a server with a distributed cache keeps its sessions there
+        and never in memory, with or without this switch.
     .PARAMETER PassThru
         Return the server.
     .EXAMPLE
@@ -41,6 +60,25 @@ function Add-KrDistributedRedisCache {
         Add-KrSession -IdleTimeout 1200 -DataProtectionKey $env:MYAPP_SESSION_SECRET
 
         Sessions in the local Redis, readable by every server started with the same secret.
+    .EXAMPLE
+        $uri = [System.Uri]::new($env:UPSTASH_REDIS_URL)          # rediss://default:TOKEN@host:6379
+        $cfg = [StackExchange.Redis.ConfigurationOptions]::new()
+        $cfg.EndPoints.Add("$($uri.Host):$($uri.Port)")
+        $cfg.Ssl = $true
+        $cfg.User, $cfg.Password = $uri.UserInfo.Split(':', 2)   # 'default', 'TOKEN'
+        $cfg.AbortOnConnectFail = $false
+        $cfg.ConnectTimeout = 5000
+        $cfg.SyncTimeout = 5000
+        $cfg.ClientName = 'kestrun-web1'
+        Add-KrDistributedRedisCache -ConfigurationOptions $cfg -InstanceName 'KestrunSession_'
+        Add-KrSession -NoDistributedMemoryCache -IdleTimeout 20
+
+        Kestrun's tutorial 19.2: a TLS Redis with a user and password, from a StackExchange.Redis ConfigurationOptions.
+    .EXAMPLE
+        $cfg = [StackExchange.Redis.ConfigurationOptions]::Parse('primary.internal:6379,replica.internal:6379,password=secret')
+        Add-KrDistributedRedisCache -ConfigurationOptions $cfg -InstanceName 'Shop:'
+
+        Two endpoints: the sessions use the first that answers and move to the other when it fails.
     .EXAMPLE
         Add-KrDistributedRedisCache -ConfigurationOptions @{ EndPoints = 'cache.internal:6380'; Password = $pw; Ssl = $true; DefaultDatabase = 2 }
 
@@ -65,14 +103,15 @@ function Add-KrDistributedRedisCache {
         [Parameter(Mandatory = $true, ParameterSetName = 'ConfigurationOptions')]
         [ValidateNotNull()]
         [ValidateScript({
-                if ($_ -is [System.Collections.IDictionary]) {
+                if ($_ -is [System.Collections.IDictionary] -or
+                    $_.GetType().FullName -eq [KestrunRust.KrRedisCacheSettings]::ConfigurationOptionsTypeName) {
                     return $true
                 }
                 $text = if ($_ -is [uri]) { $_.OriginalString } else { [string]$_ }
                 if ([KestrunRust.KrRedisCacheSettings]::IsRedisUrl($text)) {
                     return $true
                 }
-                throw '-ConfigurationOptions must be a hashtable of StackExchange.Redis options (EndPoints, Password, Ssl, DefaultDatabase, ...) or a redis:// / rediss:// URL.'
+                throw '-ConfigurationOptions must be a [StackExchange.Redis.ConfigurationOptions], a hashtable of its options (EndPoints, Password, Ssl, DefaultDatabase, ...) or a redis:// / rediss:// URL.'
             })]
         [object]$ConfigurationOptions,
 
@@ -89,12 +128,20 @@ function Add-KrDistributedRedisCache {
         [int]$OperationTimeout,
 
         [Parameter()]
+        [switch]$NoDistributedMemoryCache,
+
+        [Parameter()]
         [switch]$PassThru
     )
     process {
         Invoke-KrServerAction -Cmdlet $PSCmdlet -Server $Server -ErrorId 'KrAddDistributedRedisCacheFailed' -PassThru:$PassThru -Action {
             param($Server, $Bound, $Cmdlet)
-            if ($Cmdlet.ParameterSetName -eq 'ConfigurationOptions' -and $ConfigurationOptions -is [System.Collections.IDictionary]) {
+            $givenOptions = if ($Cmdlet.ParameterSetName -eq 'ConfigurationOptions') { $ConfigurationOptions.PSObject.BaseObject }
+            if ($null -ne $givenOptions -and $givenOptions.GetType().FullName -eq [KestrunRust.KrRedisCacheSettings]::ConfigurationOptionsTypeName) {
+                # A StackExchange.Redis ConfigurationOptions: what matters to a session store is passed on, anything that
+                # cannot be honoured is an error naming the property (KrRedisCacheSettings.FromConfigurationOptions).
+                $settings = [KestrunRust.KrRedisCacheSettings]::FromConfigurationOptions($givenOptions, $InstanceName)
+            } elseif ($givenOptions -is [System.Collections.IDictionary]) {
                 # Plain .NET values for the interop: strings, booleans, and string arrays for lists (EndPoints).
                 $options = [System.Collections.Generic.Dictionary[string, object]]::new([System.StringComparer]::OrdinalIgnoreCase)
                 foreach ($key in @($ConfigurationOptions.Keys)) {

@@ -140,37 +140,43 @@ namespace KestrunRust.Tests
         private static readonly byte[] Secret = Encoding.UTF8.GetBytes("C# farm secret, sixteen bytes or more");
 
         [Fact]
-        public void OptionsBecomeAUrlWithEncodedCredentials()
+        public void OptionsBecomeAConfigurationStringWithEveryEndPoint()
         {
             var options = new Hashtable
             {
                 { "EndPoints", new object[] { "cache.example:7000", "other:7001" } },
-                { "password", "p@ss,w=rd" },
+                { "password", "p@ss=w;rd" },
                 { "User", "me" },
                 { "Ssl", "True" },
                 { "DefaultDatabase", 3 },
                 { "ConnectTimeout", "1500" },
                 { "SyncTimeout", 250 },
                 { "AbortOnConnectFail", false },
+                { "ClientName", "web1" },
+                { "ConnectRetry", "5" },
             };
             KrRedisCacheSettings s = KrRedisCacheSettings.FromOptions(options, null, "app:");
-            Assert.Equal("rediss://me:p%40ss%2Cw%3Drd@cache.example:7000/3", s.Configuration);
+            Assert.Equal("cache.example:7000,other:7001,user=me,password=p@ss=w;rd,ssl=true,defaultDatabase=3,connectTimeout=1500,syncTimeout=250,name=web1,abortConnect=false,connectRetry=5", s.Configuration);
             Assert.Equal("app:", s.InstanceName);
-            Assert.Equal(1500u, s.ConnectTimeoutMs);
-            Assert.Equal(250u, s.OperationTimeoutMs);
-            Assert.DoesNotContain("p%40ss", s.ToString());
+            Assert.Equal(0u, s.ConnectTimeoutMs);
+            Assert.Equal(0u, s.OperationTimeoutMs);
+            Assert.DoesNotContain("p@ss", s.ToString());
 
             s = KrRedisCacheSettings.FromOptions(new Hashtable { { "ssl", true } }, "secure.example", null);
-            Assert.Equal("rediss://secure.example:6380/0", s.Configuration);
+            Assert.Equal("secure.example,ssl=true", s.Configuration);
             s = KrRedisCacheSettings.FromOptions(new Hashtable(), "[::1]:6390", "");
-            Assert.Equal("redis://[::1]:6390/0", s.Configuration);
-            s = KrRedisCacheSettings.FromOptions(new Hashtable { { "EndPoint", "localhost" } }, null, "");
-            Assert.Equal("redis://localhost:6379/0", s.Configuration);
+            Assert.Equal("[::1]:6390", s.Configuration);
+            s = KrRedisCacheSettings.FromOptions(new Hashtable { { "EndPoint", "localhost" }, { "SslHost", "localhost" }, { "Ssl", true } }, null, "");
+            Assert.Equal("localhost,ssl=true,sslHost=localhost", s.Configuration);
 
             Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "Bogus", 1 } }, null, ""));
             Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "Ssl", "maybe" } }, null, ""));
             Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "EndPoints", "h:0" } }, null, ""));
             Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "DefaultDatabase", -1 } }, null, ""));
+            Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "ConnectRetry", -1 } }, null, ""));
+            var comma = Assert.Throws<ArgumentException>(() => KrRedisCacheSettings.FromOptions(new Hashtable { { "Password", "a,b" } }, null, ""));
+            Assert.Contains("The Redis option Password contains a comma", comma.Message);
+            Assert.DoesNotContain("a,b", comma.Message);
         }
 
         [Fact]

@@ -6,7 +6,9 @@
 //  - CmdletsToExport lists exactly the compiled cmdlets (the [Cmdlet(...)] classes of module/Cmdlets/**/*.cs), each
 //    with its help file module/Cmdlets/Help/<Verb-Noun>.psd1 (Synopsis, Description, Examples); no name is in both.
 // The grammar is stricter than PowerShell in a few spots (e.g. an empty `{ }` script block or a bare `Get, Post`
-// argument list); the sources are written so that it accepts them.
+// argument list); the sources are written so that it accepts them. It also lacks PowerShell 7's null-coalescing
+// operators, which Kestrun's tutorials use (`[int]$Port = $env:PORT ?? 5000`): before parsing, `??=` and `??` are
+// read as `+=` and `+` (same length, so positions stay right).
 // Usage: node check-powershell.mjs <repo root> [extra files...]   Last line: `N passed, N failed`.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,7 +45,7 @@ function walkFiles(dir, out) {
 
 function parse(file) {
   const source = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  return { source, tree: parser.parse(source) };
+  return { source, tree: parser.parse(source.replace(/\?\?=/g, '+= ').replace(/\?\?/g, '+ ')) };
 }
 
 function syntaxErrors(tree, source) {

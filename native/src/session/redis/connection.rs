@@ -1,4 +1,35 @@
 //! Redis connection strings: [`RedisConnection::parse`] and [`redact`].
+//!
+//! Two forms are accepted:
+//! - a URL, `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS), `unix://…` / `redis+unix://…`
+//!   (parsed by the `redis` crate; one endpoint);
+//! - StackExchange.Redis's configuration string (what ASP.NET Core's `RedisCacheOptions.Configuration` and
+//!   Kestrun.Rust's `Add-KrDistributedRedisCache` build from a `ConfigurationOptions`): comma-separated endpoints
+//!   `host[:port]` / `[v6][:port]` and `key=value` options, keys case-insensitive.
+//!
+//! # Options of the StackExchange form
+//! Honoured (a field of [`RedisConnection`] or of its [`ConnectionInfo`]s): `password`, `user`, `ssl`, `sslHost`,
+//! `defaultDatabase`, `connectTimeout`, `syncTimeout`, `asyncTimeout`, `name` / `clientName`, `abortConnect`,
+//! `connectRetry`, `protocol`. Every endpoint is kept ([`RedisConnection::endpoints`]).
+//!
+//! Rejected with a message that names them, because a session store cannot honour them: `serviceName`
+//! (Sentinel), `proxy` other than `None`, `sslProtocols` that leave out TLS 1.2 or 1.3, command renames
+//! (`$COMMAND=`), and any option not listed here.
+//!
+//! Accepted and ignored, because they tune StackExchange.Redis itself or features a session store does not use
+//! (administrative commands, pub/sub, cluster/replica topology, diagnostics): `allowAdmin`, `keepAlive`,
+//! `tieBreaker`, `configChannel`, `configCheckSeconds`, `channelPrefix`, `version`, `resolveDns`,
+//! `heartbeatInterval`, `highPrioritySocketThreads`, `includeDetailInExceptions`,
+//! `includePerformanceCountersInExceptions`, `setlib`, `responseTimeout` (obsolete in StackExchange.Redis) and
+//! `checkCertificateRevocation` (rustls has no revocation lists: certificates are checked for trust, validity
+//! and host name only).
+//!
+//! # TLS
+//! `ssl=true` / `rediss://` verify the server certificate with rustls against the platform trust store, read by
+//! `rustls-native-certs` on each connect: `SSL_CERT_FILE` / `SSL_CERT_DIR`, when set, replace the system store
+//! (e.g. a private CA). The name checked is the endpoint's host (a DNS name, or an IP address that must be in the
+//! certificate's IP SANs). The `redis` crate verifies against the host it connects to, so `sslHost` is accepted
+//! only when it names that host (else the error says so).
 use std::time::Duration;
 
 use redis::{Client, ConnectionAddr, ConnectionInfo, ProtocolVersion, RedisConnectionInfo};
@@ -7,19 +38,49 @@ use crate::error::{Error, Result};
 
 /// Largest accepted connect / operation timeout.
 pub(super) const MAX_TIMEOUT_MS: u64 = 3_600_000;
+/// Largest accepted `connectRetry`.
+pub const MAX_CONNECT_RETRY: u32 = 1000;
+/// StackExchange.Redis's default `connectRetry`.
+pub const DEFAULT_CONNECT_RETRY: u32 = 3;
 const DEFAULT_PORT: u16 = 6379;
 const DEFAULT_TLS_PORT: u16 = 6380;
 
-/// A parsed Redis connection string.
+/// A parsed Redis connection string (see the module docs).
 #[derive(Debug, Clone)]
 pub struct RedisConnection {
-    /// Where and how to connect.
+    /// Where and how to connect: the first of [`endpoints`](Self::endpoints).
     pub info: ConnectionInfo,
-    /// `connectTimeout=` of a StackExchange-style string.
+    /// Every endpoint, in the order given (never empty; `endpoints[0]` is [`info`](Self::info)), each with the
+    /// same credentials, database, protocol and TLS settings. StackExchange.Redis connects to all of them and uses
+    /// the one that answers; the backend should connect to the first that answers (in this order) and, when it
+    /// stops answering, fail over to the next (wrapping around), so that a list of a primary and its replicas
+    /// keeps sessions working while one of them is down. A URL has one endpoint.
+    pub endpoints: Vec<ConnectionInfo>,
+    /// `connectTimeout=` of a StackExchange-style string: the bound of one connect to one endpoint.
     pub connect_timeout: Option<Duration>,
-    /// `syncTimeout=` / `asyncTimeout=` of a StackExchange-style string.
+    /// The per-command timeout: `asyncTimeout=` when given, else `syncTimeout=` (ASP.NET Core's session store
+    /// calls Redis asynchronously, and StackExchange.Redis's `asyncTimeout` defaults to `syncTimeout`).
     pub operation_timeout: Option<Duration>,
-    /// Endpoints after the first of a StackExchange-style string (not used: no failover).
+    /// `name=` / `clientName=`: the backend should send `CLIENT SETNAME <name>` on every new connection (as
+    /// StackExchange.Redis does), so that `CLIENT LIST` on the server shows it. Checked here: printable ASCII
+    /// without spaces, as Redis requires. `None` when absent or empty.
+    pub client_name: Option<String>,
+    /// `abortConnect=` (default `true`, StackExchange.Redis's). The engine never blocks server start-up on Redis;
+    /// what the backend should do: `true`, when the first connect fails on every endpoint (after
+    /// [`connect_retry`](Self::connect_retry) rounds) the calls waiting for it fail with that connect error and a
+    /// later call starts a new connect (StackExchange.Redis's `Connect` throws); `false`, the backend keeps
+    /// connecting in the background from the start (calls fail fast meanwhile) and logs the failures as warnings
+    /// rather than errors (StackExchange.Redis returns a multiplexer that keeps retrying).
+    pub abort_connect: bool,
+    /// `connectRetry=` (default 3, StackExchange.Redis's): how many rounds over all
+    /// [`endpoints`](Self::endpoints) one connect makes before it fails (each attempt bounded by the connect
+    /// timeout); 0 is taken as 1.
+    pub connect_retry: u32,
+    /// `sslHost=` when given: the host name the server certificate must name. Already checked to be the host of
+    /// every endpoint (the name rustls verifies), so nothing more is needed for it.
+    pub ssl_host: Option<String>,
+    /// The endpoints after the first, as written. Only for the backend that does not fail over yet (it logs them
+    /// as unused); use [`endpoints`](Self::endpoints) instead, and remove this field with that log line.
     pub ignored_endpoints: Vec<String>,
 }
 
@@ -96,6 +157,53 @@ fn parse_endpoint(connection: &str, endpoint: &str, default_port: u16) -> Result
     Ok((host.to_string(), port))
 }
 
+/// `true` for `None` / `Default` (the platform's choice) or a set with both TLS 1.2 and 1.3 (what rustls offers).
+fn ssl_protocols_ok(connection: &str, value: &str) -> Result<()> {
+    let mut tls12 = false;
+    let mut tls13 = false;
+    let mut platform_default = false;
+    for name in value.split('|').map(|n| n.trim().to_ascii_lowercase()) {
+        match name.as_str() {
+            "none" | "default" => platform_default = true,
+            "tls12" => tls12 = true,
+            "tls13" => tls13 = true,
+            "tls" | "tls11" | "ssl2" | "ssl3" => {}
+            other => return Err(bad(connection, format!("sslProtocols: {other:?} is not an SslProtocols name"))),
+        }
+    }
+    if platform_default || (tls12 && tls13) {
+        Ok(())
+    } else {
+        Err(bad(
+            connection,
+            format!("sslProtocols={value:?} cannot be honoured: the TLS of the session store (rustls) offers TLS 1.2 and 1.3; leave sslProtocols unset or include Tls12|Tls13"),
+        ))
+    }
+}
+
+/// A Redis client name as `CLIENT SETNAME` accepts it (printable ASCII, no spaces); `None` when empty.
+fn client_name(connection: &str, key: &str, value: &str) -> Result<Option<String>> {
+    let name = value.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.len() > 256 || !name.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
+        return Err(bad(
+            connection,
+            format!(
+                "{key}={name:?} is not a Redis client name (printable ASCII without spaces, at most 256 characters)"
+            ),
+        ));
+    }
+    Ok(Some(name.to_string()))
+}
+
+fn same_host(a: &str, b: &str) -> bool {
+    a.trim_start_matches('[')
+        .trim_end_matches(']')
+        .eq_ignore_ascii_case(b.trim_start_matches('[').trim_end_matches(']'))
+}
+
 impl RedisConnection {
     /// Parses a connection string (see the module docs); `InvalidArgument` naming the problem
     /// (passwords are never echoed).
@@ -115,9 +223,14 @@ impl RedisConnection {
                 return Err(bad(s, "this address type is not supported on this platform"));
             }
             return Ok(RedisConnection {
+                endpoints: vec![info.clone()],
                 info,
                 connect_timeout: None,
                 operation_timeout: None,
+                client_name: None,
+                abort_connect: true,
+                connect_retry: DEFAULT_CONNECT_RETRY,
+                ssl_host: None,
                 ignored_endpoints: vec![],
             });
         }
@@ -126,10 +239,15 @@ impl RedisConnection {
         let mut password = None;
         let mut username = None;
         let mut ssl = false;
+        let mut ssl_host: Option<String> = None;
         let mut db = 0i64;
         let mut connect_timeout = None;
-        let mut operation_timeout = None;
+        let mut sync_timeout = None;
+        let mut async_timeout = None;
         let mut resp3 = false;
+        let mut client = None;
+        let mut abort_connect = true;
+        let mut connect_retry = DEFAULT_CONNECT_RETRY;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((key, value)) = part.split_once('=') else {
                 endpoints.push(part.to_string());
@@ -140,6 +258,7 @@ impl RedisConnection {
                 "password" => password = Some(value.to_string()).filter(|p| !p.is_empty()),
                 "user" => username = Some(value.trim().to_string()).filter(|u| !u.is_empty()),
                 "ssl" => ssl = parse_bool(s, key, value)?,
+                "sslhost" => ssl_host = Some(value.trim().to_string()).filter(|h| !h.is_empty()),
                 "defaultdatabase" => {
                     db = match value.trim().parse::<i64>() {
                         Ok(n) if n >= 0 => n,
@@ -147,7 +266,8 @@ impl RedisConnection {
                     }
                 }
                 "connecttimeout" => connect_timeout = Some(parse_ms(s, key, value)?),
-                "synctimeout" | "asynctimeout" => operation_timeout = Some(parse_ms(s, key, value)?),
+                "synctimeout" => sync_timeout = Some(parse_ms(s, key, value)?),
+                "asynctimeout" => async_timeout = Some(parse_ms(s, key, value)?),
                 "protocol" => {
                     resp3 = match value.trim().to_ascii_lowercase().as_str() {
                         "resp3" | "3" => true,
@@ -155,77 +275,121 @@ impl RedisConnection {
                         other => return Err(bad(s, format!("protocol={other:?} is not resp2 or resp3"))),
                     }
                 }
-                // Accepted for compatibility, no effect here: connections are always lazy and retried
-                // (abortConnect=false behaviour), the rest tune StackExchange.Redis internals.
-                "abortconnect"
-                | "allowadmin"
+                "name" | "clientname" => client = client_name(s, key, value)?,
+                "abortconnect" => abort_connect = parse_bool(s, key, value)?,
+                "connectretry" => {
+                    connect_retry = match value.trim().parse::<u32>() {
+                        Ok(n) if n <= MAX_CONNECT_RETRY => n,
+                        _ => {
+                            return Err(bad(
+                                s,
+                                format!(
+                                    "connectRetry={value:?} is not a number of attempts in 0..={MAX_CONNECT_RETRY}"
+                                ),
+                            ))
+                        }
+                    }
+                }
+                "sslprotocols" => ssl_protocols_ok(s, value)?,
+                "proxy" => {
+                    if !value.trim().eq_ignore_ascii_case("none") {
+                        return Err(bad(
+                            s,
+                            format!("proxy={value:?} is not supported: the session store talks to Redis itself (proxy=None)"),
+                        ));
+                    }
+                }
+                "servicename" => {
+                    let why =
+                        format!("serviceName={value:?} (Redis Sentinel) is not supported: give the Redis endpoints");
+                    return Err(bad(s, why));
+                }
+                // Accepted, no effect on a session store (see the module docs).
+                "allowadmin"
                 | "keepalive"
-                | "connectretry"
-                | "name"
-                | "clientname"
-                | "resolvedns"
-                | "checkcertificaterevocation"
-                | "sslprotocols"
-                | "sslhost"
                 | "tiebreaker"
-                | "version"
                 | "configchannel"
-                | "channelprefix"
-                | "servicename"
-                | "proxy"
-                | "setlib"
-                | "responsetimeout"
                 | "configcheckseconds"
+                | "channelprefix"
+                | "version"
+                | "resolvedns"
                 | "heartbeatinterval"
                 | "highprioritysocketthreads"
                 | "includedetailinexceptions"
-                | "includeperformancecountersinexceptions" => {
-                    if key.eq_ignore_ascii_case("abortConnect") {
-                        parse_bool(s, key, value)?;
-                    }
+                | "includeperformancecountersinexceptions"
+                | "setlib"
+                | "responsetimeout"
+                | "checkcertificaterevocation" => {}
+                _ if key.starts_with('$') => {
+                    return Err(bad(s, format!("renaming Redis commands ({key}=) is not supported")));
                 }
                 _ => return Err(bad(s, format!("option {key:?} is not supported"))),
             }
         }
-        let Some(first) = endpoints.first() else {
+        if endpoints.is_empty() {
             return Err(bad(s, "no host[:port] endpoint"));
-        };
-        let (host, port) = parse_endpoint(s, first, if ssl { DEFAULT_TLS_PORT } else { DEFAULT_PORT })?;
-        for other in &endpoints[1..] {
-            parse_endpoint(s, other, DEFAULT_PORT)?;
         }
-        let addr = if ssl {
-            ConnectionAddr::TcpTls { host, port, insecure: false, tls_params: None }
-        } else {
-            ConnectionAddr::Tcp(host, port)
-        };
+        let default_port = if ssl { DEFAULT_TLS_PORT } else { DEFAULT_PORT };
         let redis = RedisConnectionInfo {
             db,
             username,
             password,
             protocol: if resp3 { ProtocolVersion::RESP3 } else { ProtocolVersion::RESP2 },
         };
+        let mut infos = Vec::with_capacity(endpoints.len());
+        for endpoint in &endpoints {
+            let (host, port) = parse_endpoint(s, endpoint, default_port)?;
+            if let Some(tls_host) = &ssl_host {
+                if !ssl {
+                    return Err(bad(s, format!("sslHost={tls_host:?} needs ssl=true")));
+                }
+                if !same_host(tls_host, &host) {
+                    return Err(bad(
+                        s,
+                        format!(
+                            "sslHost={tls_host:?} differs from the endpoint host {host:?}: the server certificate is verified against the host connected to, and a different TLS host name is not supported (connect to {tls_host:?} itself, or leave sslHost unset)"
+                        ),
+                    ));
+                }
+            }
+            let addr = if ssl {
+                ConnectionAddr::TcpTls { host, port, insecure: false, tls_params: None }
+            } else {
+                ConnectionAddr::Tcp(host, port)
+            };
+            infos.push(ConnectionInfo { addr, redis: redis.clone() });
+        }
         Ok(RedisConnection {
-            info: ConnectionInfo { addr, redis },
+            info: infos[0].clone(),
+            endpoints: infos,
             connect_timeout,
-            operation_timeout,
+            operation_timeout: async_timeout.or(sync_timeout),
+            client_name: client,
+            abort_connect,
+            connect_retry,
+            ssl_host,
             ignored_endpoints: endpoints[1..].to_vec(),
         })
     }
 
-    /// `redis://host:port/db` / `rediss://…` / `unix:…` without credentials (for logs).
+    /// `redis://host:port/db` / `rediss://…` / `unix:…` of the first endpoint, without credentials (for logs).
     pub fn display(&self) -> String {
-        let db = self.info.redis.db;
-        let auth = if self.info.redis.password.is_some() { "***@" } else { "" };
-        match &self.info.addr {
-            ConnectionAddr::Tcp(h, p) if h.contains(':') => format!("redis://{auth}[{h}]:{p}/{db}"),
-            ConnectionAddr::Tcp(h, p) => format!("redis://{auth}{h}:{p}/{db}"),
-            ConnectionAddr::TcpTls { host, port, .. } if host.contains(':') => {
-                format!("rediss://{auth}[{host}]:{port}/{db}")
-            }
-            ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{auth}{host}:{port}/{db}"),
-            ConnectionAddr::Unix(path) => format!("unix://{auth}{}?db={db}", path.display()),
+        display_info(&self.info)
+    }
+}
+
+/// `redis://host:port/db` / `rediss://…` / `unix:…` without credentials (for logs).
+pub fn display_info(info: &ConnectionInfo) -> String {
+    let db = info.redis.db;
+    let auth = if info.redis.password.is_some() { "***@" } else { "" };
+    match &info.addr {
+        ConnectionAddr::Tcp(h, p) if h.contains(':') => format!("redis://{auth}[{h}]:{p}/{db}"),
+        ConnectionAddr::Tcp(h, p) => format!("redis://{auth}{h}:{p}/{db}"),
+        ConnectionAddr::TcpTls { host, port, .. } if host.contains(':') => {
+            format!("rediss://{auth}[{host}]:{port}/{db}")
         }
+        ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{auth}{host}:{port}/{db}"),
+        ConnectionAddr::Unix(path) => format!("unix://{auth}{}?db={db}", path.display()),
     }
 }
 
@@ -233,11 +397,22 @@ impl RedisConnection {
 mod tests {
     use super::*;
 
-    fn tcp(c: &RedisConnection) -> (String, u16) {
-        match &c.info.addr {
+    fn host_port(info: &ConnectionInfo) -> (String, u16) {
+        match &info.addr {
             ConnectionAddr::Tcp(h, p) => (h.clone(), *p),
             ConnectionAddr::TcpTls { host, port, .. } => (host.clone(), *port),
             other => panic!("not TCP: {other:?}"),
+        }
+    }
+
+    fn tcp(c: &RedisConnection) -> (String, u16) {
+        host_port(&c.info)
+    }
+
+    fn err(connection: &str) -> String {
+        match RedisConnection::parse(connection) {
+            Ok(c) => panic!("{connection} must be rejected, got {c:?}"),
+            Err(e) => e.message().to_string(),
         }
     }
 
@@ -261,6 +436,16 @@ mod tests {
     }
 
     #[test]
+    fn a_url_is_one_endpoint_with_the_stackexchange_defaults() {
+        let c = RedisConnection::parse("rediss://default:token@cache.example:6379").unwrap();
+        assert_eq!(c.endpoints.len(), 1);
+        assert_eq!(host_port(&c.endpoints[0]), ("cache.example".into(), 6379));
+        assert!(c.ignored_endpoints.is_empty());
+        assert_eq!((c.client_name.as_deref(), c.abort_connect, c.connect_retry), (None, true, DEFAULT_CONNECT_RETRY));
+        assert_eq!(c.ssl_host, None);
+    }
+
+    #[test]
     fn parses_stackexchange_form() {
         let c = RedisConnection::parse("localhost:6379").unwrap();
         assert_eq!(tcp(&c), ("localhost".into(), 6379));
@@ -281,6 +466,7 @@ mod tests {
         assert_eq!(c.info.redis.db, 3);
         assert_eq!(c.connect_timeout, Some(Duration::from_millis(1500)));
         assert_eq!(c.operation_timeout, Some(Duration::from_millis(250)));
+        assert!(!c.abort_connect);
         let c = RedisConnection::parse("secure.example,ssl=true").unwrap();
         assert_eq!(tcp(&c), ("secure.example".into(), 6380), "TLS default port is 6380 (StackExchange)");
         let c = RedisConnection::parse("[::1]:6390").unwrap();
@@ -297,9 +483,129 @@ mod tests {
             "host:1,defaultDatabase=-1",
             "host:1,connectTimeout=0",
             "a b:1",
+            "a:1,b:0",
         ] {
             assert!(RedisConnection::parse(bad).is_err(), "{bad} must be rejected");
         }
+    }
+
+    #[test]
+    fn keeps_every_endpoint_with_the_same_settings() {
+        let c = RedisConnection::parse("primary:7000,replica,[::1]:7002,ssl=true,password=pw,user=u,defaultDatabase=2")
+            .unwrap();
+        let hosts: Vec<_> = c.endpoints.iter().map(host_port).collect();
+        assert_eq!(
+            hosts,
+            vec![("primary".into(), 7000), ("replica".into(), 6380), ("::1".into(), 7002)],
+            "every endpoint, in order; the TLS default port for each one without a port"
+        );
+        assert_eq!(host_port(&c.info), hosts[0], "info is the first endpoint");
+        for e in &c.endpoints {
+            assert!(matches!(e.addr, ConnectionAddr::TcpTls { insecure: false, .. }), "{e:?}");
+            assert_eq!(e.redis.password.as_deref(), Some("pw"));
+            assert_eq!(e.redis.username.as_deref(), Some("u"));
+            assert_eq!(e.redis.db, 2);
+        }
+        assert_eq!(c.ignored_endpoints, vec!["replica".to_string(), "[::1]:7002".to_string()]);
+        assert_eq!(display_info(&c.endpoints[2]), "rediss://***@[::1]:7002/2");
+        let plain = RedisConnection::parse("a,b:2").unwrap();
+        assert_eq!(
+            plain.endpoints.iter().map(host_port).collect::<Vec<_>>(),
+            vec![("a".into(), 6379), ("b".into(), 2)]
+        );
+        assert!(plain.endpoints.iter().all(|e| matches!(e.addr, ConnectionAddr::Tcp(..))));
+    }
+
+    #[test]
+    fn client_name_abort_connect_and_connect_retry() {
+        let c = RedisConnection::parse("h").unwrap();
+        assert_eq!((c.client_name.as_deref(), c.abort_connect, c.connect_retry), (None, true, 3));
+        let c = RedisConnection::parse("h,name=kestrun-web1,abortConnect=false,connectRetry=5").unwrap();
+        assert_eq!((c.client_name.as_deref(), c.abort_connect, c.connect_retry), (Some("kestrun-web1"), false, 5));
+        let c = RedisConnection::parse("h,clientName=app:1,connectRetry=0,abortConnect=True").unwrap();
+        assert_eq!((c.client_name.as_deref(), c.abort_connect, c.connect_retry), (Some("app:1"), true, 0));
+        assert_eq!(RedisConnection::parse("h,clientName=").unwrap().client_name, None, "empty: no name");
+        assert!(err("h,name=two words").contains("name=\"two words\""));
+        assert!(err("h,clientName=caf\u{e9}").contains("client name"));
+        assert!(err("h,abortConnect=maybe").contains("abortConnect"));
+        assert!(err("h,connectRetry=-1").contains("connectRetry"));
+        assert!(err("h,connectRetry=1001").contains("connectRetry"));
+        assert!(err("h,connectRetry=lots").contains("connectRetry"));
+    }
+
+    #[test]
+    fn ssl_host_must_name_the_endpoint_host() {
+        let c = RedisConnection::parse("cache.example:6380,ssl=true,sslHost=CACHE.example").unwrap();
+        assert_eq!(c.ssl_host.as_deref(), Some("CACHE.example"));
+        let c = RedisConnection::parse("[::1]:6380,ssl=true,sslHost=[::1]").unwrap();
+        assert_eq!(c.ssl_host.as_deref(), Some("[::1]"));
+        assert_eq!(RedisConnection::parse("h,ssl=true,sslHost=").unwrap().ssl_host, None, "empty: unset");
+        let m = err("10.0.0.5:6380,ssl=true,sslHost=cache.example");
+        assert!(m.contains("sslHost=\"cache.example\" differs from the endpoint host \"10.0.0.5\""), "{m}");
+        let m = err("a.example,b.example,ssl=true,sslHost=a.example");
+        assert!(m.contains("\"b.example\""), "every endpoint is checked: {m}");
+        let m = err("h:1,sslHost=h");
+        assert!(m.contains("sslHost=\"h\" needs ssl=true"), "{m}");
+    }
+
+    #[test]
+    fn async_timeout_wins_over_sync_timeout() {
+        let c = RedisConnection::parse("h,asyncTimeout=700,syncTimeout=100").unwrap();
+        assert_eq!(c.operation_timeout, Some(Duration::from_millis(700)));
+        let c = RedisConnection::parse("h,syncTimeout=100,asyncTimeout=700").unwrap();
+        assert_eq!(c.operation_timeout, Some(Duration::from_millis(700)));
+        let c = RedisConnection::parse("h,syncTimeout=100").unwrap();
+        assert_eq!(c.operation_timeout, Some(Duration::from_millis(100)));
+        assert_eq!(RedisConnection::parse("h").unwrap().operation_timeout, None);
+        assert!(err("h,asyncTimeout=0").contains("asyncTimeout"));
+    }
+
+    #[test]
+    fn rejects_what_a_session_store_cannot_honour_and_ignores_the_rest() {
+        for (connection, named) in [
+            ("h,serviceName=mymaster", "serviceName"),
+            ("h,proxy=Twemproxy", "proxy"),
+            ("h,ssl=true,sslProtocols=Tls12", "sslProtocols"),
+            ("h,ssl=true,sslProtocols=Tls13", "sslProtocols"),
+            ("h,sslProtocols=Tls99", "sslProtocols"),
+            ("h,$GET=FETCH", "$GET"),
+            ("h,bogus=1", "bogus"),
+        ] {
+            let m = err(connection);
+            assert!(m.contains(named), "{connection}: {m}");
+        }
+        for ok in [
+            "h,proxy=None",
+            "h,ssl=true,sslProtocols=Tls12|Tls13",
+            "h,ssl=true,sslProtocols=None",
+            "h,allowAdmin=true,keepAlive=60,tieBreaker=,configChannel=x,configCheckSeconds=60,channelPrefix=p",
+            "h,version=7.0,resolveDns=true,heartbeatInterval=1000,highPrioritySocketThreads=true,setlib=false",
+            "h,includeDetailInExceptions=true,includePerformanceCountersInExceptions=false,responseTimeout=5000",
+            "h,checkCertificateRevocation=true",
+        ] {
+            RedisConnection::parse(ok).unwrap_or_else(|e| panic!("{ok}: {}", e.message()));
+        }
+    }
+
+    #[test]
+    fn parses_what_add_krdistributedrediscache_builds_from_configuration_options() {
+        // The string KrRedisCacheSettings builds from Kestrun's 19.2 ConfigurationOptions.
+        let c = RedisConnection::parse(
+            "127.0.0.1:6390,user=default,password=tok3n,ssl=true,defaultDatabase=0,connectTimeout=5000,syncTimeout=5000,asyncTimeout=5000,name=kestrun-box,abortConnect=false,connectRetry=3",
+        )
+        .unwrap();
+        assert!(
+            matches!(&c.info.addr, ConnectionAddr::TcpTls { host, port: 6390, insecure: false, .. } if host == "127.0.0.1")
+        );
+        assert_eq!(c.info.redis.username.as_deref(), Some("default"));
+        assert_eq!(c.info.redis.password.as_deref(), Some("tok3n"));
+        assert_eq!(c.client_name.as_deref(), Some("kestrun-box"));
+        assert!(!c.abort_connect);
+        assert_eq!(c.connect_retry, 3);
+        assert_eq!(
+            (c.connect_timeout, c.operation_timeout),
+            (Some(Duration::from_secs(5)), Some(Duration::from_secs(5)))
+        );
     }
 
     #[test]
@@ -307,6 +613,8 @@ mod tests {
         let e = RedisConnection::parse("host:1,password=hunter2,bogus=1").unwrap_err();
         assert!(!e.message().contains("hunter2"), "{}", e.message());
         assert!(e.message().contains("password=***"), "{}", e.message());
+        let e = RedisConnection::parse("host:1,password=hunter2,ssl=true,sslHost=other").unwrap_err();
+        assert!(!e.message().contains("hunter2"), "{}", e.message());
         assert_eq!(redact("redis://:hunter2@h:1/0"), "redis://:***@h:1/0");
         assert_eq!(redact("redis://u:hunter2@h:1/0"), "redis://u:***@h:1/0");
         assert_eq!(redact("redis://h:1/0"), "redis://h:1/0");
