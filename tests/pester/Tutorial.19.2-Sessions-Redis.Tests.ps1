@@ -108,8 +108,11 @@ Describe 'Kestrun 19.2 Sessions with Redis: without the CA in the trust store th
         Stop-KrRedisServer -Server $script:redis -RemoveDirectory
     }
 
-    It 'serves, but no session reaches Redis, and the log names the certificate error' {
-        Invoke-KrCurl -Url "$($untrusted.BaseUrl)/session/login?user=max" -Jar $jar | Assert-KrResponse -Json @{ user = 'max' }
+    It 'serves, answers a write 503 (it cannot be stored), no session reaches Redis, and the log names the certificate error' {
+        $login = Invoke-KrCurl -Url "$($untrusted.BaseUrl)/session/login?user=max" -Jar $jar
+        $login.Status | Should -Be 503
+        $login.Json.message | Should -Match 'session store is unavailable'
+        Invoke-KrCurl -Url "$($untrusted.BaseUrl)/hello" -Jar $jar | Assert-KrResponse -Status 200
         Invoke-KrCurl -Url "$($untrusted.BaseUrl)/session/whoami" -Jar $jar | Assert-KrResponse -Status 401
         @(Invoke-KrRedisCli -Server $redis -Arguments @('--scan')) | Should -BeNullOrEmpty
         $output = Stop-KrTestScript -Instance $untrusted
