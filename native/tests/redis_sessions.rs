@@ -22,6 +22,8 @@ struct RedisServer {
     port: u16,
     child: Option<Child>,
     dir: tempfile::TempDir,
+    /// Extra `redis-server` arguments (e.g. `--replicaof`).
+    extra: Vec<String>,
 }
 
 fn free_port() -> u16 {
@@ -53,7 +55,11 @@ fn redis_or_skip(test: &str) -> Option<RedisServer> {
 
 impl RedisServer {
     fn start(port: u16) -> RedisServer {
-        let mut r = RedisServer { port, child: None, dir: tempfile::tempdir().unwrap() };
+        RedisServer::start_with(port, Vec::new())
+    }
+
+    fn start_with(port: u16, extra: Vec<String>) -> RedisServer {
+        let mut r = RedisServer { port, child: None, dir: tempfile::tempdir().unwrap(), extra };
         r.restart();
         r
     }
@@ -72,6 +78,7 @@ impl RedisServer {
                 .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 .args(["--daemonize", "no", "--loglevel", "warning", "--dir"])
                 .arg(self.dir.path())
+                .args(&self.extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -587,4 +594,42 @@ fn a_rotated_key_still_opens_the_cookies_it_sealed_and_they_move_to_the_new_key(
     assert_eq!(get(&old_jar, &format!("{url_a}/session/whoami")), (200, "max".into()));
     stop(&a);
     stop(&b);
+}
+
+#[test]
+fn several_endpoints_fail_over_to_the_next_and_the_connection_is_named() {
+    let Some(primary) = redis_or_skip("several_endpoints_fail_over_to_the_next_and_the_connection_is_named") else {
+        return;
+    };
+    let mut primary = primary;
+    let replica =
+        RedisServer::start_with(free_port(), vec!["--replicaof".into(), "127.0.0.1".into(), primary.port.to_string()]);
+    let connection = format!(
+        "127.0.0.1:{},127.0.0.1:{},name=kr-failover,connectTimeout=500,syncTimeout=1000",
+        primary.port, replica.port
+    );
+    let (server, url) = redis_session_server("redis-failover", &connection, "fo:", Options::default());
+    let jar = client();
+    assert_eq!(get(&jar, &format!("{url}/session/login?user=max")).0, 200);
+    assert_eq!(counter_at(&jar, &url), 1);
+    let clients: String = redis::cmd("CLIENT").arg("LIST").query(&mut primary.con()).unwrap();
+    assert!(clients.contains("name=kr-failover"), "CLIENT SETNAME on the connection: {clients}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while replica.keys("fo:*").iter().filter(|k| !k.contains("Kestrun.Rust")).count() < 1 {
+        assert!(Instant::now() < deadline, "the replica did not receive the session");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The primary dies and the replica is promoted: the server moves to the next endpoint.
+    primary.kill();
+    let _: () = redis::cmd("REPLICAOF").arg("NO").arg("ONE").query(&mut replica.con()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while get(&jar, &format!("{url}/session/whoami")) != (200, "max".into()) {
+        assert!(Instant::now() < deadline, "the server did not fail over to the second endpoint");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(counter_at(&jar, &url), 2, "the session continues on the second endpoint");
+    let clients: String = redis::cmd("CLIENT").arg("LIST").query(&mut replica.con()).unwrap();
+    assert!(clients.contains("name=kr-failover"), "{clients}");
+    stop(&server);
 }

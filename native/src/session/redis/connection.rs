@@ -79,9 +79,6 @@ pub struct RedisConnection {
     /// `sslHost=` when given: the host name the server certificate must name. Already checked to be the host of
     /// every endpoint (the name rustls verifies), so nothing more is needed for it.
     pub ssl_host: Option<String>,
-    /// The endpoints after the first, as written. Only for the backend that does not fail over yet (it logs them
-    /// as unused); use [`endpoints`](Self::endpoints) instead, and remove this field with that log line.
-    pub ignored_endpoints: Vec<String>,
 }
 
 fn bad(connection: &str, why: impl std::fmt::Display) -> Error {
@@ -231,7 +228,6 @@ impl RedisConnection {
                 abort_connect: true,
                 connect_retry: DEFAULT_CONNECT_RETRY,
                 ssl_host: None,
-                ignored_endpoints: vec![],
             });
         }
         // StackExchange.Redis configuration: endpoints and key=value options, comma-separated.
@@ -368,7 +364,6 @@ impl RedisConnection {
             abort_connect,
             connect_retry,
             ssl_host,
-            ignored_endpoints: endpoints[1..].to_vec(),
         })
     }
 
@@ -440,7 +435,6 @@ mod tests {
         let c = RedisConnection::parse("rediss://default:token@cache.example:6379").unwrap();
         assert_eq!(c.endpoints.len(), 1);
         assert_eq!(host_port(&c.endpoints[0]), ("cache.example".into(), 6379));
-        assert!(c.ignored_endpoints.is_empty());
         assert_eq!((c.client_name.as_deref(), c.abort_connect, c.connect_retry), (None, true, DEFAULT_CONNECT_RETRY));
         assert_eq!(c.ssl_host, None);
     }
@@ -474,7 +468,6 @@ mod tests {
         assert_eq!(c.display(), "redis://[::1]:6390/0");
         let c = RedisConnection::parse("a:1,b:2").unwrap();
         assert_eq!(tcp(&c), ("a".into(), 1));
-        assert_eq!(c.ignored_endpoints, vec!["b:2".to_string()]);
         for bad in [
             "host:0",
             "host:99999",
@@ -506,7 +499,6 @@ mod tests {
             assert_eq!(e.redis.username.as_deref(), Some("u"));
             assert_eq!(e.redis.db, 2);
         }
-        assert_eq!(c.ignored_endpoints, vec!["replica".to_string(), "[::1]:7002".to_string()]);
         assert_eq!(display_info(&c.endpoints[2]), "rediss://***@[::1]:7002/2");
         let plain = RedisConnection::parse("a,b:2").unwrap();
         assert_eq!(

@@ -45,11 +45,12 @@
 //! [,connectTimeout=ms][,syncTimeout=ms][,abortConnect=false]…`.
 mod connection;
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::MultiplexedConnection;
+use redis::AsyncConnectionConfig;
 use redis::{Client, RedisError, Script, Value};
 
 use super::io_runtime::IoRuntime;
@@ -73,19 +74,31 @@ const HEALTH_UNKNOWN: u8 = 0;
 const HEALTH_UP: u8 = 1;
 const HEALTH_DOWN: u8 = 2;
 
-/// The lazily created connection manager, and when / why the last failed first connect happened.
+/// The connection in use (made on first use), which endpoint it goes to, and when / why the last
+/// failed connect happened.
 #[derive(Default)]
 struct ConnSlot {
-    manager: Option<ConnectionManager>,
+    conn: Option<(MultiplexedConnection, usize)>,
     last_failure: Option<(Instant, String)>,
 }
 
-struct Inner {
+/// One endpoint of the connection string.
+struct Endpoint {
     client: Client,
+    display: String,
+}
+
+struct Inner {
+    endpoints: Vec<Endpoint>,
+    /// The endpoint the next connect starts with (the last that worked, or the one after a failure).
+    preferred: AtomicUsize,
     prefix: String,
     display: String,
     connect_timeout: Duration,
     operation_timeout: Duration,
+    client_name: Option<String>,
+    connect_retry: u32,
+    abort_connect: bool,
     conn: tokio::sync::Mutex<ConnSlot>,
     health: AtomicU8,
 }
@@ -149,21 +162,28 @@ impl RedisBackend {
             DEFAULT_OPERATION_TIMEOUT,
             "operation timeout",
         )?;
-        let display = parsed.display();
-        if !parsed.ignored_endpoints.is_empty() {
-            logging::warn(&format!(
-                "Redis session store: only the first endpoint ({display}) is used; ignored: {}",
-                parsed.ignored_endpoints.join(", ")
-            ));
-        }
-        let client = Client::open(parsed.info).map_err(|e| Error::invalid_argument(format!("Redis client: {e}")))?;
+        let endpoints = parsed
+            .endpoints
+            .iter()
+            .map(|info| {
+                let display = connection::display_info(info);
+                Client::open(info.clone())
+                    .map(|client| Endpoint { client, display })
+                    .map_err(|e| Error::invalid_argument(format!("Redis client: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let display = endpoints.iter().map(|e| e.display.as_str()).collect::<Vec<_>>().join(", ");
         Ok(RedisBackend {
             inner: Arc::new(Inner {
-                client,
+                endpoints,
+                preferred: AtomicUsize::new(0),
                 prefix: options.key_prefix.clone(),
                 display,
                 connect_timeout,
                 operation_timeout,
+                client_name: parsed.client_name.clone(),
+                connect_retry: parsed.connect_retry.max(1),
+                abort_connect: parsed.abort_connect,
                 conn: tokio::sync::Mutex::new(ConnSlot::default()),
                 health: AtomicU8::new(HEALTH_UNKNOWN),
             }),
@@ -266,52 +286,96 @@ impl Inner {
         }
     }
 
-    /// The connection manager, connecting on first use (at most once per [`RETRY_BACKOFF`]).
-    async fn manager(&self) -> Result<ConnectionManager> {
+    /// The connection in use and its endpoint's index, connecting when there is none (at most once
+    /// per [`RETRY_BACKOFF`] after a failure): up to `connectRetry` rounds over every endpoint, from
+    /// the preferred one, each attempt bounded by the connect timeout; `CLIENT SETNAME` on the new
+    /// connection when the string named the client.
+    async fn connection(&self) -> Result<(MultiplexedConnection, usize)> {
         let mut slot = self.conn.lock().await;
-        if let Some(m) = &slot.manager {
-            return Ok(m.clone());
+        if let Some(c) = &slot.conn {
+            return Ok(c.clone());
         }
         if let Some((at, message)) = &slot.last_failure {
             if at.elapsed() < RETRY_BACKOFF {
                 return Err(Error::io(message.clone()));
             }
         }
-        let config = ConnectionManagerConfig::new()
+        let config = AsyncConnectionConfig::new()
             .set_connection_timeout(self.connect_timeout)
-            .set_response_timeout(self.operation_timeout)
-            .set_number_of_retries(0);
-        let attempt = ConnectionManager::new_with_config(self.client.clone(), config);
-        let result = match tokio::time::timeout(self.connect_timeout + self.operation_timeout, attempt).await {
-            Ok(Ok(m)) => Ok(m),
-            Ok(Err(e)) => Err(format!("cannot connect to Redis on {}: {e}", self.display)),
-            Err(_) => {
-                Err(format!("cannot connect to Redis on {}: timed out after {:?}", self.display, self.connect_timeout))
+            .set_response_timeout(self.operation_timeout);
+        let n = self.endpoints.len();
+        let start = self.preferred.load(Ordering::Relaxed) % n;
+        let mut failures = Vec::new();
+        for _round in 0..self.connect_retry {
+            for k in 0..n {
+                let i = (start + k) % n;
+                let endpoint = &self.endpoints[i];
+                let attempt = endpoint.client.get_multiplexed_async_connection_with_config(&config);
+                let conn = match tokio::time::timeout(self.connect_timeout + self.operation_timeout, attempt).await {
+                    Ok(Ok(conn)) => conn,
+                    Ok(Err(e)) => {
+                        failures.push(format!("{}: {e}", endpoint.display));
+                        continue;
+                    }
+                    Err(_) => {
+                        failures.push(format!("{}: timed out after {:?}", endpoint.display, self.connect_timeout));
+                        continue;
+                    }
+                };
+                let mut conn = conn;
+                if let Some(name) = &self.client_name {
+                    let mut cmd = redis::cmd("CLIENT");
+                    cmd.arg("SETNAME").arg(name);
+                    match tokio::time::timeout(self.operation_timeout, cmd.query_async::<()>(&mut conn)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => {
+                            logging::warn(&format!("Redis on {}: CLIENT SETNAME failed: {e}", endpoint.display))
+                        }
+                        Err(_) => logging::warn(&format!("Redis on {}: CLIENT SETNAME timed out", endpoint.display)),
+                    }
+                }
+                if n > 1 && i != start {
+                    logging::warn(&format!(
+                        "Redis session store: using {} ({})",
+                        endpoint.display,
+                        failures.join("; ")
+                    ));
+                }
+                self.preferred.store(i, Ordering::Relaxed);
+                *slot = ConnSlot { conn: Some((conn.clone(), i)), last_failure: None };
+                return Ok((conn, i));
             }
-        };
-        match result {
-            Ok(m) => {
-                *slot = ConnSlot { manager: Some(m.clone()), last_failure: None };
-                Ok(m)
-            }
-            Err(message) => {
-                slot.last_failure = Some((Instant::now(), message.clone()));
-                self.mark(false, &message);
-                Err(Error::io(message))
+        }
+        let message = format!("cannot connect to Redis ({})", failures.join("; "));
+        slot.last_failure = Some((Instant::now(), message.clone()));
+        self.mark(false, &message);
+        Err(Error::io(message))
+    }
+
+    /// Forgets the connection to endpoint `index` (it failed): the next call connects again, from the
+    /// next endpoint when there are several (failover).
+    async fn forget(&self, index: usize) {
+        let mut slot = self.conn.lock().await;
+        if slot.conn.as_ref().is_some_and(|(_, i)| *i == index) {
+            slot.conn = None;
+            if self.endpoints.len() > 1 {
+                self.preferred.store((index + 1) % self.endpoints.len(), Ordering::Relaxed);
             }
         }
     }
 
-    /// Runs `cmd`, retrying once when the connection was lost (the manager reconnects).
+    /// Runs `cmd`, retrying once when the connection was lost.
     async fn query<T: redis::FromRedisValue>(&self, what: &str, cmd: redis::Cmd) -> Result<T> {
         self.run(what, Request::Cmd(cmd)).await
     }
 
-    /// Runs `request` (a command or a pipeline), retrying once when the connection was lost.
+    /// Runs `request` (a command, a pipeline or a script). A lost connection is made again (on the
+    /// next endpoint when there are several) and the request retried once; with several endpoints a
+    /// timeout also moves the next call to the next endpoint.
     async fn run<T: redis::FromRedisValue>(&self, what: &str, request: Request) -> Result<T> {
-        let mut conn = self.manager().await?;
         let mut retried = false;
         loop {
+            let (mut conn, index) = self.connection().await?;
             let outcome = match &request {
                 Request::Cmd(cmd) => cmd.query_async::<T>(&mut conn).await,
                 Request::Pipe(pipe) => pipe.query_async::<T>(&mut conn).await,
@@ -324,11 +388,15 @@ impl Inner {
                 }
                 Err(e) if !retried && connection_lost(&e) => {
                     logging::verbose(&format!("Redis {what}: connection lost ({e}); retrying once"));
+                    self.forget(index).await;
                     retried = true;
                 }
                 Err(e) => {
                     if e.is_io_error() || connection_lost(&e) || e.is_timeout() {
                         self.mark(false, &e.to_string());
+                        if connection_lost(&e) || self.endpoints.len() > 1 {
+                            self.forget(index).await;
+                        }
                     }
                     return Err(redis_error(what, &self.display, e));
                 }
@@ -576,8 +644,15 @@ impl SessionBackend for RedisBackend {
         self.io.spawn(async move {
             if ping.await.is_ok() {
                 logging::info(&format!("Server '{name}': Redis session store on {} is reachable", inner.display));
+                return;
             }
-            // A failure was logged as "unreachable" by the health tracking.
+            // A failure was logged as "unreachable" by the health tracking. With abortConnect=false
+            // (StackExchange.Redis keeps connecting in the background) keep trying until connected;
+            // calls meanwhile fail fast.
+            while !inner.abort_connect && inner.conn.lock().await.conn.is_none() {
+                tokio::time::sleep(RETRY_BACKOFF * 2).await;
+                let _ = inner.connection().await;
+            }
         });
     }
 }

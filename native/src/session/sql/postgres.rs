@@ -528,7 +528,7 @@ mod tests {
         assert_eq!(c.command_timeout, Duration::from_secs(7));
         assert_eq!(c.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
         assert_eq!(c.config.get_password(), Some(&b"s3cret"[..]));
-        assert!(!format!("{}", c.display).contains("s3cret"));
+        assert!(!c.display.contains("s3cret"));
         let u = PostgresConnection::parse("postgres://app:s3cret@127.0.0.1:6543/shop?connect_timeout=2").unwrap();
         assert_eq!(u.display, "postgres://app@127.0.0.1:6543/shop");
         assert_eq!(u.config.get_connect_timeout(), Some(&Duration::from_secs(2)));
