@@ -682,16 +682,11 @@ h2_and_fresh_rows() {
 h2_and_fresh_rows
 
 # ---------------------------------------------------------------------------------------------------
-# 9. Sessions in Redis, with the C route (so the figures are the store's, not PowerShell's): one session
-# on one server; one session shared by two servers (wrk on both at once: the per-session lock across
-# processes); $COOKIES sessions (compare with the in-memory row 3 "$COOKIES sessions, HTTP": the store's
-# cost, its lock included). The one-session rows count lost updates: every increment answered 2xx must
-# be in the final counter (answered ≤ final ≤ callbacks run).
-REDIS_LABELS=(
-  "9. Redis store: session counter, 1 session, HTTP, one server"
-  "9. Redis store: session counter, 1 session shared by two servers, HTTP"
-  "9. Redis store: session counter, $COOKIES sessions, HTTP"
-)
+# 9. / 10. Sessions in Redis, PostgreSQL and SQLite, with the C route (so the figures are the store's, not
+# PowerShell's): one session on one server; one session shared by two servers (wrk on both at once: the
+# per-session lock across processes); $COOKIES sessions (compare with the in-memory row 3 "$COOKIES
+# sessions, HTTP": the store's cost, its lock included). The one-session rows count lost updates: every
+# increment answered 2xx must be in the final counter (answered ≤ final ≤ callbacks run).
 counter_of() { # URL COOKIE -> the counter after one more increment
   curl -fsS --max-time 10 -H "Cookie: $2" "$1" | sed -nE 's/.*"counter":([0-9]+).*/\1/p'
 }
@@ -706,29 +701,19 @@ lost_result() { # FINAL ANSWERED SERVED LABEL -> sets result (and a note when up
     notes+=("$4: the session counter is ${1:-?} after $2 answered increments (${3:-?} callbacks run): updates were lost.")
   fi
 }
-redis_rows() {
-  local label secret="bench secret shared by the servers, 32 bytes+" port pid i cookie final served answered
-  if ! command -v redis-server >/dev/null 2>&1; then
-    echo "=== installing redis-server (apt-get install -y redis-server)"
-    apt-get install -y redis-server >>"$logs/apt.log" 2>&1 || { apt-get update >>"$logs/apt.log" 2>&1 && apt-get install -y redis-server >>"$logs/apt.log" 2>&1; }
-  fi
-  if (( ! lib_ok )) || ! command -v redis-server >/dev/null 2>&1; then
-    for label in "${REDIS_LABELS[@]}"; do skip_row "$label" — "failed: no library or no redis-server (target/bench/apt.log)"; done
-    return 0
-  fi
-  port=$(free_port)
-  spawn redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >"$logs/redis.out" 2>&1
-  pid=$SPAWN_PID
-  for ((i = 0; i < 100; i++)); do
-    [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && break
-    sleep 0.1
-  done
-  local conn="127.0.0.1:$port"
+store_labels() { # PREFIX -> the three row labels of a store, one per line
+  printf '%s\n' "$1: session counter, 1 session, HTTP, one server" \
+    "$1: session counter, 1 session shared by two servers, HTTP" "$1: session counter, $COOKIES sessions, HTTP"
+}
+store_rows() { # PREFIX TAG SERVER_ARGS... : the three rows of a store whose bench_server arguments are SERVER_ARGS
+  local prefix=$1 tag=$2; shift 2
+  local labels label cookie final served answered
+  mapfile -t labels < <(store_labels "$prefix")
 
-  label=${REDIS_LABELS[0]}; echo "=== $label"
-  if start_server redis-one "$server_bin" --redis "$conn" --redis-prefix one: --secret "$secret"; then
+  label=${labels[0]}; echo "=== $label"
+  if start_server "$tag-one" "$server_bin" "$@"; then
     cookie=$(session_cookie "http://127.0.0.1:$HTTP_PORT/session/counter")
-    if [[ -n $cookie ]] && run_wrk redis-one "http://127.0.0.1:$HTTP_PORT/session/counter" "" -H "Cookie: $cookie"; then
+    if [[ -n $cookie ]] && run_wrk "$tag-one" "http://127.0.0.1:$HTTP_PORT/session/counter" "" -H "Cookie: $cookie"; then
       PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
       final=$(counter_of "http://127.0.0.1:$HTTP_PORT/session/counter" "$cookie")
       served=$(served_of "$HTTP_PORT")
@@ -743,23 +728,23 @@ redis_rows() {
     skip_row "$label" — "failed: bench_server did not start"
   fi
 
-  label=${REDIS_LABELS[1]}; echo "=== $label"
+  label=${labels[1]}; echo "=== $label"
   local pid_a port_a pid_b port_b req_b=0 err_b=0 rps_b=0
-  if start_server redis-two-a "$server_bin" --redis "$conn" --redis-prefix two: --secret "$secret"; then
+  if start_server "$tag-two-a" "$server_bin" "$@"; then
     pid_a=$SRV_PID port_a=$HTTP_PORT
-    if start_server redis-two-b "$server_bin" --redis "$conn" --redis-prefix two: --secret "$secret"; then
+    if start_server "$tag-two-b" "$server_bin" "$@"; then
       pid_b=$SRV_PID port_b=$HTTP_PORT
       cookie=$(session_cookie "http://127.0.0.1:$port_a/session/counter")
       # Half the connections on each server, both measured over the same seconds (no warm-up).
-      local half=$(( (CONNS + 1) / 2 )) script=$logs/redis-two-b.lua
+      local half=$(( (CONNS + 1) / 2 )) script=$logs/$tag-two-b.lua
       cat "$root/bench/lua/report.lua" >"$script"
       spawn timeout -k 5 $((DURATION + 60)) wrk -t1 -c"$half" -d"${DURATION}s" --latency -s "$script" \
-        -H "Cookie: $cookie" "http://127.0.0.1:$port_b/session/counter" >"$logs/redis-two-b.wrk.txt" 2>&1
+        -H "Cookie: $cookie" "http://127.0.0.1:$port_b/session/counter" >"$logs/$tag-two-b.wrk.txt" 2>&1
       local wrk_b=$SPAWN_PID
-      if [[ -n $cookie ]] && CONNS=$half THREADS=1 WARMUP=0 run_wrk redis-two-a "http://127.0.0.1:$port_a/session/counter" "" -H "Cookie: $cookie"; then
+      if [[ -n $cookie ]] && CONNS=$half THREADS=1 WARMUP=0 run_wrk "$tag-two-a" "http://127.0.0.1:$port_a/session/counter" "" -H "Cookie: $cookie"; then
         local req_a=$R_REQ err_a=$R_ERR_STATUS rps_a=$R_RPS p50=$R_P50 p99=$R_P99 errs=$R_ERR detail=$R_ERR_DETAIL
         wait "$wrk_b" 2>/dev/null; stop_group "$wrk_b"
-        if parse_wrk "$logs/redis-two-b.wrk.txt"; then
+        if parse_wrk "$logs/$tag-two-b.wrk.txt"; then
           req_b=$R_REQ err_b=$R_ERR_STATUS rps_b=$R_RPS
           R_RPS=$((rps_a + rps_b)); R_REQ=$((req_a + req_b)); R_ERR=$((errs + R_ERR)); R_ERR_DETAIL="server A: $detail; server B: $R_ERR_DETAIL"
           (( $(awk -v a="$R_P99" -v b="$p99" 'BEGIN { print (a < b) }') )) && R_P99=$p99
@@ -786,12 +771,12 @@ redis_rows() {
     skip_row "$label" — "failed: bench_server did not start"
   fi
 
-  label=${REDIS_LABELS[2]}; echo "=== $label"
-  if start_server redis-many "$server_bin" --redis "$conn" --redis-prefix many: --secret "$secret"; then
-    local cookies=$logs/redis-many-cookies.txt
+  label=${labels[2]}; echo "=== $label"
+  if start_server "$tag-many" "$server_bin" "$@"; then
+    local cookies=$logs/$tag-many-cookies.txt
     if cookie_file "http://127.0.0.1:$HTTP_PORT/session/counter" "$COOKIES" "$cookies"; then
       export KR_BENCH_COOKIE_FILE=$cookies
-      if run_wrk redis-many "http://127.0.0.1:$HTTP_PORT/session/counter" cookies.lua; then
+      if run_wrk "$tag-many" "http://127.0.0.1:$HTTP_PORT/session/counter" cookies.lua; then
         PEAK_KB=$(proc_kb "$SRV_PID" VmHWM)
         result="—"
         [[ -n ${NATIVE_RPS[many|http]:-} && ${NATIVE_RPS[many|http]} -gt 0 ]] &&
@@ -807,9 +792,71 @@ redis_rows() {
   else
     skip_row "$label" — "failed: bench_server did not start"
   fi
+}
+skip_store_rows() { # PREFIX REASON
+  local label
+  while IFS= read -r label; do skip_row "$label" — "failed: $2"; done < <(store_labels "$1")
+}
+apt_install() { # PACKAGE: apt-get install (once more after apt-get update when the first attempt fails)
+  apt-get install -y "$1" >>"$logs/apt.log" 2>&1 || { apt-get update >>"$logs/apt.log" 2>&1 && apt-get install -y "$1" >>"$logs/apt.log" 2>&1; }
+}
+
+redis_rows() {
+  local prefix="9. Redis store" port pid i
+  command -v redis-server >/dev/null 2>&1 || { echo "=== installing redis-server"; apt_install redis-server; }
+  if (( ! lib_ok )) || ! command -v redis-server >/dev/null 2>&1; then
+    skip_store_rows "$prefix" "no library or no redis-server (target/bench/apt.log)"; return 0
+  fi
+  port=$(free_port)
+  spawn redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >"$logs/redis.out" 2>&1
+  pid=$SPAWN_PID
+  for ((i = 0; i < 100; i++)); do
+    [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && break
+    sleep 0.1
+  done
+  store_rows "$prefix" redis --redis "127.0.0.1:$port" --redis-prefix bench: --secret "bench secret shared by the servers, 32 bytes+"
   stop_group "$pid"
 }
 redis_rows
+
+# PostgreSQL: a throw-away cluster (initdb in target/bench, trust authentication on loopback, as the
+# postgres user when run as root), no secret (the servers share the key ring in the table). SQLite: one
+# file in target/bench shared by the servers of a row.
+pg_bin_dir() { # the newest /usr/lib/postgresql/<version>/bin with initdb, else empty
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [[ -n $d && -x $d/initdb ]] && echo "$d"
+}
+sql_rows() {
+  local prefix="10. PostgreSQL store" bin data port pid i as=()
+  bin=$(pg_bin_dir)
+  [[ -n $bin ]] || { echo "=== installing postgresql"; apt_install postgresql; bin=$(pg_bin_dir); }
+  if (( ! lib_ok )) || [[ -z $bin ]]; then
+    skip_store_rows "$prefix" "no library or no PostgreSQL (target/bench/apt.log)"
+  else
+    data=$logs/pgdata; rm -rf "$data"; mkdir -p "$data"
+    if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$data"; as=(setpriv --reuid=postgres --regid=postgres --init-groups --); fi
+    if "${as[@]}" "$bin/initdb" -A trust -U postgres --no-sync -D "$data/db" >"$logs/initdb.log" 2>&1; then
+      port=$(free_port)
+      spawn "${as[@]}" "$bin/postgres" -D "$data/db" -p "$port" -k "$data" -c listen_addresses=127.0.0.1 \
+        -c fsync=off >"$logs/postgres.log" 2>&1
+      pid=$SPAWN_PID
+      for ((i = 0; i < 300; i++)); do
+        "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+        sleep 0.1
+      done
+      store_rows "$prefix" postgres --postgres "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+      stop_group "$pid"
+    else
+      skip_store_rows "$prefix" "initdb failed (target/bench/initdb.log)"
+    fi
+  fi
+  prefix="10. SQLite store"
+  if (( ! lib_ok )); then skip_store_rows "$prefix" "library did not build"; return 0; fi
+  rm -f "$logs"/sessions.db*
+  store_rows "$prefix" sqlite --sqlite "$logs/sessions.db"
+}
+sql_rows
 
 # ---------------------------------------------------------------------------------------------------
 # Profile: where the CPU of a PowerShell request goes (the 19.1 counter, one session, HTTPS), sampled with

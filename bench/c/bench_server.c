@@ -5,9 +5,11 @@
  *
  *   bench_server [--https] [--callback-threads N] [--max-sessions N] [--log]
  *                [--redis CONNECTION --redis-prefix PREFIX --secret SECRET]
+ *                [--postgres CONNECTION] [--sqlite FILE]
  *
  * With --redis, sessions live in Redis under PREFIX (servers given the same SECRET read each other's
- * cookies, so several bench servers can share one session).
+ * cookies, so several bench servers can share one session). With --postgres (the table
+ * public.Sessions, created when missing) or --sqlite, in that SQL store.
  *
  * Endpoints: HTTP on 127.0.0.1, port 0 (a free port); with --https also HTTPS (self-signed
  * certificate generated in memory) on 127.0.0.1, port 0. Once started it prints, on stdout:
@@ -113,7 +115,7 @@ static int32_t on_stats(KrRequest *request, void *user_data)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_server [--https] [--callback-threads N] [--max-sessions N] [--log] "
-                    "[--redis CONNECTION --redis-prefix PREFIX --secret SECRET]\n");
+                    "[--redis CONNECTION --redis-prefix PREFIX --secret SECRET] [--postgres CONNECTION] [--sqlite FILE]\n");
     exit(2);
 }
 
@@ -134,7 +136,7 @@ int main(int argc, char **argv)
     int log = 0;
     unsigned long long callback_threads = 0;
     unsigned long long max_sessions = 0;
-    const char *redis = NULL, *redis_prefix = "", *secret = NULL;
+    const char *redis = NULL, *redis_prefix = "", *secret = NULL, *postgres = NULL, *sqlite = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--https") == 0) {
             https = 1;
@@ -150,6 +152,10 @@ int main(int argc, char **argv)
             redis_prefix = argv[++i];
         } else if (strcmp(argv[i], "--secret") == 0 && i + 1 < argc) {
             secret = argv[++i];
+        } else if (strcmp(argv[i], "--postgres") == 0 && i + 1 < argc) {
+            postgres = argv[++i];
+        } else if (strcmp(argv[i], "--sqlite") == 0 && i + 1 < argc) {
+            sqlite = argv[++i];
         } else {
             usage();
         }
@@ -185,6 +191,12 @@ int main(int argc, char **argv)
 
     if (redis != NULL) {
         CHECK(kr_server_use_redis_session_store(server, redis, redis_prefix, 0, 0));
+    }
+    if (postgres != NULL) {
+        CHECK(kr_server_use_postgres_session_store(server, postgres, NULL, NULL, true, 0));
+    }
+    if (sqlite != NULL) {
+        CHECK(kr_server_use_sqlite_session_store(server, sqlite, NULL, 0));
     }
     KrSessionOptions options;
     CHECK(kr_session_options_default(&options));
