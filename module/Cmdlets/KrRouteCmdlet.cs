@@ -1,6 +1,6 @@
-// The base of the compiled commands that routes call on every request: the current request, and error records
-// built as the script commands build them (module/Private/ConvertTo-KrErrorRecord.ps1): the same categories, and
-// messages written for users (KrOperationException), never an internal kr_* name.
+// The base of the compiled commands that routes call on every request (the current request), and the error records
+// of every command of the module: the same categories as the script commands had, and messages written for users
+// (KrOperationException), never an internal kr_* name.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -10,22 +10,16 @@ using System.Reflection;
 namespace KestrunRust.Cmdlets
 {
     /// <summary>A cmdlet that runs inside a route script block.</summary>
-    public abstract class KrRouteCmdlet : PSCmdlet
+    public abstract class KrRouteCmdlet : KrCmdlet
     {
         /// <summary>The request being served on this thread; throws KrNoRequestException outside a route.</summary>
         protected KrRequestContext RequireContext()
         {
             return KrRequestContext.RequireCurrent(MyInvocation.MyCommand.Name);
         }
-
-        /// <summary>Stops the command with the error record a user should see for <paramref name="error"/>.</summary>
-        protected void ThrowFailure(Exception error, string errorId, object target)
-        {
-            ThrowTerminatingError(KrErrorRecords.For(error, errorId, target));
-        }
     }
 
-    /// <summary>Error records for the module's commands, compiled and script alike (ConvertTo-KrErrorRecord).</summary>
+    /// <summary>Error records for the module's commands.</summary>
     public static class KrErrorRecords
     {
         /// <summary>The error record for <paramref name="error"/>: the exception unwrapped from invocation wrappers,

@@ -124,6 +124,10 @@ namespace KestrunRust
             KrCallbackThreads.Exiting += ReleaseThreadRunspace;
         }
 
+        /// <summary>What route runspaces import to get the module: its manifest when there is one (staged module or
+        /// repository root), else Kestrun.Rust.psm1. Set by Kestrun.Rust.psm1 when it is imported.</summary>
+        public static string ModuleImportPath { get; set; }
+
         /// <param name="server">The server whose routes (KrScriptRoute) and shared variables / functions are used.</param>
         /// <param name="modulePath">The module to import in every runspace (its .psd1 or .psm1); null for none.</param>
         public KrRunspaceHost(KrServer server, string modulePath)
