@@ -19,16 +19,6 @@
         'Register-KrLogger'
         'Write-KrLog'
         'Close-KrLogger'
-        # Server
-        'New-KrServer'
-        'Add-KrEndpoint'
-        'Enable-KrConfiguration'
-        'Start-KrServer'
-        'Stop-KrServer'
-        'Set-KrServerOptions'
-        'Set-KrServerLimit'
-        'Get-KrServer'
-        'Remove-KrServer'
         # Cookie
         'New-KrCookieBuilder'
         # Session
@@ -38,6 +28,16 @@
         'Add-KrMapRoute'
     )
     CmdletsToExport      = @(
+        # Server (compiled: module/Cmdlets/Server)
+        'New-KrServer'
+        'Add-KrEndpoint'
+        'Enable-KrConfiguration'
+        'Start-KrServer'
+        'Stop-KrServer'
+        'Set-KrServerOptions'
+        'Set-KrServerLimit'
+        'Get-KrServer'
+        'Remove-KrServer'
         # Session (compiled: module/Cmdlets/Session)
         'Get-KrSessionInt32'
         'Set-KrSessionInt32'

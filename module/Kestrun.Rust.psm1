@@ -44,7 +44,7 @@ $script:KrBinaryModule = Import-Module -Name (Join-Path -Path $script:KrLibDirec
 [KestrunRust.KrNativeLoader]::EnsureLoaded()
 
 # What the route runspaces import: the manifest when there is one (staged module or repository root), else this file.
-$script:KrModuleImportPath = @(
+[KestrunRust.KrRunspaceHost]::ModuleImportPath = @(
     (Join-Path -Path $PSScriptRoot -ChildPath 'Kestrun.Rust.psd1'),
     (Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'Kestrun.Rust.psd1'),
     (Join-Path -Path $PSScriptRoot -ChildPath 'Kestrun.Rust.psm1')

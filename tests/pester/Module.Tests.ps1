@@ -232,10 +232,7 @@ Describe 'Route commands outside a route' {
         $err = $Script | Should -Throw -PassThru
         $err.Exception.Message | Should -Be "$Command must be called inside a route script block (no current request)."
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
-        # The id ends with the command: its name for a function, its implementing type for a compiled cmdlet.
-        $info = Get-Command -Name $Command
-        $suffix = if ($info -is [System.Management.Automation.CmdletInfo]) { $info.ImplementingType.FullName } else { $info.Name }
-        $err.FullyQualifiedErrorId | Should -BeLike "Kr*,$suffix"
+        $err.FullyQualifiedErrorId | Should -BeLike "Kr*,$(Get-KrErrorIdSuffix -Name $Command)"
     }
 }
 

@@ -60,6 +60,24 @@ function Get-KrStagedManifest {
     Join-Path -Path (Get-KrStagedModulePath) -ChildPath (Join-Path -Path 'Kestrun.Rust' -ChildPath 'Kestrun.Rust.psd1')
 }
 
+function Get-KrErrorIdSuffix {
+    <#
+    .SYNOPSIS
+        What the FullyQualifiedErrorId of a command's errors ends with ('<error id>,<this>'): its name for a function,
+        its implementing type for a compiled cmdlet.
+    .PARAMETER Name
+        The command.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Name
+    )
+    $info = Get-Command -Name $Name -ErrorAction Stop
+    if ($info -is [System.Management.Automation.CmdletInfo]) { $info.ImplementingType.FullName } else { $info.Name }
+}
+
 function Get-KrSeedScript {
     <#
     .SYNOPSIS
@@ -1326,7 +1344,7 @@ function Stop-KrRedisServer {
 }
 
 $exported = @(
-    'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
+    'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrErrorIdSuffix', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
     'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
     'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Invoke-KrHttpBatch',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',

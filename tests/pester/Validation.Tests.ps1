@@ -48,10 +48,7 @@ Describe 'Parameter validation errors' {
         @{ Command = 'Get-KrServer'; Case = '-Name of no server'; Script = { Get-KrServer -Name 'no-such-server' -ErrorAction Stop }; Category = 'ObjectNotFound'; Message = "There is no Kestrun.Rust server named 'no-such-server'." }
     ) {
         $err = $Script | Should -Throw -PassThru
-        # The id ends with the command: its name for a function, its implementing type for a compiled cmdlet.
-        $info = Get-Command -Name $Command
-        $suffix = if ($info -is [System.Management.Automation.CmdletInfo]) { $info.ImplementingType.FullName } else { $info.Name }
-        $err.FullyQualifiedErrorId | Should -BeLike "*,$suffix"
+        $err.FullyQualifiedErrorId | Should -BeLike "*,$(Get-KrErrorIdSuffix -Name $Command)"
         $err.CategoryInfo.Category | Should -Be $Category
         $err.Exception.Message | Should -BeLike $Message
         $err.Exception.Message | Should -Not -MatchExactly '\bkr_[a-z]'
@@ -117,7 +114,7 @@ Describe 'Engine errors name the operation, not internal functions' {
     It 'an overlapping route' {
         Add-KrMapRoute -Path '/overlap' -ScriptBlock { $null }
         $err = { Add-KrMapRoute -Path '/overlap' -ScriptBlock { $null } } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike '*,Add-KrMapRoute'
+        $err.FullyQualifiedErrorId | Should -BeLike "*,$(Get-KrErrorIdSuffix -Name 'Add-KrMapRoute')"
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -BeLike "Adding the route 'GET /overlap' failed: *overlaps*"
         $err.Exception.Message | Should -Not -MatchExactly '\bkr_|\bKR_'
@@ -136,7 +133,7 @@ Describe 'Engine errors name the operation, not internal functions' {
         $key = Join-Path -Path $TestDrive -ChildPath 'key.pem'
         Set-Content -LiteralPath $cert, $key -Value 'not a PEM file'
         $err = { Add-KrEndpoint -Port 0 -CertPath $cert -KeyPath $key } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike '*,Add-KrEndpoint'
+        $err.FullyQualifiedErrorId | Should -BeLike "*,$(Get-KrErrorIdSuffix -Name 'Add-KrEndpoint')"
         $err.CategoryInfo.Category | Should -Be 'SecurityError'
         $err.Exception.Message | Should -BeLike 'Adding the HTTPS endpoint 127.0.0.1:0 failed: *certificate*'
         $err.Exception.Message | Should -Not -MatchExactly '\bkr_|\bKR_'
