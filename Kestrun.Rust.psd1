@@ -11,14 +11,6 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FunctionsToExport    = @(
-        # Logging
-        'New-KrLogger'
-        'Set-KrLoggerLevel'
-        'Add-KrSinkConsole'
-        'Add-KrSinkFile'
-        'Register-KrLogger'
-        'Write-KrLog'
-        'Close-KrLogger'
         # Cookie
         'New-KrCookieBuilder'
         # Session
@@ -28,6 +20,14 @@
         'Add-KrMapRoute'
     )
     CmdletsToExport      = @(
+        # Logging (compiled: module/Cmdlets/Logging)
+        'New-KrLogger'
+        'Set-KrLoggerLevel'
+        'Add-KrSinkConsole'
+        'Add-KrSinkFile'
+        'Register-KrLogger'
+        'Write-KrLog'
+        'Close-KrLogger'
         # Server (compiled: module/Cmdlets/Server)
         'New-KrServer'
         'Add-KrEndpoint'
