@@ -11,13 +11,9 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FunctionsToExport    = @(
-        # Cookie
-        'New-KrCookieBuilder'
         # Session
         'Add-KrDistributedRedisCache'
         'Add-KrSession'
-        # Route
-        'Add-KrMapRoute'
     )
     CmdletsToExport      = @(
         # Logging (compiled: module/Cmdlets/Logging)
@@ -38,6 +34,10 @@
         'Set-KrServerLimit'
         'Get-KrServer'
         'Remove-KrServer'
+        # Cookie (compiled: module/Cmdlets/Cookie)
+        'New-KrCookieBuilder'
+        # Route (compiled: module/Cmdlets/Route)
+        'Add-KrMapRoute'
         # Session (compiled: module/Cmdlets/Session)
         'Get-KrSessionInt32'
         'Set-KrSessionInt32'
