@@ -33,6 +33,9 @@
         'New-KrCookieBuilder'
         # Session
         'Add-KrDistributedRedisCache'
+        'Add-KrDistributedPostgresCache'
+        'Add-KrDistributedSqliteCache'
+        'Add-KrDistributedSqlServerCache'
         'Add-KrSession'
         # Route
         'Add-KrMapRoute'
