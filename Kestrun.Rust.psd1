@@ -13,6 +13,9 @@
     FunctionsToExport    = @(
         # Session
         'Add-KrDistributedRedisCache'
+        'Add-KrDistributedPostgresCache'
+        'Add-KrDistributedSqliteCache'
+        'Add-KrDistributedSqlServerCache'
         'Add-KrSession'
     )
     CmdletsToExport      = @(

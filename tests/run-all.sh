@@ -57,7 +57,8 @@ need() { # name command...
 # PostgreSQL's server programs live in /usr/lib/postgresql/<version>/bin (the tests find them there);
 # pg_ctlcluster (on PATH) tells that the package is installed.
 need debian-packages kr_need_commands gcc:gcc python3:python3 curl:curl redis-server:redis-server \
-  redis-cli:redis-server node:nodejs npm:npm pg_ctlcluster:postgresql openssl:openssl setpriv:util-linux pgrep:procps
+  redis-cli:redis-server node:nodejs npm:npm pg_ctlcluster:postgresql openssl:openssl setpriv:util-linux pgrep:procps \
+  sqlite3:sqlite3
 need cargo kr_need_cargo
 need dotnet command -v dotnet
 have_pwsh=0

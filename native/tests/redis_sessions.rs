@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 
 use std::time::{Duration, Instant};
@@ -24,10 +23,6 @@ struct RedisServer {
     dir: tempfile::TempDir,
     /// Extra `redis-server` arguments (e.g. `--replicaof`).
     extra: Vec<String>,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn redis_server_binary() -> Option<String> {
@@ -186,24 +181,8 @@ fn redis_session_server(name: &str, connection: &str, prefix: &str, o: Options) 
     (server, url)
 }
 
-fn get(client: &reqwest::blocking::Client, url: &str) -> (u16, String) {
-    let resp = client.get(url).send().unwrap();
-    (resp.status().as_u16(), resp.text().unwrap())
-}
-
 fn counter_at(client: &reqwest::blocking::Client, base: &str) -> i64 {
     counter(client, &format!("{base}/session"))
-}
-
-/// `GET base/session/counter`: the status, and the counter when it was 200.
-fn try_counter(client: &reqwest::blocking::Client, base: &str) -> (u16, Option<i64>) {
-    let resp = client.get(format!("{base}/session/counter")).send().unwrap();
-    let status = resp.status().as_u16();
-    let v: serde_json::Value = resp.json().unwrap();
-    if status == 503 {
-        assert!(v["message"].as_str().unwrap().contains("session store is unavailable"), "{v}");
-    }
-    (status, v["counter"].as_i64())
 }
 
 /// Sends SIGSTOP / SIGCONT to the process `pid`.

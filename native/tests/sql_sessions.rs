@@ -8,7 +8,6 @@
 //! reason: a prerequisite that cannot be had is a failure.
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,10 +63,6 @@ struct PgServer {
     port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl PgServer {
@@ -214,24 +209,6 @@ fn sqlite_session_server(name: &str, path: &Path) -> (Server, String) {
     tutorial_routes(&server);
     let url = start(&server);
     (server, url)
-}
-
-fn get(client: &reqwest::blocking::Client, url: &str) -> (u16, String) {
-    let resp = client.get(url).send().unwrap();
-    (resp.status().as_u16(), resp.text().unwrap())
-}
-
-/// `GET base/session/counter`: the status, and the counter when it was 200.
-fn try_counter(client: &reqwest::blocking::Client, base: &str) -> (u16, Option<i64>) {
-    let resp = client.get(format!("{base}/session/counter")).send().unwrap();
-    let status = resp.status().as_u16();
-    let v: serde_json::Value = resp.json().unwrap();
-    if status == 503 {
-        // The store did not answer, or (just after it came back) a lease taken by a call it ran late
-        // still holds the session: either way the change was not stored, and said so.
-        assert!(v["message"].as_str().unwrap().contains("were not stored"), "{v}");
-    }
-    (status, v["counter"].as_i64())
 }
 
 /// 400 increments of the session of `jar` from 8 threads, alternately on `urls`; all answered 200.

@@ -819,7 +819,8 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
             # The R_ key ring: its keys (id, created, key), oldest first; asserts that it never expires.
             @(Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('TTL', $script:rotRingName)) | Should -Be @('-1')
             $json = (Invoke-KrRedisCli -Server $script:rotRedis -Arguments @('GET', $script:rotRingName)) -join ''
-            @(($json | ConvertFrom-Json).keys | Sort-Object -Property created, id)
+            $ring = $json | ConvertFrom-Json
+            @($ring.keys | Sort-Object -Property @('created', 'id'))
         }
 
         function Set-TestRotRingAge {

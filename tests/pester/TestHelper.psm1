@@ -1343,12 +1343,377 @@ function Stop-KrRedisServer {
     }
 }
 
+function Get-KrPostgresProgram {
+    <#
+    .SYNOPSIS
+        The path of one of PostgreSQL's programs (initdb, postgres, psql): from KR_PG_BIN, else the newest
+        /usr/lib/postgresql/<version>/bin that has initdb, else PATH. Throws, with what to install, when it is missing.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('initdb', 'postgres', 'psql')]
+        [string]$Name
+    )
+    $folders = [System.Collections.Generic.List[string]]::new()
+    $configured = [System.Environment]::GetEnvironmentVariable('KR_PG_BIN')
+    if (-not [string]::IsNullOrEmpty($configured)) {
+        $folders.Add($configured)
+    } elseif (Test-Path -LiteralPath '/usr/lib/postgresql') {
+        $versions = @(Get-ChildItem -LiteralPath '/usr/lib/postgresql' -Directory -ErrorAction SilentlyContinue |
+                Where-Object { Test-Path -LiteralPath (Join-Path -Path $_.FullName -ChildPath 'bin/initdb') } |
+                Sort-Object -Property { $v = 0; if ([int]::TryParse($_.Name, [ref]$v)) { $v } else { 0 } } -Descending)
+        foreach ($version in $versions) {
+            $folders.Add((Join-Path -Path $version.FullName -ChildPath 'bin'))
+        }
+    }
+    foreach ($folder in $folders) {
+        $candidate = Join-Path -Path $folder -ChildPath $Name
+        if (Test-Path -LiteralPath $candidate) {
+            return $candidate
+        }
+    }
+    $command = Get-Command -Name $Name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -ne $command) {
+        return $command.Source
+    }
+    throw "PostgreSQL's '$Name' was not found (in KR_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH): install Debian's postgresql (tests/run-all.sh does)."
+}
+
+function Test-KrRunningAsRoot {
+    <#
+    .SYNOPSIS
+        $true when this process runs as root (PostgreSQL's programs then run as the postgres user).
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param()
+    try {
+        [bool]([System.IO.File]::ReadAllLines('/proc/self/status') | Where-Object { $_ -match '^Uid:\s+0\s' })
+    } catch {
+        $false
+    }
+}
+
+function Invoke-KrPostgresProgram {
+    <#
+    .SYNOPSIS
+        Runs one of PostgreSQL's programs and waits for it (at most -TimeoutSeconds, then it is killed): as the postgres
+        user (setpriv) when this process runs as root. Returns ExitCode, StdOut and StdErr.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('initdb', 'psql')]
+        [string]$Name,
+
+        [Parameter(Mandatory = $true)]
+        [string[]]$Arguments,
+
+        [Parameter()]
+        [System.Collections.IDictionary]$Environment,
+
+        [Parameter()]
+        [int]$TimeoutSeconds = 60
+    )
+    $program = Get-KrPostgresProgram -Name $Name
+    $prefix = @()
+    if ($Name -eq 'initdb' -and (Test-KrRunningAsRoot)) {
+        $setpriv = (Get-Command -Name 'setpriv' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $prefix = @('--reuid=postgres', '--regid=postgres', '--init-groups', '--', $program)
+        $program = $setpriv
+    }
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($program)
+    foreach ($a in @($prefix) + @($Arguments)) {
+        $startInfo.ArgumentList.Add($a)
+    }
+    if ($null -ne $Environment) {
+        foreach ($key in $Environment.Keys) {
+            $startInfo.Environment[[string]$key] = [string]$Environment[$key]
+        }
+    }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill()
+            $null = $process.WaitForExit(5000)
+            throw "$Name did not finish within $TimeoutSeconds s: $($Arguments -join ' ')"
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            StdOut   = $stdout.GetAwaiter().GetResult()
+            StdErr   = $stderr.GetAwaiter().GetResult()
+        }
+    } finally {
+        $process.Dispose()
+    }
+}
+
+function Invoke-KrPsql {
+    <#
+    .SYNOPSIS
+        Runs SQL with psql against a server of Start-KrPostgresServer (user postgres, database postgres, unaligned
+        output without headers) and returns the non-empty output lines; throws with psql's message when it fails.
+    .PARAMETER Server
+        What Start-KrPostgresServer returned.
+    .PARAMETER Query
+        The SQL, e.g. 'SELECT count(*) FROM public."Sessions"'.
+    .PARAMETER TimeoutSeconds
+        Bound of the connection, of the statement and of psql itself.
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Server,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Query,
+
+        [Parameter()]
+        [ValidateRange(1, 300)]
+        [int]$TimeoutSeconds = 10
+    )
+    $result = Invoke-KrPostgresProgram -Name psql -TimeoutSeconds ($TimeoutSeconds + 5) -Arguments @(
+        '-X', '-q', '-h', '127.0.0.1', '-p', "$($Server.Port)", '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-At', '-c', $Query
+    ) -Environment @{ PGCONNECT_TIMEOUT = "$TimeoutSeconds"; PGOPTIONS = "-c statement_timeout=$($TimeoutSeconds * 1000)" }
+    if ($result.ExitCode -ne 0) {
+        throw "psql on port $($Server.Port) failed (exit code $($result.ExitCode)): $($result.StdErr.Trim())"
+    }
+    @($result.StdOut -split "`r?`n" | Where-Object { $_ -ne '' })
+}
+
+function Get-KrPostgresProcessId {
+    <#
+    .SYNOPSIS
+        The PIDs of a server of Start-KrPostgresServer: its postmaster and the postmaster's children (pgrep -P), the
+        children first; none when the postmaster is gone.
+    #>
+    [CmdletBinding()]
+    [OutputType([int[]])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Server
+    )
+    $process = $Server.Process
+    if ($null -eq $process -or $process.HasExited) {
+        return
+    }
+    $pgrep = (Get-Command -Name 'pgrep' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    $children = @(& $pgrep -P "$($process.Id)" 2>$null | ForEach-Object { [int]$_ })
+    @($children) + @($process.Id)
+}
+
+function Send-KrPostgresSignal {
+    <#
+    .SYNOPSIS
+        Pauses (STOP) or resumes (CONT) a server of Start-KrPostgresServer: the signal goes to its postmaster and to
+        every child of it (the backends of the open connections, the background processes). Paused, it is a hung
+        database: connections stay open, nothing answers, new connections are accepted by the kernel and never served.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Server,
+
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('STOP', 'CONT')]
+        [string]$Signal
+    )
+    $kill = (Get-Command -Name 'kill' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    if ($Signal -eq 'STOP') {
+        # The postmaster first: once it is stopped it forks no new child, so the list of children below is complete.
+        & $kill -STOP "$($Server.Process.Id)"
+        if ($LASTEXITCODE -ne 0) {
+            throw "kill -STOP $($Server.Process.Id) failed"
+        }
+    }
+    $ids = @(Get-KrPostgresProcessId -Server $Server)
+    if ($ids.Count -gt 0) {
+        & $kill "-$Signal" @($ids | ForEach-Object { "$_" }) 2>$null
+    }
+    $Server.Paused = $Signal -eq 'STOP'
+}
+
+function Start-KrPostgresServer {
+    <#
+    .SYNOPSIS
+        Starts a PostgreSQL server of its own for a test: a new cluster (initdb -A trust, user postgres) in a temporary
+        folder, listening on 127.0.0.1 only, on a free port; waits until it answers a query.
+    .DESCRIPTION
+        initdb -A trust -U postgres --no-sync -D <Directory>/data (when the folder holds no cluster yet), then
+        postgres -D <Directory>/data -p <Port> -k <Directory> -c listen_addresses=127.0.0.1 -c fsync=off, its output in
+        <Directory>/postgres.log. When this process runs as root, both run as the postgres user (setpriv; PostgreSQL
+        refuses root) and the folder is given to that user. Trust authentication: any password in a connection
+        string is accepted (and must never show in a log). Returns Port, Directory, DataDirectory, LogFile, Process
+        (the postmaster), Paused and a Stop() method; Invoke-KrPsql runs SQL on it, Send-KrPostgresSignal pauses and
+        resumes it, Stop-KrPostgresServer stops (or kills) it, and starting again with the same -Port and -Directory
+        restarts it on its data.
+    .PARAMETER Port
+        The port (default: a free one).
+    .PARAMETER Directory
+        The folder of the cluster, the socket and the log (default: a new folder under the temp folder).
+    .PARAMETER TimeoutSeconds
+        How long to wait for the server to answer.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [ValidateRange(0, 65535)]
+        [int]$Port = 0,
+
+        [Parameter()]
+        [string]$Directory,
+
+        [Parameter()]
+        [ValidateRange(1, 300)]
+        [int]$TimeoutSeconds = 30
+    )
+    if ($Port -eq 0) {
+        $Port = Get-FreeTcpPort
+    }
+    if ([string]::IsNullOrEmpty($Directory)) {
+        $Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-pg-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+    }
+    $null = [System.IO.Directory]::CreateDirectory($Directory)
+    $data = Join-Path -Path $Directory -ChildPath 'data'
+    $log = Join-Path -Path $Directory -ChildPath 'postgres.log'
+    $postgres = Get-KrPostgresProgram -Name postgres
+    $root = Test-KrRunningAsRoot
+    if ($root) {
+        $chown = (Get-Command -Name 'chown' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        & $chown -R 'postgres:postgres' $Directory
+        if ($LASTEXITCODE -ne 0) {
+            throw "chown -R postgres:postgres '$Directory' failed (is there a postgres user? Debian's postgresql makes it)"
+        }
+    }
+    if (-not (Test-Path -LiteralPath (Join-Path -Path $data -ChildPath 'PG_VERSION'))) {
+        $init = Invoke-KrPostgresProgram -Name initdb -Arguments @('-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '-D', $data)
+        if ($init.ExitCode -ne 0) {
+            throw "initdb failed (exit code $($init.ExitCode)) in '$data': $($init.StdErr.Trim())"
+        }
+    }
+    # sh opens the log and execs (setpriv execs too): the started process is the postmaster itself, whose PID is the
+    # one to signal; its output never reaches this process.
+    $command = @($postgres, '-D', $data, '-p', "$Port", '-k', $Directory, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off')
+    if ($root) {
+        $setpriv = (Get-Command -Name 'setpriv' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $command = @($setpriv, '--reuid=postgres', '--regid=postgres', '--init-groups', '--') + $command
+    }
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+    foreach ($a in @('-c', 'log=$1; shift; exec "$@" <"/dev/null" >>"$log" 2>&1', 'sh', $log) + $command) {
+        $startInfo.ArgumentList.Add($a)
+    }
+    $startInfo.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $instance = [pscustomobject]@{
+        Port          = $Port
+        Directory     = $Directory
+        DataDirectory = $data
+        LogFile       = $log
+        Process       = $process
+        Paused        = $false
+    }
+    $instance | Add-Member -MemberType ScriptMethod -Name Stop -Value { Stop-KrPostgresServer -Server $this }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $lastError = ''
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) {
+            $tail = if (Test-Path -LiteralPath $log) { (Get-Content -LiteralPath $log -Tail 10) -join "`n" } else { '' }
+            throw "postgres exited (code $($process.ExitCode)) on port $Port`n$tail"
+        }
+        try {
+            if ((Invoke-KrPsql -Server $instance -Query 'SELECT 1' -TimeoutSeconds 2) -contains '1') {
+                return $instance
+            }
+        } catch {
+            $lastError = $_.Exception.Message
+        }
+        Start-Sleep -Milliseconds 200
+    }
+    Stop-KrPostgresServer -Server $instance -Kill
+    throw "postgres did not answer on port $Port within $TimeoutSeconds s: $lastError"
+}
+
+function Stop-KrPostgresServer {
+    <#
+    .SYNOPSIS
+        Stops a server of Start-KrPostgresServer (resumed first when paused): a fast shutdown (SIGINT to the postmaster,
+        SIGKILL after 10 s), or with -Kill a crash (SIGKILL to the postmaster and every child of it at once). Waits until
+        its processes are gone and the port is free; with -RemoveDirectory also deletes its folder. Does nothing for a
+        server already stopped.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [AllowNull()]
+        [object]$Server,
+
+        [Parameter()]
+        [switch]$Kill,
+
+        [Parameter()]
+        [switch]$RemoveDirectory
+    )
+    if ($null -eq $Server) {
+        return
+    }
+    $process = $Server.Process
+    if ($null -ne $process -and -not $process.HasExited) {
+        $killPath = (Get-Command -Name 'kill' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $ids = @(Get-KrPostgresProcessId -Server $Server)
+        if ($Kill.IsPresent) {
+            & $killPath -KILL @($ids | ForEach-Object { "$_" }) 2>$null
+        } else {
+            if ($Server.Paused) {
+                & $killPath -CONT @($ids | ForEach-Object { "$_" }) 2>$null
+            }
+            & $killPath -INT "$($process.Id)" 2>$null
+            if (-not $process.WaitForExit(10000)) {
+                $ids = @(Get-KrPostgresProcessId -Server $Server)
+                & $killPath -KILL @($ids | ForEach-Object { "$_" }) 2>$null
+            }
+        }
+        $null = $process.WaitForExit(15000)
+        $Server.Paused = $false
+        # The children end with the postmaster (or were killed with it); wait for them and for the port.
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $alive = @($ids | Where-Object { $stat = Get-KrProcessStat -Id $_; $null -ne $stat -and $stat.State -notin @('Z', 'X', 'x') })
+            $listening = $false
+            $client = [System.Net.Sockets.TcpClient]::new()
+            try {
+                $listening = $client.ConnectAsync('127.0.0.1', $Server.Port).Wait(500)
+            } catch {
+                $listening = $false
+            } finally {
+                $client.Dispose()
+            }
+            if ($alive.Count -eq 0 -and -not $listening) {
+                break
+            }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    if ($RemoveDirectory.IsPresent -and -not [string]::IsNullOrEmpty($Server.Directory)) {
+        Remove-Item -LiteralPath $Server.Directory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrErrorIdSuffix', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
     'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
     'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Invoke-KrHttpBatch',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
     'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess',
-    'Get-KrRedisMissingReason', 'New-KrTestCertificateAuthority', 'Start-KrRedisServer', 'Stop-KrRedisServer', 'Invoke-KrRedisCli'
+    'Get-KrRedisMissingReason', 'New-KrTestCertificateAuthority', 'Start-KrRedisServer', 'Stop-KrRedisServer', 'Invoke-KrRedisCli',
+    'Get-KrPostgresProgram', 'Start-KrPostgresServer', 'Stop-KrPostgresServer', 'Invoke-KrPsql', 'Send-KrPostgresSignal', 'Get-KrPostgresProcessId'
 )
 Export-ModuleMember -Function $exported

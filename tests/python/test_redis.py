@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Redis session store through the C API (ctypes), against a real redis-server this test starts on a free
+"""Session stores through the C API (ctypes). The SQL stores: configuration errors (never showing the
+password) and SQLite sessions that outlive their server and are shared through the file with no secret.
+The Redis store, against a real redis-server this test starts on a free
 loopback port (--save '' --appendonly no): configuration errors; two servers (different ports, one Redis, the
 same KrSessionOptions.cookie_key) sharing a session through one cookie jar; idle expiry by Redis key expiry
-(checked with raw RESP commands); redis-server killed mid-test (requests still answered, bounded) and restarted
+(checked with raw RESP commands); redis-server killed mid-test (requests still answered, writes 503, bounded) and restarted
 on the same port (sessions work again); Redis down at start-up.
 
 Without redis-server on PATH the Redis tests are reported as skipped with the reason (never passed).
@@ -24,8 +26,8 @@ import test_capi as capi  # noqa: E402  (the library, its prototypes and helpers
 
 LIB = capi.LIB
 # Constants parsed from ffi/include/kestrun_rust.h (test_capi.header_constants), never copied by hand.
-KR_OK, KR_INVALID_ARGUMENT, KR_INVALID_STATE, KR_NULL_ARGUMENT = capi.constants(
-    "KR_OK", "KR_INVALID_ARGUMENT", "KR_INVALID_STATE", "KR_NULL_ARGUMENT")
+KR_OK, KR_INVALID_ARGUMENT, KR_INVALID_STATE, KR_NULL_ARGUMENT, KR_IO_ERROR = capi.constants(
+    "KR_OK", "KR_INVALID_ARGUMENT", "KR_INVALID_STATE", "KR_NULL_ARGUMENT", "KR_IO_ERROR")
 REDIS_SERVER = os.environ.get("KR_REDIS_SERVER") or shutil.which("redis-server")
 SKIP_REASON = "redis-server is not installed (apt-get install redis-server)"
 SECRET = b"python farm secret: at least sixteen bytes"
@@ -143,11 +145,16 @@ class Farm:
         self.servers = []
         self.routes = []
 
-    def server(self, name, connection, prefix=b"py:", idle=60, io=5, op_ms=1000, secret=SECRET):
+    def server(self, name, connection, prefix=b"py:", idle=60, io=5, op_ms=1000, secret=SECRET, store=None):
+        """A started server with the tutorial routes; its sessions in Redis at `connection`, or in the
+        store that `store(handle)` selects (returning its status)."""
         h = capi.new_server(name)
         idx = c_size_t()
         assert LIB.kr_server_add_endpoint_http(h, b"127.0.0.1", 0, byref(idx)) == KR_OK, capi.last_error()
-        assert LIB.kr_server_use_redis_session_store(h, connection, prefix, 1000, op_ms) == KR_OK, capi.last_error()
+        if store is None:
+            assert LIB.kr_server_use_redis_session_store(h, connection, prefix, 1000, op_ms) == KR_OK, capi.last_error()
+        else:
+            assert store(h) == KR_OK, capi.last_error()
         o = capi.KrSessionOptions()
         LIB.kr_session_options_default(byref(o))
         o.cookie_name = b"Kr.Session"
@@ -221,6 +228,50 @@ class RedisConfigTests(unittest.TestCase):
             self.assertEqual(LIB.kr_server_configure_session(h, byref(o)), KR_OK)
         finally:
             self.assertEqual(LIB.kr_server_free(h), KR_OK)
+
+
+class SqlStoreTests(unittest.TestCase):
+    """The SQL stores through the C API: configuration errors, and SQLite sessions that outlive servers
+    (the PostgreSQL store against a live server is tested by the Rust suite)."""
+
+    def test_configuration_errors_never_show_the_password(self):
+        h = capi.new_server(b"py-sql-config")
+        try:
+            st = LIB.kr_server_use_postgres_session_store(
+                h, b"Host=h;Username=u;Password=hunter2;SSL Mode=Require", None, None, True, 0)
+            self.assertEqual(st, KR_INVALID_ARGUMENT)
+            self.assertIn("SSL Mode", capi.last_error())
+            self.assertNotIn("hunter2", capi.last_error())
+            self.assertEqual(LIB.kr_server_use_postgres_session_store(
+                h, b"Host=h;Username=u", b"public", b"bad name", True, 0), KR_INVALID_ARGUMENT)
+            self.assertEqual(LIB.kr_server_use_sqlite_session_store(h, b"/nonexistent-dir/x/s.db", None, 0), KR_IO_ERROR)
+            self.assertIn("/nonexistent-dir/x/s.db", capi.last_error())
+            self.assertEqual(LIB.kr_server_use_postgres_session_store(
+                h, b"postgres://u:pw@127.0.0.1:1/db", None, None, True, 60), KR_OK)
+            self.assertEqual(LIB.kr_server_use_sqlite_session_store(h, b"/tmp/x.db", None, 0), KR_INVALID_STATE)
+        finally:
+            self.assertEqual(LIB.kr_server_free(h), KR_OK)
+
+    def test_sqlite_sessions_outlive_the_server_and_are_shared_through_the_file(self):
+        farm = Farm()
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "sessions.db").encode()
+            store = lambda h: LIB.kr_server_use_sqlite_session_store(h, path, None, 0)  # noqa: E731
+            try:
+                jar = capi.Http()
+                a, url_a = farm.server(b"py-lite-a", None, secret=None, store=store)
+                self.assertEqual(get(jar, url_a + "/session/login?user=max"), (200, "Logged in max"))
+                self.assertEqual(count(jar, url_a), 1)
+                farm.close()
+                # A new server on the same file, with no secret: the key ring and the session are in the file.
+                _, url_b = farm.server(b"py-lite-b", None, secret=None, store=store)
+                _, url_c = farm.server(b"py-lite-c", None, secret=None, store=store)
+                self.assertEqual(get(jar, url_b + "/session/whoami"), (200, "max"))
+                self.assertEqual(count(jar, url_c), 2)
+                self.assertEqual(count(jar, url_b), 3)
+            finally:
+                farm.close()
+        self.assertEqual(farm.checks.failures(), [])
 
 
 @unittest.skipIf(REDIS_SERVER is None, SKIP_REASON)

@@ -14,7 +14,7 @@ using System.Text;
 namespace KestrunRust
 {
     /// <summary>Where a server keeps its session state in Redis.</summary>
-    public sealed class KrRedisCacheSettings
+    public sealed class KrRedisCacheSettings : KrDistributedCacheSettings
     {
         /// <summary>StackExchange.Redis's default endpoint.</summary>
         public const string DefaultConfiguration = "localhost:6379";
@@ -32,6 +32,11 @@ namespace KestrunRust
 
         /// <summary>Per-command timeout in milliseconds; 0 = the string's syncTimeout, else 5000.</summary>
         public uint OperationTimeoutMs { get; set; }
+
+        public override string StoreKind
+        {
+            get { return "Redis"; }
+        }
 
         /// <summary>The configuration without its password.</summary>
         public override string ToString()

@@ -169,8 +169,10 @@ namespace KestrunRust
         /// <summary>What Add-KrSession configured (null when sessions are off).</summary>
         public KrSessionSettings Session { get; private set; }
 
-        /// <summary>What Add-KrDistributedRedisCache configured (null = the in-memory session store).</summary>
-        public KrRedisCacheSettings DistributedCache { get; private set; }
+        /// <summary>The session store chosen before Add-KrSession (null = the in-memory store): a
+        /// <see cref="KrRedisCacheSettings"/> (Add-KrDistributedRedisCache), <see cref="KrPostgresCacheSettings"/>
+        /// (Add-KrDistributedPostgresCache) or <see cref="KrSqliteCacheSettings"/> (Add-KrDistributedSqliteCache).</summary>
+        public KrDistributedCacheSettings DistributedCache { get; private set; }
 
         /// <summary>Set by Enable-KrConfiguration.</summary>
         public bool ConfigurationEnabled { get; set; }
@@ -355,7 +357,8 @@ namespace KestrunRust
         }
 
         /// <summary>Enables cookie sessions with <paramref name="settings"/>, on the store chosen before (Redis with
-        /// <see cref="UseRedisSessionStore"/>), else the in-memory store.</summary>
+        /// <see cref="UseRedisSessionStore"/>, PostgreSQL with <see cref="UsePostgresSessionStore"/>, SQLite with
+        /// <see cref="UseSqliteSessionStore"/>), else the in-memory store.</summary>
         public void ConfigureSession(KrSessionSettings settings)
         {
             if (settings == null)
@@ -462,16 +465,7 @@ namespace KestrunRust
             }
             lock (_gate)
             {
-                IntPtr h = RequireHandle();
-                if (DistributedCache != null)
-                {
-                    throw new InvalidOperationException("The server '" + Name + "' already has a distributed cache (" + DistributedCache +
-                        "); a server has one session store: register it once.");
-                }
-                if (Session != null)
-                {
-                    throw new InvalidOperationException("The server '" + Name + "' already has sessions (Add-KrSession): register the distributed cache first, then call Add-KrSession.");
-                }
+                IntPtr h = RequireStoreChoice();
                 byte[] c = KrUtf8.ZArray(settings.Configuration);
                 byte[] p = KrUtf8.ZArray(settings.InstanceName ?? string.Empty);
                 KrStatus st = KrNative.kr_server_use_redis_session_store(h, ref c[0], ref p[0], settings.ConnectTimeoutMs, settings.OperationTimeoutMs);
@@ -481,6 +475,93 @@ namespace KestrunRust
                 }
                 DistributedCache = settings;
             }
+        }
+
+        /// <summary>Keeps the session state in a PostgreSQL table (Add-KrDistributedPostgresCache), shared by every server
+        /// that uses it. Must come before <see cref="ConfigureSession"/>, once per server. The connection string and the
+        /// names are checked here; no connection is made until the first session is used. <see cref="DistributedCache"/>
+        /// becomes a copy of <paramref name="settings"/> whose connection string has no password.</summary>
+        public void UsePostgresSessionStore(KrPostgresCacheSettings settings)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+            if (string.IsNullOrWhiteSpace(settings.ConnectionString))
+            {
+                throw new ArgumentException("A PostgreSQL connection string must be given.", nameof(settings));
+            }
+            KrPostgresCacheSettings.CheckPassword(settings.ConnectionString);
+            uint interval = settings.DeletionIntervalSeconds;
+            lock (_gate)
+            {
+                IntPtr h = RequireStoreChoice();
+                byte[] c = KrUtf8.ZArray(settings.ConnectionString);
+                byte[] schema = KrUtf8.ZArray(settings.SchemaName ?? KrPostgresCacheSettings.DefaultSchemaName);
+                byte[] table = KrUtf8.ZArray(settings.TableName ?? KrSqlCacheSettings.DefaultTableName);
+                KrStatus st;
+                try
+                {
+                    st = KrNative.kr_server_use_postgres_session_store(h, ref c[0], ref schema[0], ref table[0], settings.CreateIfNotExists, interval);
+                }
+                finally
+                {
+                    // The library copied the string; do not leave its password in memory longer than needed.
+                    Array.Clear(c, 0, c.Length);
+                }
+                if (st != KrStatus.Ok)
+                {
+                    KrError.Check(st, "registering the PostgreSQL session store '" + KrPostgresCacheSettings.Redact(settings.ConnectionString) + "' on the server '" + Name + "'");
+                }
+                // The engine has the string: the server keeps it without its password, so that it is never shown.
+                DistributedCache = settings.WithoutPassword();
+            }
+        }
+
+        /// <summary>Keeps the session state in a SQLite file (Add-KrDistributedSqliteCache): the file (a relative path is
+        /// taken from the current directory of the process) is created when missing and opened here.
+        /// Must come before <see cref="ConfigureSession"/>, once per server.</summary>
+        public void UseSqliteSessionStore(KrSqliteCacheSettings settings)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+            if (string.IsNullOrWhiteSpace(settings.Path))
+            {
+                throw new ArgumentException("The path of the SQLite file must be given.", nameof(settings));
+            }
+            uint interval = settings.DeletionIntervalSeconds;
+            string path = System.IO.Path.GetFullPath(settings.Path);
+            lock (_gate)
+            {
+                IntPtr h = RequireStoreChoice();
+                byte[] p = KrUtf8.ZArray(path);
+                byte[] table = KrUtf8.ZArray(settings.TableName ?? KrSqlCacheSettings.DefaultTableName);
+                KrStatus st = KrNative.kr_server_use_sqlite_session_store(h, ref p[0], ref table[0], interval);
+                if (st != KrStatus.Ok)
+                {
+                    KrError.Check(st, "registering the SQLite session store '" + path + "' on the server '" + Name + "'");
+                }
+                settings.Path = path;
+                DistributedCache = settings;
+            }
+        }
+
+        /// <summary>The handle, when a session store may still be chosen (under _gate): none chosen yet, no sessions yet.</summary>
+        private IntPtr RequireStoreChoice()
+        {
+            IntPtr h = RequireHandle();
+            if (DistributedCache != null)
+            {
+                throw new InvalidOperationException("The server '" + Name + "' already has a distributed cache (" + DistributedCache +
+                    "); a server has one session store: register it once.");
+            }
+            if (Session != null)
+            {
+                throw new InvalidOperationException("The server '" + Name + "' already has sessions (Add-KrSession): register the distributed cache first, then call Add-KrSession.");
+            }
+            return h;
         }
 
         /// <summary>Adds a route. <paramref name="verbs"/>: comma-separated ("GET", "get,post", "*").</summary>

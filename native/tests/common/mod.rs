@@ -46,6 +46,29 @@ pub fn get_text(url: &str) -> String {
     bare_client().get(url).send().unwrap().text().unwrap()
 }
 
+/// `GET url`: the status and the body.
+pub fn get(client: &reqwest::blocking::Client, url: &str) -> (u16, String) {
+    let resp = client.get(url).send().unwrap();
+    (resp.status().as_u16(), resp.text().unwrap())
+}
+
+/// `GET base/session/counter`: the status, and the counter when it was 200. A 503 must say that the
+/// change was not stored (the store did not answer, or the session stayed busy for the IO timeout).
+pub fn try_counter(client: &reqwest::blocking::Client, base: &str) -> (u16, Option<i64>) {
+    let resp = client.get(format!("{base}/session/counter")).send().unwrap();
+    let status = resp.status().as_u16();
+    let v: serde_json::Value = resp.json().unwrap();
+    if status == 503 {
+        assert!(v["message"].as_str().unwrap().contains("were not stored"), "{v}");
+    }
+    (status, v["counter"].as_i64())
+}
+
+/// A loopback TCP port nothing listens on (for a server the test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 /// Parses a JSON body.
 pub fn json(resp: reqwest::blocking::Response) -> serde_json::Value {
     resp.json().unwrap()

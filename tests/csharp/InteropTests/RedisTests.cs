@@ -267,7 +267,9 @@ namespace KestrunRust.Tests
                 Assert.Equal(200, client.Get(a.BaseUrl + "/session/login?user=max").Status);
                 Assert.Equal((200, "max"), Pair(client.Get(b.BaseUrl + "/session/whoami")));
                 Assert.Equal(401, client.Get(c.BaseUrl + "/session/whoami").Status);
-                Assert.Equal(":1", redis.Command("DBSIZE"));
+                // The session, and the cookie key ring that server c (no secret) keeps in Redis.
+                Assert.Equal(":2", redis.Command("DBSIZE"));
+                Assert.Equal(":1", redis.Command("EXISTS", "cs:Kestrun.Rust:SessionKeyRing"));
 
                 redis.Kill();
                 var watch = Stopwatch.StartNew();

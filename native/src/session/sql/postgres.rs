@@ -95,6 +95,78 @@ fn ssl_mode(v: &str) -> Result<SslMode> {
     }
 }
 
+/// One `;`-separated part of an Npgsql connection string.
+enum Part {
+    Pair(String, String),
+    /// A part without `=`.
+    Bare,
+}
+
+/// The parts of an Npgsql-style string: `key=value` separated by `;`, a value may be quoted with `'` or
+/// `"` (the quote doubled inside it) so that it can hold `;`.
+fn npgsql_parts(s: &str) -> Result<Vec<Part>> {
+    let mut parts = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c == ';' {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        match chars.next() {
+            None | Some(';') => {
+                if !key.trim().is_empty() {
+                    parts.push(Part::Bare);
+                }
+                if chars.peek().is_none() {
+                    return Ok(parts);
+                }
+                continue;
+            }
+            _ => {} // '='
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut value = String::new();
+        if let Some(&q) = chars.peek().filter(|c| **c == '\'' || **c == '"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => return Err(bad(format!("a value quoted with {q} is not closed"))),
+                    Some(c) if c == q && chars.peek() == Some(&q) => {
+                        value.push(q);
+                        chars.next();
+                    }
+                    Some(c) if c == q => break,
+                    Some(c) => value.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c != ';') {
+                if !chars.next().is_some_and(char::is_whitespace) {
+                    return Err(bad("text after a quoted value (a ';' is missing)"));
+                }
+            }
+            chars.next();
+        } else {
+            for c in chars.by_ref() {
+                if c == ';' {
+                    break;
+                }
+                value.push(c);
+            }
+            value = value.trim().to_string();
+        }
+        parts.push(Part::Pair(key, value));
+        if chars.peek().is_none() {
+            return Ok(parts);
+        }
+    }
+}
+
 impl PostgresConnection {
     /// Parses `s` (see the module docs); `InvalidArgument` naming what is wrong (never the password).
     pub fn parse(s: &str) -> Result<PostgresConnection> {
@@ -111,10 +183,22 @@ impl PostgresConnection {
             config
         } else {
             let mut config = tokio_postgres::Config::new();
-            for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let (key, value) = part.split_once('=').ok_or_else(|| bad(format!("{part:?} is not key=value")))?;
+            let mut after_password = false;
+            for (n, part) in npgsql_parts(s)?.into_iter().enumerate() {
+                let (key, value) = match part {
+                    Part::Pair(key, value) => (key, value),
+                    // Never quote the text: after a password it may be a piece of it.
+                    Part::Bare => {
+                        return Err(bad(format!(
+                            "part {} is not key=value (quote a value that contains ';', e.g. Password='a;b')",
+                            n + 1
+                        )))
+                    }
+                };
                 let key = key.trim().to_ascii_lowercase().replace(' ', "");
-                let value = value.trim();
+                let value = value.as_str();
+                let was_after_password =
+                    std::mem::replace(&mut after_password, matches!(key.as_str(), "password" | "pwd"));
                 match key.as_str() {
                     "host" | "server" => {
                         for h in value.split(',').map(str::trim).filter(|h| !h.is_empty()) {
@@ -145,9 +229,11 @@ impl PostgresConnection {
                         config.application_name(value);
                     }
                     other => {
+                        // Right after a password an unknown "key" may be a piece of it: not shown.
+                        let which = if was_after_password { format!("part {}", n + 1) } else { format!("{other:?}") };
                         return Err(bad(format!(
-                            "option {other:?} is not supported (use Host, Port, Username, Password, Database, SSL Mode, Timeout, Command Timeout, Application Name)"
-                        )))
+                            "option {which} is not supported (use Host, Port, Username, Password, Database, SSL Mode, Timeout, Command Timeout, Application Name; quote a password that contains ';')"
+                        )));
                     }
                 }
             }
@@ -532,6 +618,9 @@ mod tests {
         let u = PostgresConnection::parse("postgres://app:s3cret@127.0.0.1:6543/shop?connect_timeout=2").unwrap();
         assert_eq!(u.display, "postgres://app@127.0.0.1:6543/shop");
         assert_eq!(u.config.get_connect_timeout(), Some(&Duration::from_secs(2)));
+        let q = PostgresConnection::parse("Host=h;Username=u;Password='pa;ss''word';Database=\"d\"").unwrap();
+        assert_eq!(q.config.get_password(), Some(&b"pa;ss'word"[..]), "quoted values hold ';' and doubled quotes");
+        assert_eq!(q.config.get_dbname(), Some("d"));
         let d = PostgresConnection::parse("server=h; user id=u; pwd=p").unwrap();
         assert_eq!((d.display.as_str(), d.command_timeout), ("postgres://u@h:5432/u", DEFAULT_COMMAND_TIMEOUT));
 
@@ -544,10 +633,15 @@ mod tests {
             ("Username=u;Password=topsecret", "no Host"),
             ("Host=h;Password=topsecret", "no Username"),
             ("Host=h;Username=u;Timeout=x", "Timeout"),
+            ("Host=h;Username=u;Password=topsecret;2xyzzy", "part 4 is not key=value"),
+            ("Host=h;Username=u;Password=topsecret;w0rd=2", "option part 4 is not supported"),
+            ("Host=h;Username=u;Password='top;secret", "not closed"),
         ] {
             let e = PostgresConnection::parse(bad).unwrap_err();
             assert!(e.message().contains(says), "{bad}: {e}");
-            assert!(!e.message().contains("topsecret"), "{e}");
+            for secret in ["topsecret", "top;secret", "xyzzy", "w0rd"] {
+                assert!(!e.message().contains(secret), "{e}");
+            }
         }
     }
 
