@@ -10,14 +10,7 @@
     Description          = 'Kestrun-style PowerShell web server whose engine is Rust (actix-web): HTTPS endpoints, cookie sessions and routes whose script blocks run in pooled runspaces, called back from Rust.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FunctionsToExport    = @(
-        # Session
-        'Add-KrDistributedRedisCache'
-        'Add-KrDistributedPostgresCache'
-        'Add-KrDistributedSqliteCache'
-        'Add-KrDistributedSqlServerCache'
-        'Add-KrSession'
-    )
+    FunctionsToExport    = @()
     CmdletsToExport      = @(
         # Logging (compiled: module/Cmdlets/Logging)
         'New-KrLogger'
@@ -41,7 +34,13 @@
         'New-KrCookieBuilder'
         # Route (compiled: module/Cmdlets/Route)
         'Add-KrMapRoute'
-        # Session (compiled: module/Cmdlets/Session)
+        # Session configuration (compiled: module/Cmdlets/Session/SessionStoreCmdlets.cs)
+        'Add-KrSession'
+        'Add-KrDistributedRedisCache'
+        'Add-KrDistributedPostgresCache'
+        'Add-KrDistributedSqliteCache'
+        'Add-KrDistributedSqlServerCache'
+        # Session values in routes (compiled: module/Cmdlets/Session/SessionCmdlets.cs)
         'Get-KrSessionInt32'
         'Set-KrSessionInt32'
         'Get-KrSessionString'

@@ -6,12 +6,12 @@
     1. cargo build of the C ABI crate (kestrun_rust; release by default). The committed header
        ffi/include/kestrun_rust.h is not touched: `cargo run -p kestrun_rust --example gen_header` regenerates it.
     2. Builds the binary module module/Kestrun.Rust.csproj with `dotnet build` (the .NET SDK 8 or newer) into
-       lib/Kestrun.Rust.dll: the C API wrapper, the runspace host and the compiled per-request cmdlets; and stages
+       lib/Kestrun.Rust.dll: the C API wrapper, the runspace host and every command of the module; and stages
        beside it the StackExchange.Redis assemblies the project references (StackExchange.Redis.dll and what it
        needs), which Kestrun.Rust.psm1 loads for [StackExchange.Redis.ConfigurationOptions]. Skipped when its
        sources are unchanged.
-    3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, Public/, Private/,
-       lib/Kestrun.Rust.dll and lib/<native library of this OS>.
+    3. Stages a complete module at out/Kestrun.Rust/: Kestrun.Rust.psd1, Kestrun.Rust.psm1, lib/Kestrun.Rust.dll
+       and lib/<native library of this OS>.
     4. Generates the help of the compiled cmdlets, lib/en-US/Kestrun.Rust.dll-Help.xml (MAML), from
        module/Cmdlets/Help/<Name>.psd1 and the built assembly (module/Cmdlets/Help/New-KrCmdletHelp.ps1); skipped
        when neither changed.
@@ -95,12 +95,12 @@ if (-not (Test-Path -LiteralPath $nativeBuilt -PathType Leaf)) {
 # ---- 2. stage the PowerShell files ---------------------------------------------------------------------------
 Write-Step "staging $stage"
 $null = New-Item -ItemType Directory -Path $libStage -Force
+# Every command is compiled into Kestrun.Rust.dll: the Public/ and Private/ script folders of earlier builds go.
 foreach ($folder in @('Public', 'Private')) {
-    $target = Join-Path -Path $stage -ChildPath $folder
-    if (Test-Path -LiteralPath $target) {
-        Remove-Item -LiteralPath $target -Recurse -Force
+    $stale = Join-Path -Path $stage -ChildPath $folder
+    if (Test-Path -LiteralPath $stale) {
+        Remove-Item -LiteralPath $stale -Recurse -Force
     }
-    Copy-Item -LiteralPath (Join-Path -Path $moduleSource -ChildPath $folder) -Destination $target -Recurse -Force
 }
 Copy-Item -LiteralPath (Join-Path -Path $moduleSource -ChildPath 'Kestrun.Rust.psm1') -Destination $stage -Force
 

@@ -1,8 +1,7 @@
 # Kestrun.Rust root module.
 # Imports the binary module (lib/Kestrun.Rust.dll, built by build.ps1 with dotnet build: the C API wrapper, the
-# runspace host and the compiled per-request cmdlets), points DllImport("kestrun_rust") at the native library beside
-# it, then dot-sources Private/*.ps1 and Public/<Area>/*.ps1 (the configuration commands, one per file).
-# Nothing is compiled here.
+# runspace host and every command of the module, compiled from module/Cmdlets/<Area>), points DllImport("kestrun_rust")
+# at the native library beside it, and tells the runspace host what route runspaces import. Nothing is compiled here.
 
 # Where the built artifacts are: lib/ beside this file in the staged module (out/Kestrun.Rust/), or the staged
 # module's lib/ when this file is imported from the repository (Import-Module ./Kestrun.Rust.psd1).
@@ -50,14 +49,4 @@ $script:KrBinaryModule = Import-Module -Name (Join-Path -Path $script:KrLibDirec
     (Join-Path -Path $PSScriptRoot -ChildPath 'Kestrun.Rust.psm1')
 ) | Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
 
-foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'Private') -Filter '*.ps1' -File -ErrorAction SilentlyContinue)) {
-    . $file.FullName
-}
-
-$script:KrPublicFunctions = [System.Collections.Generic.List[string]]::new()
-foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'Public') -Filter '*.ps1' -File -Recurse -ErrorAction SilentlyContinue | Sort-Object -Property FullName)) {
-    . $file.FullName
-    $script:KrPublicFunctions.Add($file.BaseName)
-}
-
-Export-ModuleMember -Function $script:KrPublicFunctions.ToArray() -Cmdlet @($script:KrBinaryModule.ExportedCmdlets.Keys)
+Export-ModuleMember -Cmdlet @($script:KrBinaryModule.ExportedCmdlets.Keys)

@@ -23,7 +23,9 @@ Describe 'Manifest and exports' {
         $listed | Where-Object { $_ -match '[\*\?]' } | Should -BeNullOrEmpty
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
-        $publicFiles = @(Get-ChildItem -Path (Join-Path -Path $repoRoot -ChildPath 'module/Public') -Filter '*.ps1' -Recurse | ForEach-Object BaseName)
+        # Every command is compiled now (module/Cmdlets): there may be no module/Public at all.
+        $publicFolder = Join-Path -Path $repoRoot -ChildPath 'module/Public'
+        $publicFiles = @(if (Test-Path -LiteralPath $publicFolder) { Get-ChildItem -LiteralPath $publicFolder -Filter '*.ps1' -Recurse | ForEach-Object BaseName })
         ($listed | Sort-Object) | Should -Be ($publicFiles | Sort-Object)
         (@($module.ExportedFunctions.Keys) | Sort-Object) | Should -Be ($listed | Sort-Object)
         @($module.ExportedVariables.Keys).Count | Should -Be 0
@@ -69,7 +71,7 @@ Describe 'Manifest and exports' {
 Describe 'Help' {
     BeforeDiscovery {
         $data = Import-PowerShellDataFile -Path (Join-Path -Path $PSScriptRoot -ChildPath '../../Kestrun.Rust.psd1')
-        $commands = @($data.FunctionsToExport | ForEach-Object { @{ Name = $_ } })
+        $commands = @(@($data.FunctionsToExport) + @($data.CmdletsToExport) | ForEach-Object { @{ Name = $_ } })
     }
 
     It '<Name> has a synopsis, a description, an example and every parameter documented' -ForEach $commands {
@@ -111,7 +113,8 @@ Describe 'Help of the compiled cmdlets' {
 
     It '<Name>: Get-Help shows the synopsis, every example and every parameter with its description (MAML built by build.ps1)' -ForEach $commands {
         $data = Import-PowerShellDataFile -Path (Join-Path -Path $repoRoot -ChildPath "module/Cmdlets/Help/$Name.psd1")
-        (Get-Command -Name $Name).HelpFile | Should -Be 'Kestrun.Rust.dll-Help.xml'
+        # The file name; once Get-Help has read the file, PowerShell keeps its full path there.
+        Split-Path -Path (Get-Command -Name $Name).HelpFile -Leaf | Should -Be 'Kestrun.Rust.dll-Help.xml'
         $full = Get-Help -Name $Name -Full
         $full.Category | Should -Be 'Cmdlet'
         # Without its MAML entry, Get-Help shows the syntax as the synopsis.

@@ -183,7 +183,7 @@ $cfg = [StackExchange.Redis.ConfigurationOptions]::new()
         & $Set $cfg
         $err = { Add-KrDistributedRedisCache -Server $server -ConfigurationOptions $cfg } | Should -Throw -PassThru
         $err.Exception.Message | Should -BeLike $Message
-        $err.FullyQualifiedErrorId | Should -Match '^KrAddDistributedRedisCacheFailed,Add-KrDistributedRedisCache'
+        $err.FullyQualifiedErrorId | Should -BeExactly "KrAddDistributedRedisCacheFailed,$(Get-KrErrorIdSuffix -Name 'Add-KrDistributedRedisCache')"
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -Not -Match 'kr_'
         $server.DistributedCache | Should -BeNullOrEmpty

@@ -166,7 +166,7 @@ Describe 'Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, Add-KrDi
     ) {
         $err = { Add-KrDistributedPostgresCache -Server $server -ConnectionString $ConnectionString -CreateIfNotExists } | Should -Throw -PassThru
         $err | Should -BeOfType ([System.Management.Automation.ErrorRecord])
-        $err.FullyQualifiedErrorId | Should -BeExactly 'KrAddDistributedPostgresCacheFailed,Add-KrDistributedPostgresCache'
+        $err.FullyQualifiedErrorId | Should -BeExactly "KrAddDistributedPostgresCacheFailed,$(Get-KrErrorIdSuffix -Name 'Add-KrDistributedPostgresCache')"
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.TargetObject | Should -Be $server
         $err.Exception.Message | Should -Match 'SSL Mode'
@@ -218,7 +218,7 @@ Describe 'Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, Add-KrDi
         $parameters = @{ Server = $server; ConnectionString = 'Host=127.0.0.1;Port=1;Username=app;Password=hunter2' }
         $parameters[$(if ($What -eq 'table') { 'TableName' } else { 'SchemaName' })] = $Name
         $err = { Add-KrDistributedPostgresCache @parameters } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -Match 'ParameterArgumentValidationError,Add-KrDistributedPostgresCache'
+        $err.FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$(Get-KrErrorIdSuffix -Name 'Add-KrDistributedPostgresCache')"
         $err.Exception.Message | Should -Match "The $What name '.*' is not valid: use 1 to 63 letters, digits or '_'"
         ($err | Out-String) | Should -Not -Match 'hunter2'
         $server.DistributedCache | Should -BeNullOrEmpty
@@ -285,7 +285,7 @@ Describe 'Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, Add-KrDi
     It 'SQLite: a missing folder and a folder given as the file are clear errors' {
         $missing = Join-Path -Path $TestDrive -ChildPath (Join-Path -Path 'no-such-folder' -ChildPath 'sessions.db')
         $err = { Add-KrDistributedSqliteCache -Server $server -Path $missing } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeExactly 'KrAddDistributedSqliteCacheFailed,Add-KrDistributedSqliteCache'
+        $err.FullyQualifiedErrorId | Should -BeExactly "KrAddDistributedSqliteCacheFailed,$(Get-KrErrorIdSuffix -Name 'Add-KrDistributedSqliteCache')"
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $err.Exception.Message | Should -Match "The folder '.*no-such-folder' of the SQLite file does not exist"
         $err = { Add-KrDistributedSqliteCache -Server $server -Path $TestDrive } | Should -Throw -PassThru
@@ -304,7 +304,7 @@ Describe 'Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, Add-KrDi
         $script:output = $null
         $err = { $script:output = Add-KrDistributedSqlServerCache -Server $server @Arguments } | Should -Throw -PassThru
         $script:output | Should -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -BeExactly 'KrSqlServerCacheNotSupported,Add-KrDistributedSqlServerCache'
+        $err.FullyQualifiedErrorId | Should -BeExactly "KrSqlServerCacheNotSupported,$(Get-KrErrorIdSuffix -Name 'Add-KrDistributedSqlServerCache')"
         $err.CategoryInfo.Category | Should -Be 'NotImplemented'
         $err.Exception | Should -BeOfType ([System.NotSupportedException])
         $err.Exception.Message | Should -Match 'SQL Server is not supported by Kestrun\.Rust'
