@@ -1,5 +1,5 @@
 // The base of the compiled commands that routes call on every request (the current request), and the error records
-// of every command of the module: the same categories as the script commands had, and messages written for users
+// of every command of the module: a category that says what went wrong, and messages written for users
 // (KrOperationException), never an internal kr_* name.
 using System;
 using System.Collections.Generic;
@@ -40,18 +40,6 @@ namespace KestrunRust.Cmdlets
                 }
             }
             return Build(error, fromRecord, errorId, target);
-        }
-
-        /// <summary>The error record for an error caught in a script (<c>$_</c> of a catch block): as
-        /// <see cref="For(Exception, string, object)"/> for its Exception, except that a RuntimeException keeps the
-        /// category of <paramref name="caught"/> itself, and a null <paramref name="target"/> is its TargetObject.</summary>
-        public static ErrorRecord For(ErrorRecord caught, string errorId, object target)
-        {
-            if (caught == null)
-            {
-                throw new ArgumentNullException(nameof(caught));
-            }
-            return Build(caught.Exception, caught.CategoryInfo.Category, errorId, target ?? caught.TargetObject);
         }
 
         private static ErrorRecord Build(Exception error, ErrorCategory? fromRecord, string errorId, object target)

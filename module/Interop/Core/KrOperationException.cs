@@ -1,6 +1,6 @@
 // What a PowerShell user reads when an engine call fails: "<Operation> failed: <the library's message>", without the
-// status name (KR_*) that KrException's own Message carries for diagnostics. ConvertTo-KrErrorRecord puts it in the
-// ErrorRecords of the commands; the original KrException is its InnerException.
+// status name (KR_*) that KrException's own Message carries for diagnostics. KestrunRust.Cmdlets.KrErrorRecords puts it in
+// the ErrorRecords of the commands; the original KrException is its InnerException.
 using System;
 using System.Globalization;
 

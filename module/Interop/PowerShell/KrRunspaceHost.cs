@@ -145,7 +145,7 @@ namespace KestrunRust
             {
                 iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
             }
-            // Kestrun.Rust first, then the modules the user's script imported (captured by Update-KrSharedState), in
+            // Kestrun.Rust first, then the modules the user's script imported (captured by KrScriptCapture), in
             // the order they were imported.
             var modules = new List<string>();
             if (!string.IsNullOrEmpty(modulePath))

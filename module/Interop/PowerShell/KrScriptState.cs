@@ -1,5 +1,5 @@
 // The PowerShell state a server's route runspaces start with: the variables, functions and modules of the user's
-// script (captured by Enable-KrConfiguration / Start-KrServer through Update-KrSharedState) and what to leave out.
+// script (captured by Enable-KrConfiguration / Start-KrServer through KrScriptCapture) and what to leave out.
 // It belongs to the PowerShell host, not to the C API wrapper: KrServer knows nothing of it.
 using System;
 using System.Collections.Generic;
