@@ -59,6 +59,19 @@ function Write-Step([string]$Message) {
     Write-Host "==> $Message"
 }
 
+function Copy-KrStagedFile([string]$Source, [string]$Destination) {
+    # Copy to a temporary name, then rename over the old file: a process still using the old file (the library, the
+    # assembly) keeps its (unlinked) copy instead of seeing it rewritten under it.
+    $temporary = "$Destination.$PID.tmp"
+    Copy-Item -LiteralPath $Source -Destination $temporary -Force
+    try {
+        Move-Item -LiteralPath $temporary -Destination $Destination -Force
+    } catch {
+        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
+        throw "Could not replace '$Destination' (is a process using the module?): $($_.Exception.Message)"
+    }
+}
+
 # ---- 1. native library -------------------------------------------------------------------------------------
 if ($IsWindows) {
     $nativeName = 'kestrun_rust.dll'
@@ -113,8 +126,6 @@ if ($stagedManifest -eq $manifestText) {
 Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'Kestrun.Rust.psd1') -Value $stagedManifest -Encoding utf8NoBOM -NoNewline
 
 # ---- 3. native library into lib/ -------------------------------------------------------------------------------
-# Copy to a temporary name, then rename over the old file: a process still using the old library keeps its
-# (unlinked) copy instead of seeing it rewritten under it.
 $nativeStaged = Join-Path -Path $libStage -ChildPath $nativeName
 $copyNative = $true
 if (Test-Path -LiteralPath $nativeStaged) {
@@ -122,14 +133,7 @@ if (Test-Path -LiteralPath $nativeStaged) {
 }
 if ($copyNative) {
     Write-Step "copying $nativeName ($Configuration)"
-    $temporary = "$nativeStaged.$PID.tmp"
-    Copy-Item -LiteralPath $nativeBuilt -Destination $temporary -Force
-    try {
-        Move-Item -LiteralPath $temporary -Destination $nativeStaged -Force
-    } catch {
-        Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
-        throw "Could not replace '$nativeStaged' (is a process using the module?): $($_.Exception.Message)"
-    }
+    Copy-KrStagedFile -Source $nativeBuilt -Destination $nativeStaged
 } else {
     Write-Step "$nativeName is up to date"
 }
@@ -169,21 +173,12 @@ if ($upToDate) {
     if ($LASTEXITCODE -ne 0) {
         throw "dotnet build of module/Kestrun.Rust.csproj failed (exit code $LASTEXITCODE):$([System.Environment]::NewLine)$(($log | Out-String).Trim())"
     }
-    # Copy under a temporary name, then rename over the old file (a process using the old one keeps its copy).
     foreach ($file in @($assemblyName) + $companionAssemblies) {
         $built = Join-Path -Path $buildOutput -ChildPath $file
         if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
             throw "dotnet build of module/Kestrun.Rust.csproj did not produce '$file' in '$buildOutput'."
         }
-        $staged = Join-Path -Path $libStage -ChildPath $file
-        $temporary = "$staged.$PID.tmp"
-        Copy-Item -LiteralPath $built -Destination $temporary -Force
-        try {
-            Move-Item -LiteralPath $temporary -Destination $staged -Force
-        } catch {
-            Remove-Item -LiteralPath $temporary -Force -ErrorAction SilentlyContinue
-            throw "Could not replace '$staged' (is a process using the module?): $($_.Exception.Message)"
-        }
+        Copy-KrStagedFile -Source $built -Destination (Join-Path -Path $libStage -ChildPath $file)
     }
     Set-Content -LiteralPath $stampFile -Value $stamp -Encoding ascii
 }
