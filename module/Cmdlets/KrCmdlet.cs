@@ -1,8 +1,6 @@
 // The base of every compiled command of the module: a step whose failure becomes the command's terminating error,
 // built by KrErrorRecords (module/Cmdlets/KrRouteCmdlet.cs) with a category that says what went wrong and a message
 // without internal kr_* names; the FullyQualifiedErrorId is '<error id>,<implementing type>', as for every cmdlet.
-using System;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {

@@ -1,10 +1,7 @@
 // The base of the compiled commands that routes call on every request (the current request), and the error records
 // of every command of the module: a category that says what went wrong, and messages written for users
 // (KrOperationException), never an internal kr_* name.
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Management.Automation;
 using System.Reflection;
 
 namespace KestrunRust.Cmdlets

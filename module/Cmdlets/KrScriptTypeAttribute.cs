@@ -4,9 +4,6 @@
 // $null becomes '' / 0 as the cast would make it, and a value that does not convert is an argument transformation
 // error (category InvalidData, "Cannot process argument transformation on parameter 'Value'. Cannot convert ...").
 // Without it the cmdlet binder converts with other rules and reports ParameterBindingException (InvalidArgument).
-using System;
-using System.Globalization;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {

@@ -2,9 +2,6 @@
 // on is -Name where the command has it, else -Server, else the current one (the last created by New-KrServer); the
 // command's step runs on it, a failure becomes the command's terminating error (its error id; the target is the
 // command's own, else the server, else the name), and -PassThru writes the server afterwards.
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {

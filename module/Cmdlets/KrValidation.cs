@@ -2,10 +2,7 @@
 // ErrorMessage) or with PowerShell 7's [ValidateRange('Positive')], which the reference assemblies the module builds
 // against (PowerShell Standard 5.1) do not offer. The error is the one the script commands gave: "Cannot validate
 // argument on parameter '<name>'. <message>" (ParameterArgumentValidationError, InvalidData).
-using System;
 using System.Collections;
-using System.Globalization;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {

@@ -1,16 +1,12 @@
 // New-KrCookieBuilder: cookie settings (the model is ASP.NET Core's CookieBuilder) for Add-KrSession -Cookie; a
 // setting not given keeps the session default. -Domain must be a host name or an IPv4 address (KrInvalidDomain),
 // -MaxAge a TimeSpan, a duration string or a number of seconds, not negative (KrInvalidMaxAge).
-using System;
-using System.Globalization;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
 
 namespace KestrunRust.Cmdlets
 {
     /// <summary>New-KrCookieBuilder: a <see cref="KrCookieBuilder"/> with the settings given.</summary>
-    [Cmdlet(VerbsCommon.New, "KrCookieBuilder")]
-    [OutputType(typeof(KrCookieBuilder))]
+    [Cmdlet(VerbsCommon.New, "KrCookieBuilder"), OutputType(typeof(KrCookieBuilder))]
     public sealed class NewKrCookieBuilderCommand : KrCmdlet
     {
         // RFC 6265 domain-value: a host name (labels of letters, digits and hyphens, 1..63 characters, not starting or

@@ -2,7 +2,6 @@
 // Write-KrLog and Close-KrLogger. A logger configuration (KrLoggerConfig) travels down the pipeline and is applied to
 // the engine's one logging pipeline by Register-KrLogger; each step's failure is the command's error
 // (KrSetLoggerLevelFailed, KrAddConsoleSinkFailed, ...).
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {
@@ -15,8 +14,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>New-KrLogger: an empty logger configuration (Information, no sinks).</summary>
-    [Cmdlet(VerbsCommon.New, "KrLogger")]
-    [OutputType(typeof(KrLoggerConfig))]
+    [Cmdlet(VerbsCommon.New, "KrLogger"), OutputType(typeof(KrLoggerConfig))]
     public sealed class NewKrLoggerCommand : KrCmdlet
     {
         protected override void ProcessRecord()
@@ -26,8 +24,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Set-KrLoggerLevel: sets the minimum level and passes the configuration on.</summary>
-    [Cmdlet(VerbsCommon.Set, "KrLoggerLevel")]
-    [OutputType(typeof(KrLoggerConfig))]
+    [Cmdlet(VerbsCommon.Set, "KrLoggerLevel"), OutputType(typeof(KrLoggerConfig))]
     public sealed class SetKrLoggerLevelCommand : KrLoggerConfigCmdlet
     {
         /// <summary>The minimum level.</summary>
@@ -42,8 +39,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Add-KrSinkConsole: adds a console sink (template checked now) and passes the configuration on.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrSinkConsole")]
-    [OutputType(typeof(KrLoggerConfig))]
+    [Cmdlet(VerbsCommon.Add, "KrSinkConsole"), OutputType(typeof(KrLoggerConfig))]
     public sealed class AddKrSinkConsoleCommand : KrLoggerConfigCmdlet
     {
         /// <summary>The logger configuration (from New-KrLogger).</summary>
@@ -66,8 +62,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Add-KrSinkFile: adds a file sink (path resolved against the current location now) and passes the
     /// configuration on.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrSinkFile")]
-    [OutputType(typeof(KrLoggerConfig))]
+    [Cmdlet(VerbsCommon.Add, "KrSinkFile"), OutputType(typeof(KrLoggerConfig))]
     public sealed class AddKrSinkFileCommand : KrLoggerConfigCmdlet
     {
         /// <summary>The log file, or the pattern of the rolled files' names.</summary>
@@ -99,8 +94,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Register-KrLogger: registers the configuration under -Name and applies it to the native pipeline
     /// (with -SetAsDefault, or when it is the first or replaces the default logger).</summary>
-    [Cmdlet(VerbsLifecycle.Register, "KrLogger")]
-    [OutputType(typeof(KrLogger))]
+    [Cmdlet(VerbsLifecycle.Register, "KrLogger"), OutputType(typeof(KrLogger))]
     public sealed class RegisterKrLoggerCommand : KrLoggerConfigCmdlet
     {
         /// <summary>The name of the logger.</summary>

@@ -2,18 +2,14 @@
 // application/*+json into a hashtable (as ConvertFrom-Json -AsHashtable), application/x-www-form-urlencoded into a
 // hashtable of decoded fields (repeated fields become arrays), anything else as UTF-8 text. -Raw returns the text,
 // -AsBytes the bytes (one byte[]). An empty body gives $null; a body that does not parse is an error (InvalidData).
-using System;
 using System.Collections;
-using System.Globalization;
-using System.Management.Automation;
 using System.Net;
 using System.Reflection;
 
 namespace KestrunRust.Cmdlets
 {
     /// <summary>Get-KrRequestBody: the body of the current request (parsed, -Raw text or -AsBytes).</summary>
-    [Cmdlet(VerbsCommon.Get, "KrRequestBody", DefaultParameterSetName = "Parsed")]
-    [OutputType(typeof(Hashtable), typeof(string), typeof(byte[]))]
+    [Cmdlet(VerbsCommon.Get, "KrRequestBody", DefaultParameterSetName = "Parsed"), OutputType(typeof(Hashtable), typeof(string), typeof(byte[]))]
     public sealed class GetKrRequestBodyCommand : KrRouteCmdlet
     {
         // ConvertFrom-Json's parser (Microsoft.PowerShell.Commands.JsonObject, public in every PowerShell 7), bound
@@ -24,13 +20,11 @@ namespace KestrunRust.Cmdlets
         private static readonly ConvertFromJsonFn s_convertFromJson = BindConvertFromJson();
 
         /// <summary>Return the body text without parsing it.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Raw")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "Raw"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter Raw { get; set; }
 
         /// <summary>Return the body as a byte[].</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Bytes")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "Bytes"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter AsBytes { get; set; }
 
         protected override void ProcessRecord()

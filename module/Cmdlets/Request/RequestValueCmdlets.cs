@@ -2,10 +2,6 @@
 // $null when absent (or "Missing required <source> '<name>'." with -ThrowIfMissing), converted as the parameter set
 // says (-AsInt / -AsBool / -AsDouble / -AsString). A value that does not convert is an error naming it and its
 // value, never a silent $null. Errors carry the error id KrGetRequest<Kind>Failed and the name as target.
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {
@@ -30,35 +26,27 @@ namespace KestrunRust.Cmdlets
         }
 
         /// <summary>The name of the value.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Name { get; set; }
 
         /// <summary>Convert the value to an integer.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Int")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "Int"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter AsInt { get; set; }
 
         /// <summary>Convert the value to a boolean (true/false, 1/0, yes/no, on/off).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Bool")]
-        [Alias("AsBoolean")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "Bool"), Alias("AsBoolean"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter AsBool { get; set; }
 
         /// <summary>Convert the value to a double (invariant culture).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Double")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "Double"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter AsDouble { get; set; }
 
         /// <summary>Return the value as a string (the default).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "String")]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter(Mandatory = true, ParameterSetName = "String"), KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter AsString { get; set; }
 
         /// <summary>Fail when the value is absent instead of returning $null.</summary>
-        [Parameter]
-        [KrScriptType(typeof(SwitchParameter))]
+        [Parameter, KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter ThrowIfMissing { get; set; }
 
         /// <summary>The value <paramref name="name"/> of the request, or null when it is absent.</summary>
@@ -134,8 +122,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrRequestQuery: the (percent-decoded) first value of query parameter -Name, or $null.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrRequestQuery", DefaultParameterSetName = DefaultSet)]
-    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    [Cmdlet(VerbsCommon.Get, "KrRequestQuery", DefaultParameterSetName = DefaultSet), OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
     public sealed class GetKrRequestQueryCommand : KrRequestValueCmdlet
     {
         public GetKrRequestQueryCommand() : base("query parameter", "KrGetRequestQueryFailed")
@@ -149,8 +136,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrRequestHeader: the value of request header -Name (case-insensitive; repeated headers joined with ", "), or $null.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrRequestHeader", DefaultParameterSetName = DefaultSet)]
-    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    [Cmdlet(VerbsCommon.Get, "KrRequestHeader", DefaultParameterSetName = DefaultSet), OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
     public sealed class GetKrRequestHeaderCommand : KrRequestValueCmdlet
     {
         public GetKrRequestHeaderCommand() : base("header", "KrGetRequestHeaderFailed")
@@ -164,8 +150,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrRequestCookie: the value of the request cookie -Name, or $null.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrRequestCookie", DefaultParameterSetName = DefaultSet)]
-    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    [Cmdlet(VerbsCommon.Get, "KrRequestCookie", DefaultParameterSetName = DefaultSet), OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
     public sealed class GetKrRequestCookieCommand : KrRequestValueCmdlet
     {
         public GetKrRequestCookieCommand() : base("cookie", "KrGetRequestCookieFailed")
@@ -179,8 +164,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrRequestRouteParam: the value of route parameter -Name (a {name} segment of the route's pattern), or $null.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrRequestRouteParam", DefaultParameterSetName = DefaultSet)]
-    [OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
+    [Cmdlet(VerbsCommon.Get, "KrRequestRouteParam", DefaultParameterSetName = DefaultSet), OutputType(typeof(string), typeof(int), typeof(bool), typeof(double))]
     public sealed class GetKrRequestRouteParamCommand : KrRequestValueCmdlet
     {
         public GetKrRequestRouteParamCommand() : base("route parameter", "KrGetRequestRouteParamFailed")

@@ -3,8 +3,6 @@
 // PSCustomObject, and @($InputObject) enumerates what the pipeline enumerates (arrays and other collections, not
 // strings nor dictionaries).
 using System.Collections;
-using System.Collections.Generic;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {

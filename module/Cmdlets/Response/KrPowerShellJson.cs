@@ -6,10 +6,8 @@
 // through it and stops with a terminating error on a dictionary key that is not a string. Here a stand-in cmdlet
 // (KrJsonCmdletProxy) forwards the warning to the calling cmdlet and throws that error's exception, so the caller
 // reports it as its own (KrWriteJsonResponseFailed), as the script function did.
-using System;
 using System.Linq;
 using System.Linq.Expressions;
-using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Reflection;
 using System.Threading;

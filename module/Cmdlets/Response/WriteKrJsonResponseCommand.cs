@@ -1,8 +1,5 @@
 // Write-KrJsonResponse: serializes an object as ConvertTo-Json does and writes it as the response, with the status
 // code and content type, in one call to the engine.
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
 using System.Threading;
 
 namespace KestrunRust.Cmdlets
@@ -16,20 +13,15 @@ namespace KestrunRust.Cmdlets
         private CancellationTokenSource _stopping;
 
         /// <summary>The object to serialize (hashtable, PSCustomObject, array, value...).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        [AllowNull]
-        [AllowEmptyCollection]
-        [AllowEmptyString]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true), AllowNull, AllowEmptyCollection, AllowEmptyString]
         public object InputObject { get; set; }
 
         /// <summary>The HTTP status code, 100..999.</summary>
-        [Parameter]
-        [ValidateRange(100, 999)]
+        [Parameter, ValidateRange(100, 999)]
         public int StatusCode { get; set; } = 200;
 
         /// <summary>Maximum depth of the serialization, 0..100.</summary>
-        [Parameter]
-        [ValidateRange(0, 100)]
+        [Parameter, ValidateRange(0, 100)]
         public int Depth { get; set; } = 10;
 
         /// <summary>Write the JSON without indentation and line breaks.</summary>
@@ -37,8 +29,7 @@ namespace KestrunRust.Cmdlets
         public SwitchParameter Compress { get; set; }
 
         /// <summary>The Content-Type header.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string ContentType { get; set; } = "application/json; charset=utf-8";
 
         protected override void ProcessRecord()

@@ -1,10 +1,6 @@
 // Write-KrTextResponse: writes text (or objects formatted as the console shows them) as the response, with the
 // status code and content type, in one call to the engine.
-using System;
-using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using System.Globalization;
-using System.Management.Automation;
 using System.Text;
 
 namespace KestrunRust.Cmdlets
@@ -20,20 +16,15 @@ namespace KestrunRust.Cmdlets
         private readonly List<object> _items = new List<object>(1);
 
         /// <summary>The text (or object) to write.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        [Alias("Text")]
-        [AllowNull]
-        [AllowEmptyString]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true), Alias("Text"), AllowNull, AllowEmptyString]
         public object InputObject { get; set; }
 
         /// <summary>The HTTP status code, 100..999.</summary>
-        [Parameter]
-        [ValidateRange(100, 999)]
+        [Parameter, ValidateRange(100, 999)]
         public int StatusCode { get; set; } = 200;
 
         /// <summary>The Content-Type header.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string ContentType { get; set; } = "text/plain; charset=utf-8";
 
         protected override void ProcessRecord()

@@ -1,16 +1,12 @@
 // Add-KrMapRoute: maps verbs and a path pattern to a PowerShell script block, run for each matching request in a
 // route runspace of the server's callback threads (KrScriptRoute, KrRunspaceHost); its errors are KrAddRouteFailed
 // with the pattern as target.
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {
     /// <summary>Add-KrMapRoute: one route of the server, with an optional timeout (504 and the script stopped).</summary>
-    [Cmdlet(VerbsCommon.Add, "KrMapRoute")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Add, "KrMapRoute"), OutputType(typeof(KrServer))]
     public sealed class AddKrMapRouteCommand : KrServerConfigCmdlet
     {
         public AddKrMapRouteCommand() : base("KrAddRouteFailed")

@@ -2,11 +2,7 @@
 // Set-KrServerOptions, Start-KrServer, Stop-KrServer and Remove-KrServer. Each is one step on the server the base
 // resolves (KrServerCmdlet: -Name, else -Server, else the current server); their errors carry the error id of the
 // command (KrAddEndpointFailed, ...) and the server (or the command's own target) as target.
-using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -15,8 +11,7 @@ namespace KestrunRust.Cmdlets
 {
     /// <summary>New-KrServer: creates a server and makes it the current one; a server of the same name is replaced
     /// when it is not running (or with -Force).</summary>
-    [Cmdlet(VerbsCommon.New, "KrServer")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.New, "KrServer"), OutputType(typeof(KrServer))]
     public sealed class NewKrServerCommand : KrCmdlet
     {
         /// <summary>The name of the server.</summary>
@@ -44,8 +39,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Get-KrServer: the current server, the one named -Name, or -All; a missing server is a
     /// non-terminating error.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrServer", DefaultParameterSetName = "Current")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Get, "KrServer", DefaultParameterSetName = "Current"), OutputType(typeof(KrServer))]
     public sealed class GetKrServerCommand : KrCmdlet
     {
         /// <summary>The name of the server.</summary>
@@ -93,8 +87,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Add-KrEndpoint: an HTTP endpoint, or HTTPS with a generated (-SelfSignedCert) or PEM certificate, on
     /// each address of -IPAddress / -HostName (default 127.0.0.1).</summary>
-    [Cmdlet(VerbsCommon.Add, "KrEndpoint", DefaultParameterSetName = NoCertSet)]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Add, "KrEndpoint", DefaultParameterSetName = NoCertSet), OutputType(typeof(KrServer))]
     public sealed class AddKrEndpointCommand : KrServerConfigCmdlet
     {
         private const string NoCertSet = "NoCert";
@@ -233,8 +226,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Enable-KrConfiguration: marks the configuration complete and captures the caller's variables,
     /// functions and modules for the route runspaces (KrScriptCapture).</summary>
-    [Cmdlet(VerbsLifecycle.Enable, "KrConfiguration")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsLifecycle.Enable, "KrConfiguration"), OutputType(typeof(KrServer))]
     public sealed class EnableKrConfigurationCommand : KrPositionalServerCmdlet
     {
         public EnableKrConfigurationCommand() : base("KrEnableConfigurationFailed")
@@ -273,8 +265,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Set-KrServerLimit: request header limits (431 beyond them), TLS handshake timeout and concurrency;
     /// a limit not given is kept.</summary>
-    [Cmdlet(VerbsCommon.Set, "KrServerLimit")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Set, "KrServerLimit"), OutputType(typeof(KrServer))]
     public sealed class SetKrServerLimitCommand : KrPositionalServerCmdlet
     {
         public SetKrServerLimitCommand() : base("KrSetServerLimitFailed")
@@ -318,8 +309,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Set-KrServerOptions: runspaces (callback threads), request queue wait, body size and shutdown
     /// timeout; an option not given is kept.</summary>
-    [Cmdlet(VerbsCommon.Set, "KrServerOptions")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Set, "KrServerOptions"), OutputType(typeof(KrServer))]
     public sealed class SetKrServerOptionsCommand : KrPositionalServerCmdlet
     {
         public SetKrServerOptionsCommand() : base("KrSetServerOptionsFailed")
@@ -378,8 +368,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Start-KrServer: captures what the script defined since Enable-KrConfiguration, prepares the route
     /// runspaces and starts serving; unless -NoWait, then serves until Ctrl+C or Stop-KrServer and removes the server.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "KrServer")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsLifecycle.Start, "KrServer"), OutputType(typeof(KrServer))]
     public sealed class StartKrServerCommand : KrPositionalServerCmdlet
     {
         private readonly ManualResetEventSlim _stopping = new ManualResetEventSlim();
@@ -517,8 +506,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Stop-KrServer: stops a running server gracefully (-Timeout seconds for in-flight requests); it can
     /// be started again.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "KrServer", DefaultParameterSetName = "Server")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsLifecycle.Stop, "KrServer", DefaultParameterSetName = "Server"), OutputType(typeof(KrServer))]
     public sealed class StopKrServerCommand : KrNamedServerCmdlet
     {
         public StopKrServerCommand() : base("KrStopServerFailed")

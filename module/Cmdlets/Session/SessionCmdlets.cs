@@ -3,8 +3,6 @@
 // (KrRequestContext); the base runs it, writes its result after it (an error of a later command in the pipeline is
 // not this command's), and turns a failure into the command's error record (KrGetSessionFailed / KrSetSessionFailed /
 // KrRemoveSessionFailed / KrClearSessionFailed / KrResetSessionIdFailed, the key as target).
-using System;
-using System.Management.Automation;
 
 namespace KestrunRust.Cmdlets
 {
@@ -62,15 +60,10 @@ namespace KestrunRust.Cmdlets
         }
 
         /// <summary>The session key.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Key { get; set; }
 
-        protected override object ErrorTarget
-        {
-            get { return Key; }
-        }
+        protected override object ErrorTarget => Key;
     }
 
     /// <summary>A getter of the value stored under -Key: nothing or $null when the key is absent.</summary>
@@ -90,8 +83,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrSessionByte: the bytes stored under -Key as one byte[] (not unrolled), or nothing when absent.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrSessionByte")]
-    [OutputType(typeof(byte[]))]
+    [Cmdlet(VerbsCommon.Get, "KrSessionByte"), OutputType(typeof(byte[]))]
     public sealed class GetKrSessionByteCommand : KrSessionGetCmdlet
     {
         protected override object Run(KrRequestContext context)
@@ -101,8 +93,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrSessionInt32: the int32 stored under -Key (4 bytes, big-endian), or $null when absent.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrSessionInt32")]
-    [OutputType(typeof(int))]
+    [Cmdlet(VerbsCommon.Get, "KrSessionInt32"), OutputType(typeof(int))]
     public sealed class GetKrSessionInt32Command : KrSessionGetCmdlet
     {
         protected override object Run(KrRequestContext context)
@@ -112,8 +103,7 @@ namespace KestrunRust.Cmdlets
     }
 
     /// <summary>Get-KrSessionString: the string stored under -Key (UTF-8), or $null when absent.</summary>
-    [Cmdlet(VerbsCommon.Get, "KrSessionString")]
-    [OutputType(typeof(string))]
+    [Cmdlet(VerbsCommon.Get, "KrSessionString"), OutputType(typeof(string))]
     public sealed class GetKrSessionStringCommand : KrSessionGetCmdlet
     {
         protected override object Run(KrRequestContext context)
@@ -127,21 +117,14 @@ namespace KestrunRust.Cmdlets
     public sealed class SetKrSessionByteCommand : KrSessionSetCmdlet
     {
         /// <summary>The session key.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Key { get; set; }
 
         /// <summary>The bytes to store (may be empty).</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [AllowEmptyCollection]
-        [KrScriptType(typeof(byte[]))]
+        [Parameter(Mandatory = true, Position = 1), AllowEmptyCollection, KrScriptType(typeof(byte[]))]
         public byte[] Value { get; set; }
 
-        protected override object ErrorTarget
-        {
-            get { return Key; }
-        }
+        protected override object ErrorTarget => Key;
 
         protected override object Run(KrRequestContext context)
         {
@@ -155,20 +138,14 @@ namespace KestrunRust.Cmdlets
     public sealed class SetKrSessionInt32Command : KrSessionSetCmdlet
     {
         /// <summary>The session key.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Key { get; set; }
 
         /// <summary>The integer to store.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [KrScriptType(typeof(int))]
+        [Parameter(Mandatory = true, Position = 1), KrScriptType(typeof(int))]
         public int Value { get; set; }
 
-        protected override object ErrorTarget
-        {
-            get { return Key; }
-        }
+        protected override object ErrorTarget => Key;
 
         protected override object Run(KrRequestContext context)
         {
@@ -182,21 +159,14 @@ namespace KestrunRust.Cmdlets
     public sealed class SetKrSessionStringCommand : KrSessionSetCmdlet
     {
         /// <summary>The session key.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Key { get; set; }
 
         /// <summary>The string to store.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [AllowEmptyString]
-        [KrScriptType(typeof(string))]
+        [Parameter(Mandatory = true, Position = 1), AllowEmptyString, KrScriptType(typeof(string))]
         public string Value { get; set; }
 
-        protected override object ErrorTarget
-        {
-            get { return Key; }
-        }
+        protected override object ErrorTarget => Key;
 
         protected override object Run(KrRequestContext context)
         {

@@ -3,19 +3,15 @@
 // Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, and Kestrun's Add-KrDistributedSqlServerCache, which
 // Kestrun.Rust does not support (always NotImplemented). Their errors carry the command's error id
 // (KrAddSessionFailed, KrAddDistributed<Store>CacheFailed) and the server as target.
-using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Text;
 
 namespace KestrunRust.Cmdlets
 {
     /// <summary>Add-KrSession: cookie sessions on the server, kept in its distributed cache or in memory.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrSession")]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Add, "KrSession"), OutputType(typeof(KrServer))]
     public sealed class AddKrSessionCommand : KrPositionalServerCmdlet
     {
         public AddKrSessionCommand() : base("KrAddSessionFailed")
@@ -110,8 +106,7 @@ namespace KestrunRust.Cmdlets
 
     /// <summary>Add-KrDistributedRedisCache: sessions in Redis, from a configuration string, a StackExchange.Redis
     /// ConfigurationOptions, a dictionary of its options or a URL.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrDistributedRedisCache", DefaultParameterSetName = ConfigurationSet)]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Add, "KrDistributedRedisCache", DefaultParameterSetName = ConfigurationSet), OutputType(typeof(KrServer))]
     public sealed class AddKrDistributedRedisCacheCommand : KrDistributedCacheCmdlet
     {
         private const string ConfigurationSet = "Configuration";
@@ -202,10 +197,43 @@ namespace KestrunRust.Cmdlets
         }
     }
 
+    /// <summary>A SQL session store: its table and how often expired rows are deleted (ASP.NET Core's SQL cache options).</summary>
+    public abstract class KrSqlCacheCmdlet : KrDistributedCacheCmdlet
+    {
+        protected KrSqlCacheCmdlet(string errorId) : base(errorId)
+        {
+        }
+
+        /// <summary>The table of the sessions.</summary>
+        [Parameter, KrValidateSqlIdentifier("The table name '{0}' is not valid: use 1 to 63 letters, digits or '_', not starting with a digit."), KrScriptType(typeof(string))]
+        public string TableName { get; set; } = KrSqlCacheSettings.DefaultTableName;
+
+        /// <summary>How often expired rows are deleted: a TimeSpan or seconds.</summary>
+        [Parameter, KrSecondsOrTimeSpan, KrValidateTimeSpan("ExpiredItemsDeletionInterval must be longer than zero (a TimeSpan such as '00:05:00', or seconds).", MaxSeconds = uint.MaxValue)]
+        public TimeSpan ExpiredItemsDeletionInterval { get; set; }
+
+        /// <summary>The store's settings, table and interval not yet set.</summary>
+        protected abstract KrSqlCacheSettings Settings();
+
+        /// <summary>Registers <paramref name="settings"/> as the server's session store.</summary>
+        protected abstract void Use(KrServer server, KrSqlCacheSettings settings);
+
+        protected override void Run(KrServer server)
+        {
+            KrSqlCacheSettings settings = Settings();
+            settings.TableName = TableName;
+            if (IsBound(nameof(ExpiredItemsDeletionInterval)))
+            {
+                settings.ExpiredItemsDeletionInterval = ExpiredItemsDeletionInterval;
+            }
+            Use(server, settings);
+            Registered(server, settings);
+        }
+    }
+
     /// <summary>Add-KrDistributedPostgresCache: sessions in a PostgreSQL table that several servers can share.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrDistributedPostgresCache")]
-    [OutputType(typeof(KrServer))]
-    public sealed class AddKrDistributedPostgresCacheCommand : KrDistributedCacheCmdlet
+    [Cmdlet(VerbsCommon.Add, "KrDistributedPostgresCache"), OutputType(typeof(KrServer))]
+    public sealed class AddKrDistributedPostgresCacheCommand : KrSqlCacheCmdlet
     {
         public AddKrDistributedPostgresCacheCommand() : base("KrAddDistributedPostgresCacheFailed")
         {
@@ -219,43 +247,29 @@ namespace KestrunRust.Cmdlets
         [Parameter, KrValidateSqlIdentifier("The schema name '{0}' is not valid: use 1 to 63 letters, digits or '_', not starting with a digit."), KrScriptType(typeof(string))]
         public string SchemaName { get; set; } = KrPostgresCacheSettings.DefaultSchemaName;
 
-        /// <summary>The table of the sessions.</summary>
-        [Parameter, KrValidateSqlIdentifier(TableNameError), KrScriptType(typeof(string))]
-        public string TableName { get; set; } = KrSqlCacheSettings.DefaultTableName;
-
         /// <summary>Create the schema, the table and its index at first use when they are missing.</summary>
         [Parameter, KrScriptType(typeof(SwitchParameter))]
         public SwitchParameter CreateIfNotExists { get; set; }
 
-        /// <summary>How often expired rows are deleted: a TimeSpan or seconds.</summary>
-        [Parameter, KrSecondsOrTimeSpan, KrValidateTimeSpan(DeletionIntervalError, MaxSeconds = uint.MaxValue)]
-        public TimeSpan ExpiredItemsDeletionInterval { get; set; }
-
-        internal const string TableNameError = "The table name '{0}' is not valid: use 1 to 63 letters, digits or '_', not starting with a digit.";
-        internal const string DeletionIntervalError = "ExpiredItemsDeletionInterval must be longer than zero (a TimeSpan such as '00:05:00', or seconds).";
-
-        protected override void Run(KrServer server)
+        protected override KrSqlCacheSettings Settings()
         {
-            var settings = new KrPostgresCacheSettings
+            return new KrPostgresCacheSettings
             {
                 ConnectionString = ConnectionString.Trim(),
                 SchemaName = SchemaName,
-                TableName = TableName,
                 CreateIfNotExists = CreateIfNotExists.IsPresent,
             };
-            if (IsBound(nameof(ExpiredItemsDeletionInterval)))
-            {
-                settings.ExpiredItemsDeletionInterval = ExpiredItemsDeletionInterval;
-            }
-            server.UsePostgresSessionStore(settings);
-            Registered(server, settings);
+        }
+
+        protected override void Use(KrServer server, KrSqlCacheSettings settings)
+        {
+            server.UsePostgresSessionStore((KrPostgresCacheSettings)settings);
         }
     }
 
     /// <summary>Add-KrDistributedSqliteCache: sessions in a SQLite file, kept across restarts.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrDistributedSqliteCache")]
-    [OutputType(typeof(KrServer))]
-    public sealed class AddKrDistributedSqliteCacheCommand : KrDistributedCacheCmdlet
+    [Cmdlet(VerbsCommon.Add, "KrDistributedSqliteCache"), OutputType(typeof(KrServer))]
+    public sealed class AddKrDistributedSqliteCacheCommand : KrSqlCacheCmdlet
     {
         public AddKrDistributedSqliteCacheCommand() : base("KrAddDistributedSqliteCacheFailed")
         {
@@ -265,15 +279,7 @@ namespace KestrunRust.Cmdlets
         [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty, KrScriptType(typeof(string))]
         public string Path { get; set; }
 
-        /// <summary>The table of the sessions.</summary>
-        [Parameter, KrValidateSqlIdentifier(AddKrDistributedPostgresCacheCommand.TableNameError), KrScriptType(typeof(string))]
-        public string TableName { get; set; } = KrSqlCacheSettings.DefaultTableName;
-
-        /// <summary>How often expired rows are deleted: a TimeSpan or seconds.</summary>
-        [Parameter, KrSecondsOrTimeSpan, KrValidateTimeSpan(AddKrDistributedPostgresCacheCommand.DeletionIntervalError, MaxSeconds = uint.MaxValue)]
-        public TimeSpan ExpiredItemsDeletionInterval { get; set; }
-
-        protected override void Run(KrServer server)
+        protected override KrSqlCacheSettings Settings()
         {
             // Relative to the current PowerShell location (not the process's current directory).
             string fullPath = GetUnresolvedProviderPathFromPSPath(Path);
@@ -286,20 +292,18 @@ namespace KestrunRust.Cmdlets
             {
                 throw new ArgumentException("'" + fullPath + "' is a folder: -Path names the SQLite file, e.g. '" + System.IO.Path.Combine(fullPath, "sessions.db") + "'.");
             }
-            var settings = new KrSqliteCacheSettings { Path = fullPath, TableName = TableName };
-            if (IsBound(nameof(ExpiredItemsDeletionInterval)))
-            {
-                settings.ExpiredItemsDeletionInterval = ExpiredItemsDeletionInterval;
-            }
-            server.UseSqliteSessionStore(settings);
-            Registered(server, settings);
+            return new KrSqliteCacheSettings { Path = fullPath };
+        }
+
+        protected override void Use(KrServer server, KrSqlCacheSettings settings)
+        {
+            server.UseSqliteSessionStore((KrSqliteCacheSettings)settings);
         }
     }
 
     /// <summary>Add-KrDistributedSqlServerCache: Kestrun's SQL Server store, which Kestrun.Rust cannot connect to: it
     /// takes Kestrun's parameters and always fails (NotImplemented), naming the SQL stores Kestrun.Rust has.</summary>
-    [Cmdlet(VerbsCommon.Add, "KrDistributedSqlServerCache", DefaultParameterSetName = ItemsSet)]
-    [OutputType(typeof(KrServer))]
+    [Cmdlet(VerbsCommon.Add, "KrDistributedSqlServerCache", DefaultParameterSetName = ItemsSet), OutputType(typeof(KrServer))]
     public sealed class AddKrDistributedSqlServerCacheCommand : KrCmdlet
     {
         private const string ItemsSet = "Items";

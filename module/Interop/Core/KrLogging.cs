@@ -25,8 +25,10 @@ namespace KestrunRust
         Minute = 5,
     }
 
-    /// <summary>One sink of a logger configuration.</summary>
-    public sealed class KrLogSink
+    /// <summary>One sink of a logger configuration; a null <paramref name="outputTemplate"/> is the default template of
+    /// its kind.</summary>
+    public sealed class KrLogSink(KrLogSinkKind kind, string path, string outputTemplate, KrLogLevel restrictedToMinimumLevel,
+        KrRollingInterval rollingInterval, int? retainedFileCountLimit)
     {
         /// <summary>Kestrun's (Serilog's) default console template: "[08:31:04 DBG] message".</summary>
         public const string DefaultConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
@@ -39,34 +41,22 @@ namespace KestrunRust
         {
         }
 
-        /// <summary>A sink; a null <paramref name="outputTemplate"/> is the default template of its kind.</summary>
-        public KrLogSink(KrLogSinkKind kind, string path, string outputTemplate, KrLogLevel restrictedToMinimumLevel,
-            KrRollingInterval rollingInterval, int? retainedFileCountLimit)
-        {
-            Kind = kind;
-            Path = path;
-            OutputTemplate = outputTemplate ?? (kind == KrLogSinkKind.File ? DefaultFileTemplate : DefaultConsoleTemplate);
-            RestrictedToMinimumLevel = restrictedToMinimumLevel;
-            RollingInterval = rollingInterval;
-            RetainedFileCountLimit = retainedFileCountLimit;
-        }
-
-        public KrLogSinkKind Kind { get; }
+        public KrLogSinkKind Kind { get; } = kind;
 
         /// <summary>The file of a File sink, or the pattern of its rolled files' names (null for Console).</summary>
-        public string Path { get; }
+        public string Path { get; } = path;
 
         /// <summary>The Serilog output template of the lines.</summary>
-        public string OutputTemplate { get; }
+        public string OutputTemplate { get; } = outputTemplate ?? (kind == KrLogSinkKind.File ? DefaultFileTemplate : DefaultConsoleTemplate);
 
         /// <summary>The sink writes only events at least this level.</summary>
-        public KrLogLevel RestrictedToMinimumLevel { get; }
+        public KrLogLevel RestrictedToMinimumLevel { get; } = restrictedToMinimumLevel;
 
         /// <summary>When a File sink starts a new file.</summary>
-        public KrRollingInterval RollingInterval { get; }
+        public KrRollingInterval RollingInterval { get; } = rollingInterval;
 
         /// <summary>Rolled files a File sink keeps (null: all).</summary>
-        public int? RetainedFileCountLimit { get; }
+        public int? RetainedFileCountLimit { get; } = retainedFileCountLimit;
 
         public override string ToString()
         {

@@ -10,12 +10,9 @@
 // When the engine releases an idle thread (or stops), the thread disposes its own runspace right before it exits
 // (KrCallbackThreads.Exiting). A route with -Timeout is stopped with PowerShell.BeginStop() from the engine's cancel
 // thread when its timeout elapses; the runspace stays and serves the next request.
-using System;
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Runtime.InteropServices;
@@ -549,22 +546,15 @@ namespace KestrunRust
             return ex.ToString();
         }
 
-        private sealed class Slot
+        private sealed class Slot(KrRunspaceHost host, Runspace runspace, PSVariable context)
         {
             private readonly Dictionary<KrScriptRoute, PowerShell> _powerShells = new Dictionary<KrScriptRoute, PowerShell>();
 
-            internal Slot(KrRunspaceHost host, Runspace runspace, PSVariable context)
-            {
-                Host = host;
-                Runspace = runspace;
-                Context = context;
-            }
-
-            internal KrRunspaceHost Host { get; }
-            internal Runspace Runspace { get; }
+            internal KrRunspaceHost Host { get; } = host;
+            internal Runspace Runspace { get; } = runspace;
 
             /// <summary>$Context of this runspace (the global variable; its value is the current request).</summary>
-            internal PSVariable Context { get; }
+            internal PSVariable Context { get; } = context;
 
             /// <summary>The PowerShell instance that runs <paramref name="route"/> in this runspace, made on first use.</summary>
             internal PowerShell PowerShellFor(KrScriptRoute route)

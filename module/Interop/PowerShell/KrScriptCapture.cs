@@ -5,11 +5,8 @@
 // stores the rest. Values are shared by reference; script blocks are re-created unbound so that they run in the
 // route's runspace. As in Kestrun, what the calling script assigns, declares as parameters or defines as functions is
 // looked up by name too (a variable of a child scope, a function defined but not yet listed).
-using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 
 namespace KestrunRust

@@ -1,8 +1,6 @@
 // The PowerShell state a server's route runspaces start with: the variables, functions and modules of the user's
 // script (captured by Enable-KrConfiguration / Start-KrServer through KrScriptCapture) and what to leave out.
 // It belongs to the PowerShell host, not to the C API wrapper: KrServer knows nothing of it.
-using System;
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
 namespace KestrunRust

@@ -1,9 +1,6 @@
 // [KestrunRust.KrSecondsOrTimeSpan()]: lets a [TimeSpan] parameter take seconds too (Add-KrMapRoute -Timeout 5,
 // -Timeout 2.5, -Timeout '00:00:30', -Timeout ([TimeSpan]::FromMinutes(1))). PowerShell's own conversion would
 // read a number as ticks ([TimeSpan]5 is 5 ticks), which is never what a timeout in a script means.
-using System;
-using System.Globalization;
-using System.Management.Automation;
 
 namespace KestrunRust
 {
