@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Text.Json;
-using System.Threading;
-using KestrunRust;
-using Xunit;
 
 // The native logging pipeline and the server registry are process-wide: run the tests one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
