@@ -23,12 +23,10 @@ BeforeAll {
 
 Describe 'Add-KrDistributedRedisCache: one cache per server, before Add-KrSession' {
     BeforeEach {
-        $script:server = New-KrServer -Name "pester-redis-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        $script:server = New-KrTestServer -Prefix 'pester-redis'
     }
     AfterEach {
-        if ($script:server) {
-            Remove-KrServer -Server $script:server -Force
-        }
+        Remove-KrTestServer -Server $script:server
     }
 
     It 'registers the cache (nothing connects yet) and Add-KrSession uses it' {
@@ -100,12 +98,10 @@ Describe 'Add-KrDistributedRedisCache -ConfigurationOptions with a [StackExchang
         }
     }
     BeforeEach {
-        $script:server = New-KrServer -Name "pester-redis-cfg-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        $script:server = New-KrTestServer -Prefix 'pester-redis-cfg'
     }
     AfterEach {
-        if ($script:server) {
-            Remove-KrServer -Server $script:server -Force
-        }
+        Remove-KrTestServer -Server $script:server
     }
 
     It 'resolves in a new pwsh right after Import-Module Kestrun.Rust, from the module, without loading what the runtime has twice' {
@@ -358,26 +354,14 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
             Stop-KrRedisServer -Server $Farm.Redis
             Remove-Item -LiteralPath $Farm.Directory -Recurse -Force -ErrorAction SilentlyContinue
         }
-
-        function Get-TestCounter {
-            # The counter of a 200 answer of /session/counter.
-            param(
-                [Parameter(Mandatory = $true)]
-                [object]$Response
-            )
-            $Response.Status | Should -Be 200 -Because $Response.Body
-            [int]($Response.Body | ConvertFrom-Json).counter
-        }
     }
 
     Context 'redis-server paused with SIGSTOP, then resumed with SIGCONT (-IOTimeout 2)' {
         BeforeAll {
             # Redis' own command timeout (syncTimeout) is longer than the IO timeout: the IO timeout is the bound.
             $script:pauseFarm = Start-TestSessionFarm -Prefix 'PesterPause' -RedisOptions ',syncTimeout=5000' -Arguments @('-IdleTimeout', '60', '-IOTimeout', '2')
-            $script:pauseBase = $pauseFarm.Servers[0].BaseUrl
             $script:pauseClient = New-KrHttpClient -MaxConnections 2
-            # The counter values answered 200: every one of them must stay stored.
-            $script:acknowledged = [System.Collections.Generic.List[int]]::new()
+            $script:pause = New-KrOutageProbe -Client $pauseClient -BaseUrl $pauseFarm.Servers[0].BaseUrl
 
             function Send-TestRedisSignal {
                 # kill -STOP / -CONT <redis-server pid>: a hung Redis (connections open, nothing answers), then resumed.
@@ -390,74 +374,29 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
                 & $kill "-$Signal" "$($script:pauseFarm.Redis.Process.Id)"
                 $LASTEXITCODE | Should -Be 0 -Because "kill -$Signal $($script:pauseFarm.Redis.Process.Id)"
             }
-
-            function Invoke-TestPausedRequest {
-                # One request with the session's cookie; a 200 of /session/counter adds its counter to $acknowledged.
-                param(
-                    [Parameter()]
-                    [string]$Path = '/session/counter'
-                )
-                $response = Invoke-KrHttpBatch -Client $script:pauseClient -Url "$script:pauseBase$Path" -Cookie $script:pauseCookie
-                if ($Path -eq '/session/counter' -and $response.Status -eq 200) {
-                    $script:acknowledged.Add((Get-TestCounter -Response $response))
-                }
-                $response
-            }
         }
         AfterAll {
-            if ($script:pauseClient) {
-                $script:pauseClient.Dispose()
-            }
+            Remove-KrHttpClient -Client $script:pauseClient
             Stop-TestSessionFarm -Farm $script:pauseFarm
         }
 
         It 'answers a write 503 (JSON) within the IO timeout while Redis is paused, and still answers reads' {
-            $first = Invoke-KrHttpBatch -Client $pauseClient -Url "$pauseBase/session/counter"
-            $acknowledged.Add((Get-TestCounter -Response $first))
+            $first = Invoke-KrOutageRequest -Probe $pause
             $first.SetCookie.Count | Should -Be 1
-            $script:pauseCookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
+            $pause.Cookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
             foreach ($i in 1..5) {
-                (Invoke-TestPausedRequest).Status | Should -Be 200
+                (Invoke-KrOutageRequest -Probe $pause).Status | Should -Be 200
             }
-            $acknowledged | Should -Be @(1, 2, 3, 4, 5, 6)
+            $pause.Acknowledged | Should -Be @(1, 2, 3, 4, 5, 6)
 
             Send-TestRedisSignal -Signal STOP
-            foreach ($i in 1..3) {
-                $watch = [System.Diagnostics.Stopwatch]::StartNew()
-                $response = Invoke-TestPausedRequest
-                $watch.Elapsed.TotalSeconds | Should -BeLessThan 5 -Because 'every store wait is bounded by the IO timeout (2 s)'
-                $response.Status | Should -Be 503 -Because "a write that was not stored is never answered 200: $($response.Body)"
-                $response.ContentType | Should -Be 'application/json'
-                ($response.Body | ConvertFrom-Json).message | Should -Match 'session store is unavailable'
-            }
-            # Reads: the session is served empty (whoami 401); a route that does not use the session answers as usual.
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $read = Invoke-TestPausedRequest -Path '/session/whoami'
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5 -Because 'the load is bounded by the IO timeout (2 s)'
-            $read.Status | Should -Be 401 -Because $read.Body
-            $hello = Invoke-TestPausedRequest -Path '/hello'
-            $hello.Status | Should -Be 200
-            $hello.Body | Should -Be 'Hello, Session World!'
+            # The IO timeout (2 s) bounds every answer.
+            Assert-KrOutageAnswers -Probe $pause -BoundSeconds 5 -Message 'session store is unavailable'
         }
 
         It 'works again after SIGCONT, and every write that was answered 200 is in the stored session' {
             Send-TestRedisSignal -Signal CONT
-            $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while ($true) {
-                $response = Invoke-TestPausedRequest
-                if ($response.Status -eq 200) {
-                    break
-                }
-                $response.Status | Should -Be 503 -Because $response.Body
-                [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'sessions work again once Redis answers'
-                Start-Sleep -Milliseconds 200
-            }
-            $last = $acknowledged[$acknowledged.Count - 1]
-            $earlier = @($acknowledged | Select-Object -First ($acknowledged.Count - 1))
-            $last | Should -BeGreaterThan ($earlier | Measure-Object -Maximum).Maximum -Because "every acknowledged increment is stored: $($acknowledged -join ', ')"
-            @($acknowledged | Select-Object -Unique).Count | Should -Be $acknowledged.Count -Because "no counter value is acknowledged twice: $($acknowledged -join ', ')"
-            $null = Invoke-TestPausedRequest
-            $acknowledged[$acknowledged.Count - 1] | Should -Be ($last + 1)
+            Wait-KrOutageRecovery -Probe $pause
         }
     }
 
@@ -468,9 +407,7 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
             $script:lockClient = New-KrHttpClient -MaxConnections 4
         }
         AfterAll {
-            if ($script:lockClient) {
-                $script:lockClient.Dispose()
-            }
+            Remove-KrHttpClient -Client $script:lockClient
             Stop-TestSessionFarm -Farm $script:lockFarm
         }
 
@@ -478,22 +415,12 @@ Describe 'examples/19.2-Sessions-Redis.ps1: honest answers while Redis hangs, an
             $a = $lockFarm.Servers[0].BaseUrl
             $b = $lockFarm.Servers[1].BaseUrl
             $first = Invoke-KrHttpBatch -Client $lockClient -Url "$a/session/counter"
-            Get-TestCounter -Response $first | Should -Be 1
+            Get-KrSessionCounter -Response $first | Should -Be 1
             $cookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
-
-            $urls = foreach ($i in 0..399) {
-                if ($i % 2 -eq 0) { "$a/session/counter" } else { "$b/session/counter" }
-            }
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $responses = @(Invoke-KrHttpBatch -Client $lockClient -Url $urls -Cookie $cookie)
-            Write-Host "400 increments of one session over two servers in $([Math]::Round($watch.Elapsed.TotalSeconds, 2)) s"
-            $failed = @($responses | Where-Object Status -NE 200)
-            $failed.Count | Should -Be 0 -Because (($failed | Select-Object -First 3 | ForEach-Object { "$($_.Status) $($_.Body)" }) -join "`n")
-            $values = @($responses | ForEach-Object { Get-TestCounter -Response $_ } | Sort-Object)
-            $values | Should -Be @(2..401) -Because 'each increment saw the one before it, on either server'
+            Invoke-KrIncrementBurst -Client $lockClient -BaseUrl @($a, $b) -Cookie $cookie -First 1
 
             $final = Invoke-KrHttpBatch -Client $lockClient -Url "$b/session/counter" -Cookie $cookie
-            Get-TestCounter -Response $final | Should -Be 402 -Because '1 + 400 increments, none lost'
+            Get-KrSessionCounter -Response $final | Should -Be 402 -Because '1 + 400 increments, none lost'
             @(Invoke-KrRedisCli -Server $lockFarm.Redis -Arguments @('--scan', '--pattern', "$($lockFarm.Prefix)*:lock")) | Should -BeNullOrEmpty -Because 'every session lock was released'
         }
     }
@@ -514,28 +441,23 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         $script:ringKeyName = 'X_Kestrun.Rust:SessionKeyRing'
 
         function New-TestRingScript {
-            # The seed's text (same encoding and line ends) with one line inserted before its Add-KrSession line,
-            # `Add-KrDistributedRedisCache -Configuration '127.0.0.1:<redis port>' -InstanceName '<InstanceName>'`, and
-            # ` -NoDistributedMemoryCache` added to that line; written to <temp>/<InstanceName>/19.1-Sessions.ps1.
+            # The seed with `Add-KrDistributedRedisCache -Configuration '127.0.0.1:<redis port>' -InstanceName '<InstanceName>'`
+            # inserted before its Add-KrSession line (-NoDistributedMemoryCache added to it), in <temp>/<InstanceName>/.
             param(
                 [Parameter(Mandatory = $true)]
                 [string]$InstanceName
             )
-            $bytes = [System.IO.File]::ReadAllBytes($script:ringSeed)
-            $bom = $bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF
-            $text = [System.IO.File]::ReadAllText($script:ringSeed)
-            $newline = if ($text.Contains("`r`n")) { "`r`n" } else { "`n" }
-            $pattern = '(?m)^Add-KrSession\b[^\r\n]*'
-            [regex]::Matches($text, $pattern).Count | Should -Be 1 -Because 'the seed has one Add-KrSession line'
-            $cacheLine = "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$($script:ringRedisPort)' -InstanceName '$InstanceName'"
-            $match = [regex]::Match($text, $pattern)
-            $changed = $text.Substring(0, $match.Index) + $cacheLine + $newline + $match.Value + ' -NoDistributedMemoryCache' +
-                $text.Substring($match.Index + $match.Length)
-            $folder = Join-Path -Path $script:ringDir -ChildPath $InstanceName.TrimEnd('_')
-            $null = New-Item -ItemType Directory -Path $folder -Force
-            $path = Join-Path -Path $folder -ChildPath '19.1-Sessions.ps1'
-            [System.IO.File]::WriteAllText($path, $changed, [System.Text.UTF8Encoding]::new($bom))
-            $path
+            New-KrSeedVariant -Seed $script:ringSeed -CacheLine (Get-TestRingCacheLine -InstanceName $InstanceName) `
+                -Path (Join-Path -Path (Join-Path -Path $script:ringDir -ChildPath $InstanceName.TrimEnd('_')) -ChildPath '19.1-Sessions.ps1')
+        }
+
+        function Get-TestRingCacheLine {
+            # The line New-TestRingScript inserts.
+            param(
+                [Parameter(Mandatory = $true)]
+                [string]$InstanceName
+            )
+            "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$($script:ringRedisPort)' -InstanceName '$InstanceName'"
         }
 
         function Start-TestRingServer {
@@ -553,17 +475,6 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
             $instance = Start-KrTestScript -Path $Path
             $script:ringServers.Add($instance)
             $instance
-        }
-
-        function Stop-TestRingServer {
-            # Ends the server's process group; returns (and writes to the test log) its output.
-            param(
-                [Parameter(Mandatory = $true)]
-                [object]$Instance
-            )
-            $null = $script:ringServers.Remove($Instance)
-            $output = Stop-KrTestScript -Instance $Instance -ShowOutput
-            "$($output.StdOut)`n$($output.StdErr)"
         }
 
         function Get-TestRingSessionKey {
@@ -592,43 +503,19 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         $script:xScript = New-TestRingScript -InstanceName 'X_'
     }
     AfterAll {
-        foreach ($instance in @($script:ringServers)) {
-            $null = Stop-KrTestScript -Instance $instance -ShowOutput
-        }
+        Stop-KrTrackedTestScript -Running $script:ringServers
         Stop-KrRedisServer -Server $script:ringRedis
         Remove-Item -LiteralPath $script:ringDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
     It 'runs a script that differs from the seed only by the inserted cache line and -NoDistributedMemoryCache, with no secret in it' {
-        $seedLines = [System.IO.File]::ReadAllLines($ringSeed)
-        $lines = [System.IO.File]::ReadAllLines($xScript)
-        $at = @(0..($seedLines.Count - 1) | Where-Object { $seedLines[$_] -match '^Add-KrSession\b' })
-        $at.Count | Should -Be 1
-        $i = $at[0]
-        $seedLines[$i] | Should -Be 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10' -Because 'the seed is the tutorial''s 19.1'
-        $lines.Count | Should -Be ($seedLines.Count + 1)
-        $lines[0..($i - 1)] | Should -Be $seedLines[0..($i - 1)]
-        $lines[$i] | Should -BeExactly "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$ringRedisPort' -InstanceName 'X_'"
-        $lines[$i + 1] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10 -NoDistributedMemoryCache'
-        $lines[($i + 2)..($lines.Count - 1)] | Should -Be $seedLines[($i + 1)..($seedLines.Count - 1)]
-        $text = [System.IO.File]::ReadAllText($xScript)
-        $text | Should -Not -Match 'DataProtectionKey|CookieKey|KeyLifetime|secret|password'
+        Assert-KrSeedVariant -Seed $ringSeed -Script $xScript -CacheLine (Get-TestRingCacheLine -InstanceName 'X_') -Forbidden 'DataProtectionKey|CookieKey|KeyLifetime|secret|password'
     }
 
     It 'continues one session on two servers with one cookie jar: counter, login, set and get' {
         $script:ringA = Start-TestRingServer -Path $xScript
         $script:ringB = Start-TestRingServer -Path $xScript
-        $ringA.Port | Should -Not -Be $ringB.Port
-        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 1 }
-        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 2 }
-        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Status 401
-        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/login?user=max" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
-        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/whoami" -Jar $ringJar | Assert-KrResponse -Json @{ user = 'max' }
-        Invoke-KrCurl -Url "$($ringB.BaseUrl)/session/set?key=color&value=purple" -Jar $ringJar | Assert-KrResponse -Json @{ value = 'purple' }
-        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/get?key=color" -Jar $ringJar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
-        Invoke-KrCurl -Url "$($ringA.BaseUrl)/session/counter" -Jar $ringJar | Assert-KrResponse -Json @{ counter = 3 }
-        # One session: the jar holds one session cookie.
-        @(Get-Content -LiteralPath $ringJar | Where-Object { $_ -match "`tKr\.Session`t" }).Count | Should -Be 1
+        Assert-KrSharedSession -First $ringA -Second $ringB -Jar $ringJar
     }
 
     It 'keeps the session under X_ in Redis, beside the key ring X_Kestrun.Rust:SessionKeyRing: one key, no expiry' {
@@ -656,7 +543,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
     }
 
     It 'opens the old cookie after both servers restart (the ring unchanged), and never writes a key to the servers'' output' {
-        $outputs = @((Stop-TestRingServer -Instance $ringA), (Stop-TestRingServer -Instance $ringB))
+        $outputs = @((Stop-KrTrackedTestScript -Instance $ringA -Running $ringServers), (Stop-KrTrackedTestScript -Instance $ringB -Running $ringServers))
         foreach ($output in $outputs) {
             $output | Should -Match 'Sessions Demo Server|session' -Because 'the seed logs at Debug level to the console'
             $output | Should -Not -Match ([regex]::Escape($ringBefore.Ring.keys[0].key)) -Because 'keys are never logged'
@@ -704,7 +591,7 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
         Invoke-KrCurl -Url "$($y.BaseUrl)/session/get?key=color" -Jar $yJar | Assert-KrResponse -Status 404
 
         # The control: the same Y_ script started again with X_'s ring under Y_ opens the cookie.
-        $null = Stop-TestRingServer -Instance $y
+        $null = Stop-KrTrackedTestScript -Instance $y -Running $ringServers
         @(Invoke-KrRedisCli -Server $script:ringRedis -Arguments @('COPY', $ringKeyName, 'Y_Kestrun.Rust:SessionKeyRing', 'REPLACE')) | Should -Be @('1')
         $y = Start-TestRingServer -Path $yScript
         Copy-Item -LiteralPath $ringJar -Destination $yJar -Force
@@ -719,12 +606,10 @@ Describe 'Issue 14: the seed''s 19.1 with only Add-KrDistributedRedisCache inser
 # Add-KrSession -KeyLifetime: what a user sees (no Redis needed).
 Describe 'Add-KrSession -KeyLifetime: validation and help' {
     BeforeEach {
-        $script:lifetimeServer = New-KrServer -Name "pester-keylifetime-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        $script:lifetimeServer = New-KrTestServer -Prefix 'pester-keylifetime'
     }
     AfterEach {
-        if ($script:lifetimeServer) {
-            Remove-KrServer -Server $script:lifetimeServer -Force
-        }
+        Remove-KrTestServer -Server $script:lifetimeServer
     }
 
     It 'rejects a lifetime of <Shown> with a clear error, and configures nothing' -ForEach @(
@@ -782,15 +667,8 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
         $script:rotServers = [System.Collections.Generic.List[object]]::new()
         $script:rotRingName = 'R_Kestrun.Rust:SessionKeyRing'
 
-        $seedText = [System.IO.File]::ReadAllText((Get-KrSeedScript -Name '19.1-Sessions.ps1'))
-        $newline = if ($seedText.Contains("`r`n")) { "`r`n" } else { "`n" }
-        $match = [regex]::Match($seedText, '(?m)^Add-KrSession\b[^\r\n]*')
-        $match.Success | Should -BeTrue
-        $text = $seedText.Substring(0, $match.Index) +
-            "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$rotRedisPort' -InstanceName 'R_'" + $newline +
-            $match.Value + ' -NoDistributedMemoryCache -KeyLifetime 00:00:40' + $seedText.Substring($match.Index + $match.Length)
-        $script:rotScript = Join-Path -Path $rotDir -ChildPath '19.1-Sessions.ps1'
-        [System.IO.File]::WriteAllText($rotScript, $text, [System.Text.UTF8Encoding]::new($false))
+        $script:rotScript = New-KrSeedVariant -Seed (Get-KrSeedScript -Name '19.1-Sessions.ps1') -Path (Join-Path -Path $rotDir -ChildPath '19.1-Sessions.ps1') `
+            -CacheLine "Add-KrDistributedRedisCache -Configuration '127.0.0.1:$rotRedisPort' -InstanceName 'R_'" -SessionSuffix ' -NoDistributedMemoryCache -KeyLifetime 00:00:40'
 
         function Start-TestRotServer {
             # A server of the R_ script; the session keys are made persistent first (the seed's idle timeout is 20 s,
@@ -802,17 +680,6 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
             $instance = Start-KrTestScript -Path $script:rotScript
             $script:rotServers.Add($instance)
             $instance
-        }
-
-        function Stop-TestRotServer {
-            # Ends the server's process group; returns its output (also written to the test log).
-            param(
-                [Parameter(Mandatory = $true)]
-                [object]$Instance
-            )
-            $null = $script:rotServers.Remove($Instance)
-            $output = Stop-KrTestScript -Instance $Instance -ShowOutput
-            "$($output.StdOut)`n$($output.StdErr)"
         }
 
         function Get-TestRotRing {
@@ -851,9 +718,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
         }
     }
     AfterAll {
-        foreach ($instance in @($script:rotServers)) {
-            $null = Stop-KrTestScript -Instance $instance -ShowOutput
-        }
+        Stop-KrTrackedTestScript -Running $script:rotServers
         Stop-KrRedisServer -Server $script:rotRedis
         Remove-Item -LiteralPath $script:rotDir -Recurse -Force -ErrorAction SilentlyContinue
     }
@@ -874,7 +739,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
         $kept[0].key | Should -BeExactly $rotKey1.key
         $answer = Invoke-KrCurl -Url "$($b.BaseUrl)/session/whoami" -Jar $rotJar1 | Assert-KrResponse -Json @{ user = 'max' } -PassThru
         Get-TestSessionSetCookie -Response $answer | Should -BeNullOrEmpty -Because 'the cookie is sealed with the current key'
-        $null = Stop-TestRotServer -Instance $b
+        $null = Stop-KrTrackedTestScript -Instance $b -Running $rotServers
 
         # Older than the lifetime (50 s of 40), younger than two: a server starting now adds a key and keeps the old one.
         Set-TestRotRingAge -AgeById @{ ([int]$rotKey1.id) = 50 }
@@ -923,7 +788,7 @@ Describe 'Issue 14: Add-KrSession -KeyLifetime rotates the key ring in Redis' -S
 
     It 'drops a key created more than two lifetimes ago at the next rotation: its cookies no longer open, the newer ones do' {
         foreach ($instance in @($script:rotServers)) {
-            $output = Stop-TestRotServer -Instance $instance
+            $output = Stop-KrTrackedTestScript -Instance $instance -Running $rotServers
             $output | Should -Not -Match ([regex]::Escape($rotKey1.key)) -Because 'keys are never logged'
             $output | Should -Not -Match ([regex]::Escape($rotKey2.key)) -Because 'keys are never logged'
         }

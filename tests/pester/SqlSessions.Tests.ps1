@@ -33,16 +33,6 @@ BeforeAll {
         "Host=127.0.0.1;Port=$($Pg.Port);Username=postgres;Password=$script:pgPassword;Database=postgres;SSL Mode=Disable;Timeout=$Timeout;Command Timeout=$Timeout"
     }
 
-    function Get-TestCounter {
-        # The counter of a 200 answer of /session/counter (Invoke-KrHttpBatch).
-        param(
-            [Parameter(Mandatory = $true)]
-            [object]$Response
-        )
-        $Response.Status | Should -Be 200 -Because $Response.Body
-        [int]($Response.Body | ConvertFrom-Json).counter
-    }
-
     function Invoke-TestSqlite {
         # Runs SQL with the sqlite3 shell on a file; returns the output lines.
         param(
@@ -62,44 +52,14 @@ BeforeAll {
         }
         @($output | ForEach-Object { "$_" } | Where-Object { $_ -ne '' })
     }
-
-    function Invoke-TestIncrementBurst {
-        # 400 GET /session/counter of one session (its cookie), alternately to two servers, all in flight at once
-        # (4 connections to each); asserts that every one is answered 200 with its own value, -First + 1 .. -First + 400.
-        param(
-            [Parameter(Mandatory = $true)]
-            [System.Net.Http.HttpClient]$Client,
-
-            [Parameter(Mandatory = $true)]
-            [string[]]$BaseUrl,
-
-            [Parameter(Mandatory = $true)]
-            [string]$Cookie,
-
-            [Parameter(Mandatory = $true)]
-            [int]$First
-        )
-        $urls = foreach ($i in 0..399) {
-            "$($BaseUrl[$i % 2])/session/counter"
-        }
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $responses = @(Invoke-KrHttpBatch -Client $Client -Url $urls -Cookie $Cookie)
-        Write-Host "400 increments of one session over two servers in $([Math]::Round($watch.Elapsed.TotalSeconds, 2)) s"
-        $failed = @($responses | Where-Object Status -NE 200)
-        $failed.Count | Should -Be 0 -Because (($failed | Select-Object -First 3 | ForEach-Object { "$($_.Status) $($_.Body)" }) -join "`n")
-        $values = @($responses | ForEach-Object { Get-TestCounter -Response $_ } | Sort-Object)
-        $values | Should -Be @(($First + 1)..($First + 400)) -Because 'each increment saw the one before it, on either server'
-    }
 }
 
 Describe 'Add-KrDistributedPostgresCache, Add-KrDistributedSqliteCache, Add-KrDistributedSqlServerCache: registration and errors' {
     BeforeEach {
-        $script:server = New-KrServer -Name "pester-sql-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+        $script:server = New-KrTestServer -Prefix 'pester-sql'
     }
     AfterEach {
-        if ($script:server) {
-            Remove-KrServer -Server $script:server -Force
-        }
+        Remove-KrTestServer -Server $script:server
     }
 
     It 'registers PostgreSQL without connecting, keeps the connection string without its password, and Add-KrSession uses it' {
@@ -351,18 +311,7 @@ Describe 'Issue 15: the seed''s 19.1 with only Add-KrDistributedPostgresCache in
         $script:seed = Join-Path -Path (Get-KrRepoRoot) -ChildPath (Join-Path -Path 'examples' -ChildPath '19.1-Sessions.ps1')
         $script:cacheLine = "Add-KrDistributedPostgresCache -ConnectionString '$(New-TestPgConnection -Pg $farmPg)' -CreateIfNotExists"
 
-        # The seed's bytes, with the cache line (and the seed's own line end) inserted before the Add-KrSession line and
-        # ' -NoDistributedMemoryCache' added at the end of that line; nothing else changes.
-        $bytes = [System.IO.File]::ReadAllBytes($seed)
-        $latin = [System.Text.Encoding]::Latin1
-        $text = $latin.GetString($bytes)
-        $match = [regex]::Match($text, '(?m)^Add-KrSession\b[^\r\n]*')
-        $match.Success | Should -BeTrue
-        $newline = if ($text.Contains("`r`n")) { "`r`n" } else { "`n" }
-        $changed = $text.Substring(0, $match.Index) + $cacheLine + $newline + $match.Value + ' -NoDistributedMemoryCache' +
-            $text.Substring($match.Index + $match.Length)
-        $script:farmScript = Join-Path -Path $farmDir -ChildPath '19.1-Sessions.ps1'
-        [System.IO.File]::WriteAllBytes($farmScript, $latin.GetBytes($changed))
+        $script:farmScript = New-KrSeedVariant -Seed $seed -CacheLine $cacheLine -Path (Join-Path -Path $farmDir -ChildPath '19.1-Sessions.ps1')
         $script:sessionsTable = 'public."Sessions"'
 
         function Start-TestFarmServer {
@@ -375,65 +324,21 @@ Describe 'Issue 15: the seed''s 19.1 with only Add-KrDistributedPostgresCache in
             $script:farmServers.Add($instance)
             $instance
         }
-
-        function Stop-TestFarmServer {
-            # Ends the server's process group; returns (and writes to the test log) its output.
-            param(
-                [Parameter(Mandatory = $true)]
-                [object]$Instance
-            )
-            $null = $script:farmServers.Remove($Instance)
-            $output = Stop-KrTestScript -Instance $Instance -ShowOutput
-            "$($output.StdOut)`n$($output.StdErr)"
-        }
     }
     AfterAll {
-        foreach ($instance in @($script:farmServers)) {
-            $null = Stop-KrTestScript -Instance $instance -ShowOutput
-        }
+        Stop-KrTrackedTestScript -Running $script:farmServers
         Stop-KrPostgresServer -Server $script:farmPg -RemoveDirectory
         Remove-Item -LiteralPath $script:farmDir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
     It 'runs a script that differs from examples/19.1-Sessions.ps1 only by the inserted line and -NoDistributedMemoryCache, with no secret' {
-        $seedBytes = [System.IO.File]::ReadAllBytes($seed)
-        $bytes = [System.IO.File]::ReadAllBytes($farmScript)
-        $seedLines = [System.IO.File]::ReadAllLines($seed)
-        $lines = [System.IO.File]::ReadAllLines($farmScript)
-        $at = @(0..($seedLines.Count - 1) | Where-Object { $seedLines[$_] -match '^Add-KrSession\b' })
-        $at.Count | Should -Be 1
-        $i = $at[0]
-        $seedLines[$i] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10' -Because 'the seed is the tutorial''s 19.1'
-        $lines.Count | Should -Be ($seedLines.Count + 1)
-        $lines[0..($i - 1)] | Should -Be $seedLines[0..($i - 1)]
-        $lines[$i] | Should -BeExactly $cacheLine
-        $lines[$i + 1] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10 -NoDistributedMemoryCache'
-        $lines[($i + 2)..($lines.Count - 1)] | Should -Be $seedLines[($i + 1)..($seedLines.Count - 1)]
-        # Byte for byte: without the inserted line (and its line end) and the added switch, the script is the seed's bytes.
-        $latin = [System.Text.Encoding]::Latin1
-        $seedText = $latin.GetString($seedBytes)
-        $newline = if ($seedText.Contains("`r`n")) { "`r`n" } else { "`n" }
-        $scriptText = $latin.GetString($bytes)
-        $scriptText.IndexOf($cacheLine + $newline, [System.StringComparison]::Ordinal) | Should -BeGreaterThan 0
-        $restored = [regex]::Replace($scriptText.Replace($cacheLine + $newline, ''), '(?m)^(Add-KrSession\b[^\r\n]*) -NoDistributedMemoryCache(?=\r?\n)', '$1')
-        $restored | Should -BeExactly $seedText
-        $text = [System.IO.File]::ReadAllText($farmScript)
-        $text | Should -Not -Match 'DataProtectionKey|CookieKey|KeyLifetime'
+        Assert-KrSeedVariant -Seed $seed -Script $farmScript -CacheLine $cacheLine -Forbidden 'DataProtectionKey|CookieKey|KeyLifetime'
     }
 
     It 'continues one session on two servers with one cookie jar: counter, login, set and get' {
         $script:farmA = Start-TestFarmServer
         $script:farmB = Start-TestFarmServer
-        $farmA.Port | Should -Not -Be $farmB.Port
-        Invoke-KrCurl -Url "$($farmA.BaseUrl)/session/counter" -Jar $farmJar | Assert-KrResponse -Json @{ counter = 1 }
-        Invoke-KrCurl -Url "$($farmB.BaseUrl)/session/counter" -Jar $farmJar | Assert-KrResponse -Json @{ counter = 2 }
-        Invoke-KrCurl -Url "$($farmB.BaseUrl)/session/whoami" -Jar $farmJar | Assert-KrResponse -Status 401
-        Invoke-KrCurl -Url "$($farmA.BaseUrl)/session/login?user=max" -Jar $farmJar | Assert-KrResponse -Json @{ user = 'max' }
-        Invoke-KrCurl -Url "$($farmB.BaseUrl)/session/whoami" -Jar $farmJar | Assert-KrResponse -Json @{ user = 'max' }
-        Invoke-KrCurl -Url "$($farmB.BaseUrl)/session/set?key=color&value=purple" -Jar $farmJar | Assert-KrResponse -Json @{ value = 'purple' }
-        Invoke-KrCurl -Url "$($farmA.BaseUrl)/session/get?key=color" -Jar $farmJar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
-        Invoke-KrCurl -Url "$($farmA.BaseUrl)/session/counter" -Jar $farmJar | Assert-KrResponse -Json @{ counter = 3 }
-        @(Get-Content -LiteralPath $farmJar | Where-Object { $_ -match "`tKr\.Session`t" }).Count | Should -Be 1
+        Assert-KrSharedSession -First $farmA -Second $farmB -Jar $farmJar
     }
 
     It 'keeps the session as one row of public."Sessions" (JSON, sliding expiry of 20 s, no lease left) beside the key ring row, which never expires' {
@@ -456,7 +361,7 @@ Describe 'Issue 15: the seed''s 19.1 with only Add-KrDistributedPostgresCache in
 
     It 'opens the old cookie after both servers restart (the ring unchanged), and never writes the password or a key to their output' {
         $key = ($farmRing | ConvertFrom-Json).keys[0].key
-        $outputs = @((Stop-TestFarmServer -Instance $farmA), (Stop-TestFarmServer -Instance $farmB))
+        $outputs = @((Stop-KrTrackedTestScript -Instance $farmA -Running $farmServers), (Stop-KrTrackedTestScript -Instance $farmB -Running $farmServers))
         foreach ($output in $outputs) {
             $output | Should -Match 'PostgreSQL' -Because 'the seed logs at Debug level to the console, the store included'
             $output | Should -Not -Match ([regex]::Escape($pgPassword)) -Because 'the password is never logged'
@@ -521,68 +426,11 @@ Describe 'PostgreSQL paused (SIGSTOP) and killed: bounded answers, 503 for write
         # Connect and statement timeouts (2 s) and the IO timeout (2 s): every answer within 2 x 2 s + 2 s.
         $script:outServer = Start-KrTestScript -Path $sqlScript -Arguments @('-Store', 'Postgres', '-ConnectionString', (New-TestPgConnection -Pg $outPg -Timeout 2),
             '-SchemaName', 'outage', '-IdleTimeout', '600', '-IOTimeout', '2')
-        $script:outBase = $outServer.BaseUrl
         $script:outClient = New-KrHttpClient -MaxConnections 2
-        $script:outBound = 6
-        # Every counter value answered 200: each must stay stored.
-        $script:acknowledged = [System.Collections.Generic.List[int]]::new()
-
-        function Invoke-TestOutageRequest {
-            # One request with the session's cookie; a 200 of /session/counter adds its counter to $acknowledged.
-            param(
-                [Parameter()]
-                [string]$Path = '/session/counter'
-            )
-            $response = Invoke-KrHttpBatch -Client $script:outClient -Url "$script:outBase$Path" -Cookie $script:outCookie
-            if ($Path -eq '/session/counter' -and $response.Status -eq 200) {
-                $script:acknowledged.Add((Get-TestCounter -Response $response))
-            }
-            $response
-        }
-
-        function Assert-TestOutageAnswers {
-            # While the database does not answer: three writes answered 503 (JSON) and a read (whoami) answered 401,
-            # each within the bound; a route without session state answers as usual.
-            foreach ($i in 1..3) {
-                $watch = [System.Diagnostics.Stopwatch]::StartNew()
-                $response = Invoke-TestOutageRequest
-                $watch.Elapsed.TotalSeconds | Should -BeLessThan $script:outBound -Because 'every store wait is bounded by the IO timeout (2 s)'
-                $response.Status | Should -Be 503 -Because "a write that was not stored is never answered 200: $($response.Body)"
-                $response.ContentType | Should -Be 'application/json'
-                ($response.Body | ConvertFrom-Json).message | Should -Match 'the changes to this session were not stored'
-            }
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $read = Invoke-TestOutageRequest -Path '/session/whoami'
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan $script:outBound -Because 'the load is bounded by the IO timeout (2 s)'
-            $read.Status | Should -Be 401 -Because $read.Body
-            $hello = Invoke-TestOutageRequest -Path '/hello'
-            $hello.Status | Should -Be 200
-            $hello.Body | Should -Be 'Hello, Session World!'
-        }
-
-        function Wait-TestOutageRecovery {
-            # Writes until one is answered 200 again (503 meanwhile); then asserts that the session continued from the
-            # highest acknowledged value, and that no value was acknowledged twice.
-            $before = ($script:acknowledged | Measure-Object -Maximum).Maximum
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ($true) {
-                $response = Invoke-TestOutageRequest
-                if ($response.Status -eq 200) {
-                    break
-                }
-                $response.Status | Should -Be 503 -Because $response.Body
-                [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'sessions work again once PostgreSQL answers'
-                Start-Sleep -Milliseconds 200
-            }
-            $script:acknowledged[$script:acknowledged.Count - 1] | Should -Be ($before + 1) -Because "every acknowledged increment is stored: $($script:acknowledged -join ', ')"
-            @($script:acknowledged | Select-Object -Unique).Count | Should -Be $script:acknowledged.Count -Because "no value is acknowledged twice: $($script:acknowledged -join ', ')"
-            (Invoke-TestOutageRequest -Path '/session/whoami').Status | Should -Be 200
-        }
+        $script:outage = New-KrOutageProbe -Client $outClient -BaseUrl $outServer.BaseUrl
     }
     AfterAll {
-        if ($script:outClient) {
-            $script:outClient.Dispose()
-        }
+        Remove-KrHttpClient -Client $script:outClient
         if ($script:outServer) {
             $null = Stop-KrTestScript -Instance $script:outServer -ShowOutput
         }
@@ -590,34 +438,36 @@ Describe 'PostgreSQL paused (SIGSTOP) and killed: bounded answers, 503 for write
     }
 
     It 'answers writes 503 (JSON) within the IO timeout while PostgreSQL is paused, and still answers reads' {
-        $login = Invoke-KrHttpBatch -Client $outClient -Url "$outBase/session/login?user=max"
+        $login = Invoke-KrOutageRequest -Probe $outage -Path '/session/login?user=max'
         $login.Status | Should -Be 200
         $login.SetCookie.Count | Should -Be 1
-        $script:outCookie = Get-KrCookiePair -SetCookie $login.SetCookie[0]
+        $outage.Cookie = Get-KrCookiePair -SetCookie $login.SetCookie[0]
         foreach ($i in 1..5) {
-            (Invoke-TestOutageRequest).Status | Should -Be 200
+            (Invoke-KrOutageRequest -Probe $outage).Status | Should -Be 200
         }
-        $acknowledged | Should -Be @(1, 2, 3, 4, 5)
+        $outage.Acknowledged | Should -Be @(1, 2, 3, 4, 5)
 
         Send-KrPostgresSignal -Server $outPg -Signal STOP
-        Assert-TestOutageAnswers
+        Assert-KrOutageAnswers -Probe $outage -BoundSeconds 6 -Message 'the changes to this session were not stored'
     }
 
     It 'works again after SIGCONT, and every write answered 200 is in the stored session' {
         Send-KrPostgresSignal -Server $outPg -Signal CONT
-        Wait-TestOutageRecovery
+        Wait-KrOutageRecovery -Probe $outage -Exact
+        (Invoke-KrOutageRequest -Probe $outage -Path '/session/whoami').Status | Should -Be 200 -Because 'the login before the outage is kept'
     }
 
     It 'answers writes 503 within the IO timeout while PostgreSQL is killed (SIGKILL to the postmaster and its children)' {
-        (Invoke-TestOutageRequest).Status | Should -Be 200 -Because 'a write acknowledged just before the crash'
+        (Invoke-KrOutageRequest -Probe $outage).Status | Should -Be 200 -Because 'a write acknowledged just before the crash'
         Stop-KrPostgresServer -Server $outPg -Kill
         $outPg.Process.HasExited | Should -BeTrue
-        Assert-TestOutageAnswers
+        Assert-KrOutageAnswers -Probe $outage -BoundSeconds 6 -Message 'the changes to this session were not stored'
     }
 
     It 'works again once PostgreSQL restarts on its data (same port), and every write answered 200 is in the stored session' {
         $script:outPg = Start-KrPostgresServer -Port $outPg.Port -Directory $outPg.Directory
-        Wait-TestOutageRecovery
+        Wait-KrOutageRecovery -Probe $outage -Exact
+        (Invoke-KrOutageRequest -Probe $outage -Path '/session/whoami').Status | Should -Be 200 -Because 'the login before the outage is kept'
         (Invoke-KrPsql -Server $outPg -Query 'SELECT count(*) FROM outage."Sessions" WHERE "LockToken" IS NOT NULL AND "LockExpiresAtTime" > now()') | Should -Be @('0') -Because 'no lease is left held'
     }
 
@@ -640,9 +490,7 @@ Describe 'PostgreSQL: two servers, one session, 400 concurrent increments' {
         $script:lockClient = New-KrHttpClient -MaxConnections 4
     }
     AfterAll {
-        if ($script:lockClient) {
-            $script:lockClient.Dispose()
-        }
+        Remove-KrHttpClient -Client $script:lockClient
         foreach ($instance in @($script:lockA, $script:lockB)) {
             if ($instance) {
                 $null = Stop-KrTestScript -Instance $instance -ShowOutput
@@ -653,11 +501,11 @@ Describe 'PostgreSQL: two servers, one session, 400 concurrent increments' {
 
     It 'answers all 400 sent alternately to both servers with 200, each with its own value, and the counter ends at 402' {
         $first = Invoke-KrHttpBatch -Client $lockClient -Url "$($lockA.BaseUrl)/session/counter"
-        Get-TestCounter -Response $first | Should -Be 1
+        Get-KrSessionCounter -Response $first | Should -Be 1
         $cookie = Get-KrCookiePair -SetCookie $first.SetCookie[0]
-        Invoke-TestIncrementBurst -Client $lockClient -BaseUrl @($lockA.BaseUrl, $lockB.BaseUrl) -Cookie $cookie -First 1
+        Invoke-KrIncrementBurst -Client $lockClient -BaseUrl @($lockA.BaseUrl, $lockB.BaseUrl) -Cookie $cookie -First 1
         $final = Invoke-KrHttpBatch -Client $lockClient -Url "$($lockB.BaseUrl)/session/counter" -Cookie $cookie
-        Get-TestCounter -Response $final | Should -Be 402 -Because '1 + 400 increments + 1, none lost'
+        Get-KrSessionCounter -Response $final | Should -Be 402 -Because '1 + 400 increments + 1, none lost'
         (Invoke-KrPsql -Server $lockPg -Query 'SELECT count(*) FROM farm."Counters" WHERE "LockToken" IS NOT NULL') | Should -Be @('0') -Because 'every lease was released'
         (Invoke-KrPsql -Server $lockPg -Query 'SELECT count(*) FROM farm."Counters"') | Should -Be @('2') -Because 'one session row and the key ring'
     }
@@ -673,12 +521,8 @@ Describe 'SQLite: a session survives a restart; two server processes on one file
         $script:liteClient = New-KrHttpClient -MaxConnections 4
     }
     AfterAll {
-        if ($script:liteClient) {
-            $script:liteClient.Dispose()
-        }
-        foreach ($instance in @($script:liteServers)) {
-            $null = Stop-KrTestScript -Instance $instance -ShowOutput
-        }
+        Remove-KrHttpClient -Client $script:liteClient
+        Stop-KrTrackedTestScript -Running $script:liteServers
     }
 
     It 'keeps the session and its cookie key across a restart of the server on the same file' {
@@ -687,7 +531,7 @@ Describe 'SQLite: a session survives a restart; two server processes on one file
         $login = Invoke-KrHttpBatch -Client $liteClient -Url "$($a.BaseUrl)/session/login?user=max"
         $login.Status | Should -Be 200
         $script:liteCookie = Get-KrCookiePair -SetCookie $login.SetCookie[0]
-        Get-TestCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($a.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 1
+        Get-KrSessionCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($a.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 1
         $null = $liteServers.Remove($a)
         $null = Stop-KrTestScript -Instance $a -ShowOutput
         Invoke-TestSqlite -Path $liteFile -Sql "SELECT count(*) FROM `"Sessions`";" | Should -Be @('2') -Because 'the session and the key ring are in the file'
@@ -697,14 +541,14 @@ Describe 'SQLite: a session survives a restart; two server processes on one file
         $who = Invoke-KrHttpBatch -Client $liteClient -Url "$($liteA.BaseUrl)/session/whoami" -Cookie $liteCookie
         $who.Status | Should -Be 200 -Because $who.Body
         ($who.Body | ConvertFrom-Json).user | Should -Be 'max'
-        Get-TestCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($liteA.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 2
+        Get-KrSessionCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($liteA.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 2
     }
 
     It 'two servers on the file: 400 concurrent increments of one session, none lost' {
         $script:liteB = Start-KrTestScript -Path $sqlScript -Arguments $liteArguments
         $liteServers.Add($liteB)
-        Invoke-TestIncrementBurst -Client $liteClient -BaseUrl @($liteA.BaseUrl, $liteB.BaseUrl) -Cookie $liteCookie -First 2
-        Get-TestCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($liteB.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 403
+        Invoke-KrIncrementBurst -Client $liteClient -BaseUrl @($liteA.BaseUrl, $liteB.BaseUrl) -Cookie $liteCookie -First 2
+        Get-KrSessionCounter -Response (Invoke-KrHttpBatch -Client $liteClient -Url "$($liteB.BaseUrl)/session/counter" -Cookie $liteCookie) | Should -Be 403
     }
 
     It 'leaves the file intact (PRAGMA integrity_check), in WAL mode, with no lease held, once both servers stopped' {

@@ -1019,6 +1019,24 @@ function New-KrHttpClient {
     $client
 }
 
+function Remove-KrHttpClient {
+    <#
+    .SYNOPSIS
+        Disposes an HttpClient of New-KrHttpClient (its connections close); nothing for $null.
+    .PARAMETER Client
+        The client.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [AllowNull()]
+        [System.Net.Http.HttpClient]$Client
+    )
+    if ($null -ne $Client) {
+        $Client.Dispose()
+    }
+}
+
 function Invoke-KrHttpBatch {
     <#
     .SYNOPSIS
@@ -1707,13 +1725,459 @@ function Stop-KrPostgresServer {
     }
 }
 
+# ---- servers of this process -------------------------------------------------------------------------------------
+
+function New-KrTestServer {
+    <#
+    .SYNOPSIS
+        A new server of this process for one test, named <Prefix>-<8 random hex digits> (New-KrServer -PassThru).
+    .PARAMETER Prefix
+        The start of its name.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Prefix
+    )
+    New-KrServer -Name "$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 8))" -PassThru
+}
+
+function Remove-KrTestServer {
+    <#
+    .SYNOPSIS
+        Removes a server of New-KrTestServer (stopped first when running); nothing for $null.
+    .PARAMETER Server
+        The server.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [AllowNull()]
+        [object]$Server
+    )
+    if ($null -ne $Server) {
+        Remove-KrServer -Server $Server -Force
+    }
+}
+
+# ---- sessions shared by servers (Redis.Tests.ps1, SqlSessions.Tests.ps1, the tutorials) ------------------------------
+
+function Invoke-KrTutorialStep {
+    <#
+    .SYNOPSIS
+        One step of the 19.1 tutorial's "Try it" transcript with curl and a cookie jar, with its assertions: Counter
+        (1 then 2), LoginRequired (whoami 401 JSON), Login (login max, whoami max), SetGet (color=purple), Logout
+        (logout, then whoami 401 and get 404).
+    .PARAMETER Step
+        The step.
+    .PARAMETER BaseUrl
+        The server.
+    .PARAMETER Jar
+        The cookie jar of the session.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('Counter', 'LoginRequired', 'Login', 'SetGet', 'Logout')]
+        [string]$Step,
+
+        [Parameter(Mandatory = $true)]
+        [string]$BaseUrl,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Jar
+    )
+    switch ($Step) {
+        'Counter' {
+            Invoke-KrCurl -Url "$BaseUrl/session/counter" -Jar $Jar | Assert-KrResponse -Json ([ordered]@{ message = 'Counter incremented'; counter = 1 })
+            Invoke-KrCurl -Url "$BaseUrl/session/counter" -Jar $Jar | Assert-KrResponse -Json @{ counter = 2 }
+        }
+        'LoginRequired' {
+            Invoke-KrCurl -Url "$BaseUrl/session/whoami" -Jar $Jar |
+                Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' } -ContentType 'application/json'
+        }
+        'Login' {
+            Invoke-KrCurl -Url "$BaseUrl/session/login?user=max" -Jar $Jar | Assert-KrResponse -Json ([ordered]@{ message = 'Logged in'; user = 'max' })
+            Invoke-KrCurl -Url "$BaseUrl/session/whoami" -Jar $Jar | Assert-KrResponse -Json @{ user = 'max' }
+        }
+        'SetGet' {
+            Invoke-KrCurl -Url "$BaseUrl/session/set?key=color&value=purple" -Jar $Jar |
+                Assert-KrResponse -Json ([ordered]@{ message = 'Stored in session'; key = 'color'; value = 'purple' })
+            Invoke-KrCurl -Url "$BaseUrl/session/get?key=color" -Jar $Jar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
+        }
+        'Logout' {
+            Invoke-KrCurl -Url "$BaseUrl/session/logout" -Jar $Jar | Assert-KrResponse -Json @{ message = 'Session cleared' }
+            Invoke-KrCurl -Url "$BaseUrl/session/whoami" -Jar $Jar | Assert-KrResponse -Status 401
+            Invoke-KrCurl -Url "$BaseUrl/session/get?key=color" -Jar $Jar | Assert-KrResponse -Status 404
+        }
+    }
+}
+
+function Assert-KrSharedSession {
+    <#
+    .SYNOPSIS
+        One session of the 19.1 tutorial's routes continued on two servers with one cookie jar: counter 1 on the first,
+        2 on the second, login on the first seen by the second, set on the second read on the first, counter 3; the jar
+        holds one session cookie.
+    .PARAMETER First
+        The first server (Start-KrTestScript).
+    .PARAMETER Second
+        The second server.
+    .PARAMETER Jar
+        The cookie jar.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$First,
+
+        [Parameter(Mandatory = $true)]
+        [object]$Second,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Jar
+    )
+    $First.Port | Should -Not -Be $Second.Port
+    $a = $First.BaseUrl
+    $b = $Second.BaseUrl
+    Invoke-KrCurl -Url "$a/session/counter" -Jar $Jar | Assert-KrResponse -Json @{ counter = 1 }
+    Invoke-KrCurl -Url "$b/session/counter" -Jar $Jar | Assert-KrResponse -Json @{ counter = 2 }
+    Invoke-KrCurl -Url "$b/session/whoami" -Jar $Jar | Assert-KrResponse -Status 401
+    Invoke-KrCurl -Url "$a/session/login?user=max" -Jar $Jar | Assert-KrResponse -Json @{ user = 'max' }
+    Invoke-KrCurl -Url "$b/session/whoami" -Jar $Jar | Assert-KrResponse -Json @{ user = 'max' }
+    Invoke-KrCurl -Url "$b/session/set?key=color&value=purple" -Jar $Jar | Assert-KrResponse -Json @{ value = 'purple' }
+    Invoke-KrCurl -Url "$a/session/get?key=color" -Jar $Jar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
+    Invoke-KrCurl -Url "$a/session/counter" -Jar $Jar | Assert-KrResponse -Json @{ counter = 3 }
+    # One session: the jar holds one session cookie.
+    @(Get-Content -LiteralPath $Jar | Where-Object { $_ -match "`tKr\.Session`t" }).Count | Should -Be 1
+}
+
+function New-KrSeedVariant {
+    <#
+    .SYNOPSIS
+        Writes the seed script with one line inserted before its Add-KrSession line and a suffix added to that line,
+        nothing else changed (its bytes, encoding and line ends kept); returns the path written.
+    .PARAMETER Seed
+        The seed script (19.1-Sessions.ps1).
+    .PARAMETER CacheLine
+        The line to insert, e.g. "Add-KrDistributedRedisCache -Configuration '127.0.0.1:6379' -InstanceName 'X_'".
+    .PARAMETER SessionSuffix
+        What is added at the end of the Add-KrSession line.
+    .PARAMETER Path
+        The file to write.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Seed,
+
+        [Parameter(Mandatory = $true)]
+        [string]$CacheLine,
+
+        [Parameter()]
+        [string]$SessionSuffix = ' -NoDistributedMemoryCache',
+
+        [Parameter(Mandatory = $true)]
+        [string]$Path
+    )
+    # Latin-1 maps every byte to one character and back: the bytes of the seed are kept as they are.
+    $latin = [System.Text.Encoding]::Latin1
+    $text = $latin.GetString([System.IO.File]::ReadAllBytes($Seed))
+    $pattern = '(?m)^Add-KrSession\b[^\r\n]*'
+    [regex]::Matches($text, $pattern).Count | Should -Be 1 -Because 'the seed has one Add-KrSession line'
+    $match = [regex]::Match($text, $pattern)
+    $newline = if ($text.Contains("`r`n")) { "`r`n" } else { "`n" }
+    $changed = $text.Substring(0, $match.Index) + $CacheLine + $newline + $match.Value + $SessionSuffix + $text.Substring($match.Index + $match.Length)
+    $null = New-Item -ItemType Directory -Path (Split-Path -Path $Path -Parent) -Force
+    [System.IO.File]::WriteAllBytes($Path, $latin.GetBytes($changed))
+    $Path
+}
+
+function Assert-KrSeedVariant {
+    <#
+    .SYNOPSIS
+        Asserts that a script differs from the seed (the tutorial's 19.1) only by the inserted cache line and
+        -NoDistributedMemoryCache on its Add-KrSession line: line by line, then byte for byte; and that it holds none of
+        -Forbidden (no secret).
+    .PARAMETER Seed
+        The seed script.
+    .PARAMETER Script
+        The script run (New-KrSeedVariant).
+    .PARAMETER CacheLine
+        The inserted line.
+    .PARAMETER Forbidden
+        A pattern the script must not match.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Seed,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Script,
+
+        [Parameter(Mandatory = $true)]
+        [string]$CacheLine,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Forbidden
+    )
+    $seedLines = [System.IO.File]::ReadAllLines($Seed)
+    $lines = [System.IO.File]::ReadAllLines($Script)
+    $at = @(0..($seedLines.Count - 1) | Where-Object { $seedLines[$_] -match '^Add-KrSession\b' })
+    $at.Count | Should -Be 1
+    $i = $at[0]
+    $seedLines[$i] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10' -Because 'the seed is the tutorial''s 19.1'
+    $lines.Count | Should -Be ($seedLines.Count + 1)
+    $lines[0..($i - 1)] | Should -Be $seedLines[0..($i - 1)]
+    $lines[$i] | Should -BeExactly $CacheLine
+    $lines[$i + 1] | Should -BeExactly 'Add-KrSession -Cookie $cookie -IdleTimeout 20 -IOTimeout 10 -NoDistributedMemoryCache'
+    $lines[($i + 2)..($lines.Count - 1)] | Should -Be $seedLines[($i + 1)..($seedLines.Count - 1)]
+    # Byte for byte: without the inserted line (and its line end) and the added switch, the script is the seed's bytes.
+    $latin = [System.Text.Encoding]::Latin1
+    $seedText = $latin.GetString([System.IO.File]::ReadAllBytes($Seed))
+    $newline = if ($seedText.Contains("`r`n")) { "`r`n" } else { "`n" }
+    $scriptText = $latin.GetString([System.IO.File]::ReadAllBytes($Script))
+    $scriptText.IndexOf($CacheLine + $newline, [System.StringComparison]::Ordinal) | Should -BeGreaterThan 0
+    $restored = [regex]::Replace($scriptText.Replace($CacheLine + $newline, ''), '(?m)^(Add-KrSession\b[^\r\n]*) -NoDistributedMemoryCache(?=\r?\n)', '$1')
+    $restored | Should -BeExactly $seedText
+    [System.IO.File]::ReadAllText($Script) | Should -Not -Match $Forbidden
+}
+
+function Stop-KrTrackedTestScript {
+    <#
+    .SYNOPSIS
+        Stops a server started by a test (Stop-KrTestScript -ShowOutput: its output goes to the test log), drops it from
+        the test's list of running servers, and returns its output as one text; without -Instance stops every server
+        of the list (what an AfterAll does), returning nothing.
+    .PARAMETER Instance
+        What Start-KrTestScript returned.
+    .PARAMETER Running
+        The test's list of the servers it started and has not stopped yet.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter()]
+        [object]$Instance,
+
+        [Parameter()]
+        [AllowNull()]
+        [System.Collections.Generic.List[object]]$Running
+    )
+    if ($null -eq $Instance) {
+        foreach ($server in @($Running | Where-Object { $null -ne $_ })) {
+            $null = Stop-KrTrackedTestScript -Instance $server -Running $Running
+        }
+        return
+    }
+    if ($null -ne $Running) {
+        $null = $Running.Remove($Instance)
+    }
+    $output = Stop-KrTestScript -Instance $Instance -ShowOutput
+    "$($output.StdOut)`n$($output.StdErr)"
+}
+
+function Get-KrSessionCounter {
+    <#
+    .SYNOPSIS
+        The counter of a 200 answer of /session/counter (Invoke-KrHttpBatch); asserts the 200.
+    .PARAMETER Response
+        The response.
+    #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Response
+    )
+    $Response.Status | Should -Be 200 -Because $Response.Body
+    [int]($Response.Body | ConvertFrom-Json).counter
+}
+
+function Invoke-KrIncrementBurst {
+    <#
+    .SYNOPSIS
+        400 GET /session/counter of one session (its cookie), alternately to two servers, all in flight at once;
+        asserts that every one is answered 200 with its own value, -First + 1 .. -First + 400.
+    .PARAMETER Client
+        An HttpClient of New-KrHttpClient (its connections bound how many run at once).
+    .PARAMETER BaseUrl
+        The two servers.
+    .PARAMETER Cookie
+        The session's cookie (name=value).
+    .PARAMETER First
+        The counter before the burst.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [System.Net.Http.HttpClient]$Client,
+
+        [Parameter(Mandatory = $true)]
+        [string[]]$BaseUrl,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Cookie,
+
+        [Parameter(Mandatory = $true)]
+        [int]$First
+    )
+    $urls = foreach ($i in 0..399) {
+        "$($BaseUrl[$i % 2])/session/counter"
+    }
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $responses = @(Invoke-KrHttpBatch -Client $Client -Url $urls -Cookie $Cookie)
+    Write-Host "400 increments of one session over two servers in $([Math]::Round($watch.Elapsed.TotalSeconds, 2)) s"
+    $failed = @($responses | Where-Object Status -NE 200)
+    $failed.Count | Should -Be 0 -Because (($failed | Select-Object -First 3 | ForEach-Object { "$($_.Status) $($_.Body)" }) -join "`n")
+    $values = @($responses | ForEach-Object { Get-KrSessionCounter -Response $_ } | Sort-Object)
+    $values | Should -Be @(($First + 1)..($First + 400)) -Because 'each increment saw the one before it, on either server'
+}
+
+function New-KrOutageProbe {
+    <#
+    .SYNOPSIS
+        What the outage tests of a session store share: one session (its Cookie, set by the test) on one server, and
+        every counter value answered 200 (Acknowledged), each of which must stay stored.
+    .PARAMETER Client
+        An HttpClient of New-KrHttpClient.
+    .PARAMETER BaseUrl
+        The server.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [System.Net.Http.HttpClient]$Client,
+
+        [Parameter(Mandatory = $true)]
+        [string]$BaseUrl
+    )
+    [pscustomobject]@{
+        Client       = $Client
+        BaseUrl      = $BaseUrl
+        Cookie       = $null
+        Acknowledged = [System.Collections.Generic.List[int]]::new()
+    }
+}
+
+function Invoke-KrOutageRequest {
+    <#
+    .SYNOPSIS
+        One request of the probe's session; a 200 of /session/counter adds its counter to the probe's Acknowledged.
+    .PARAMETER Probe
+        New-KrOutageProbe's object.
+    .PARAMETER Path
+        The route (default /session/counter).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Probe,
+
+        [Parameter()]
+        [string]$Path = '/session/counter'
+    )
+    # No Cookie header until the test has set the probe's cookie.
+    $response = Invoke-KrHttpBatch -Client $Probe.Client -Url "$($Probe.BaseUrl)$Path" -Cookie @($Probe.Cookie | Where-Object { $_ })
+    if ($Path -eq '/session/counter' -and $response.Status -eq 200) {
+        $Probe.Acknowledged.Add((Get-KrSessionCounter -Response $response))
+    }
+    $response
+}
+
+function Assert-KrOutageAnswers {
+    <#
+    .SYNOPSIS
+        While the store does not answer: three writes answered 503 (JSON, a message matching -Message) and a read
+        (whoami) answered 401, each within -BoundSeconds; a route without session state answers as usual.
+    .PARAMETER Probe
+        New-KrOutageProbe's object.
+    .PARAMETER BoundSeconds
+        The longest an answer may take (the IO timeout and the store's own timeouts).
+    .PARAMETER Message
+        A pattern of the 503's message.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Probe,
+
+        [Parameter(Mandatory = $true)]
+        [double]$BoundSeconds,
+
+        [Parameter(Mandatory = $true)]
+        [string]$Message
+    )
+    foreach ($i in 1..3) {
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $response = Invoke-KrOutageRequest -Probe $Probe
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan $BoundSeconds -Because 'every store wait is bounded by the IO timeout'
+        $response.Status | Should -Be 503 -Because "a write that was not stored is never answered 200: $($response.Body)"
+        $response.ContentType | Should -Be 'application/json'
+        ($response.Body | ConvertFrom-Json).message | Should -Match $Message
+    }
+    # Reads: the session is served empty (whoami 401); a route that does not use the session answers as usual.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $read = Invoke-KrOutageRequest -Probe $Probe -Path '/session/whoami'
+    $watch.Elapsed.TotalSeconds | Should -BeLessThan $BoundSeconds -Because 'the load is bounded by the IO timeout'
+    $read.Status | Should -Be 401 -Because $read.Body
+    $hello = Invoke-KrOutageRequest -Probe $Probe -Path '/hello'
+    $hello.Status | Should -Be 200
+    $hello.Body | Should -Be 'Hello, Session World!'
+}
+
+function Wait-KrOutageRecovery {
+    <#
+    .SYNOPSIS
+        Writes until one is answered 200 again (503 meanwhile, for at most 30 s); then asserts that the session
+        continued after every acknowledged value (with -Exact: from the highest one, + 1), that no value was
+        acknowledged twice, and that the next write is the next value.
+    .PARAMETER Probe
+        New-KrOutageProbe's object.
+    .PARAMETER Exact
+        The first write after the outage is the highest acknowledged value + 1 (no write of the outage was stored).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object]$Probe,
+
+        [Parameter()]
+        [switch]$Exact
+    )
+    $acknowledged = $Probe.Acknowledged
+    $before = ($acknowledged | Measure-Object -Maximum).Maximum
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($true) {
+        $response = Invoke-KrOutageRequest -Probe $Probe
+        if ($response.Status -eq 200) {
+            break
+        }
+        $response.Status | Should -Be 503 -Because $response.Body
+        [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'sessions work again once the store answers'
+        Start-Sleep -Milliseconds 200
+    }
+    $last = $acknowledged[$acknowledged.Count - 1]
+    $last | Should -BeGreaterThan $before -Because "every acknowledged increment is stored: $($acknowledged -join ', ')"
+    if ($Exact.IsPresent) {
+        $last | Should -Be ($before + 1) -Because "no write of the outage was stored: $($acknowledged -join ', ')"
+    }
+    @($acknowledged | Select-Object -Unique).Count | Should -Be $acknowledged.Count -Because "no counter value is acknowledged twice: $($acknowledged -join ', ')"
+    $null = Invoke-KrOutageRequest -Probe $Probe
+    $acknowledged[$acknowledged.Count - 1] | Should -Be ($last + 1)
+}
+
 $exported = @(
     'Get-KrRepoRoot', 'Get-KrStagedModulePath', 'Get-KrStagedManifest', 'Get-KrErrorIdSuffix', 'Get-KrSeedScript', 'Get-FreeTcpPort', 'Get-KrPwshPath',
     'Invoke-KrChildPwsh', 'Start-KrTestScript', 'Stop-KrTestScript', 'Wait-KrTestScriptExit', 'Invoke-KrCurl', 'Assert-KrResponse', 'Get-KrSetCookie',
-    'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Invoke-KrHttpBatch',
+    'Get-KrHeaderValue', 'Get-KrCookiePair', 'New-KrHttpClient', 'Remove-KrHttpClient', 'Invoke-KrHttpBatch',
     'Test-KrProcessGroupSupport', 'Get-KrTestLogPath', 'Get-KrProcessGroupLogPath', 'Get-KrProcessStat', 'Get-KrProcessGroupMember',
     'Stop-KrProcessGroup', 'Get-KrProcessGroupRecord', 'Get-KrLeftoverTestProcess',
     'Get-KrRedisMissingReason', 'New-KrTestCertificateAuthority', 'Start-KrRedisServer', 'Stop-KrRedisServer', 'Invoke-KrRedisCli',
-    'Get-KrPostgresProgram', 'Start-KrPostgresServer', 'Stop-KrPostgresServer', 'Invoke-KrPsql', 'Send-KrPostgresSignal', 'Get-KrPostgresProcessId'
+    'Get-KrPostgresProgram', 'Start-KrPostgresServer', 'Stop-KrPostgresServer', 'Invoke-KrPsql', 'Send-KrPostgresSignal', 'Get-KrPostgresProcessId',
+    'New-KrTestServer', 'Remove-KrTestServer', 'Invoke-KrTutorialStep', 'Assert-KrSharedSession', 'New-KrSeedVariant', 'Assert-KrSeedVariant', 'Stop-KrTrackedTestScript',
+    'Get-KrSessionCounter', 'Invoke-KrIncrementBurst', 'New-KrOutageProbe', 'Invoke-KrOutageRequest', 'Assert-KrOutageAnswers', 'Wait-KrOutageRecovery'
 )
 Export-ModuleMember -Function $exported

@@ -20,31 +20,10 @@ Describe '19.1 Sessions: curl with a cookie jar' {
         $jar = Join-Path -Path $TestDrive -ChildPath 'jar.txt'
     }
 
-    It 'the counter increments with the same cookie jar: 1 then 2' {
-        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Counter incremented'; counter = 1 })
-        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json @{ counter = 2 }
-    }
-
-    It 'whoami requires login: 401 before login' {
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar |
-            Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' } -ContentType 'application/json'
-    }
-
-    It 'login stores the user and whoami returns it' {
-        Invoke-KrCurl -Url "$base/session/login?user=max" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Logged in'; user = 'max' })
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Json @{ user = 'max' }
-    }
-
-    It 'set then get color=purple within the same session' {
-        Invoke-KrCurl -Url "$base/session/set?key=color&value=purple" -Jar $jar |
-            Assert-KrResponse -Json ([ordered]@{ message = 'Stored in session'; key = 'color'; value = 'purple' })
-        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
-    }
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'Tutorial.Steps.ps1')
 
     It 'logout clears the session and whoami is 401 again' {
-        Invoke-KrCurl -Url "$base/session/logout" -Jar $jar | Assert-KrResponse -Json @{ message = 'Session cleared' }
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Status 401
-        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Status 404
+        Invoke-KrTutorialStep -Step Logout -BaseUrl $base -Jar $jar
         Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json @{ counter = 1 }
     }
 

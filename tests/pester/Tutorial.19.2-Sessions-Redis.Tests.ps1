@@ -18,17 +18,28 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelper.psm1') -Force
     $script:example = Join-Path -Path (Get-KrRepoRoot) -ChildPath (Join-Path -Path 'examples' -ChildPath '19.2-Sessions-Redis-Kestrun.ps1')
+
+    function Start-TestTutorial {
+        # A TLS redis-server with a password of its own ($script:redis), and the tutorial's script against it through
+        # UPSTASH_REDIS_URL; with -TrustCa the script's process trusts the test CA (SSL_CERT_FILE), else only the
+        # system trust store (which does not know it).
+        param(
+            [Parameter()]
+            [switch]$TrustCa
+        )
+        $token = "tok-$([guid]::NewGuid().ToString('N'))"
+        $script:redis = Start-KrRedisServer -Tls -Password $token
+        Start-KrTestScript -Path $script:example -Environment @{
+            UPSTASH_REDIS_URL = "rediss://default:$token@127.0.0.1:$($script:redis.Port)"
+            SSL_CERT_FILE     = if ($TrustCa.IsPresent) { $script:redis.CaFile } else { $null }
+            SSL_CERT_DIR      = $null
+        }
+    }
 }
 
 Describe 'Kestrun 19.2 Sessions with Redis: a ConfigurationOptions from UPSTASH_REDIS_URL, TLS and a password' -Skip:([bool]$missing) {
     BeforeAll {
-        $script:token = "tok-$([guid]::NewGuid().ToString('N'))"
-        $script:redis = Start-KrRedisServer -Tls -Password $token
-        $script:tutorial = Start-KrTestScript -Path $example -Environment @{
-            UPSTASH_REDIS_URL = "rediss://default:$token@127.0.0.1:$($redis.Port)"
-            SSL_CERT_FILE     = $redis.CaFile
-            SSL_CERT_DIR      = $null
-        }
+        $script:tutorial = Start-TestTutorial -TrustCa
         $script:base = $tutorial.BaseUrl
         $script:jar = Join-Path -Path $TestDrive -ChildPath 'jar.txt'
     }
@@ -40,25 +51,7 @@ Describe 'Kestrun 19.2 Sessions with Redis: a ConfigurationOptions from UPSTASH_
         Stop-KrRedisServer -Server $script:redis -RemoveDirectory
     }
 
-    It 'the counter increments with the same cookie jar: 1 then 2' {
-        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Counter incremented'; counter = 1 })
-        Invoke-KrCurl -Url "$base/session/counter" -Jar $jar | Assert-KrResponse -Json @{ counter = 2 }
-    }
-
-    It 'whoami requires login: 401 before login' {
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Status 401 -Json @{ error = 'No active session or user not set' }
-    }
-
-    It 'login stores the user and whoami returns it' {
-        Invoke-KrCurl -Url "$base/session/login?user=max" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ message = 'Logged in'; user = 'max' })
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Json @{ user = 'max' }
-    }
-
-    It 'set then get color=purple within the same session' {
-        Invoke-KrCurl -Url "$base/session/set?key=color&value=purple" -Jar $jar |
-            Assert-KrResponse -Json ([ordered]@{ message = 'Stored in session'; key = 'color'; value = 'purple' })
-        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Json ([ordered]@{ key = 'color'; value = 'purple' })
-    }
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'Tutorial.Steps.ps1')
 
     It 'keeps the session in the TLS Redis under the KestrunSession_ prefix (redis-cli --tls --cacert)' {
         $keys = @(Invoke-KrRedisCli -Server $redis -Arguments @('--scan', '--pattern', 'KestrunSession_*'))
@@ -83,22 +76,14 @@ Describe 'Kestrun 19.2 Sessions with Redis: a ConfigurationOptions from UPSTASH_
     }
 
     It 'logout clears the session and whoami is 401 again' {
-        Invoke-KrCurl -Url "$base/session/logout" -Jar $jar | Assert-KrResponse -Json @{ message = 'Session cleared' }
-        Invoke-KrCurl -Url "$base/session/whoami" -Jar $jar | Assert-KrResponse -Status 401
-        Invoke-KrCurl -Url "$base/session/get?key=color" -Jar $jar | Assert-KrResponse -Status 404
+        Invoke-KrTutorialStep -Step Logout -BaseUrl $base -Jar $jar
     }
 }
 
 Describe 'Kestrun 19.2 Sessions with Redis: without the CA in the trust store the certificate is refused' -Skip:([bool]$missing) {
     BeforeAll {
-        $script:token = "tok-$([guid]::NewGuid().ToString('N'))"
-        $script:redis = Start-KrRedisServer -Tls -Password $token
         # SSL_CERT_FILE / SSL_CERT_DIR unset: the system trust store, which does not know the test CA.
-        $script:untrusted = Start-KrTestScript -Path $example -Environment @{
-            UPSTASH_REDIS_URL = "rediss://default:$token@127.0.0.1:$($redis.Port)"
-            SSL_CERT_FILE     = $null
-            SSL_CERT_DIR      = $null
-        }
+        $script:untrusted = Start-TestTutorial
         $script:jar = Join-Path -Path $TestDrive -ChildPath 'untrusted-jar.txt'
     }
     AfterAll {

@@ -1,7 +1,9 @@
 <#
-    Test server: the session routes of the 19.1 tutorial (counter, login, whoami, hello) with the sessions in PostgreSQL
-    (Add-KrDistributedPostgresCache) or in a SQLite file (Add-KrDistributedSqliteCache), no DataProtectionKey: the cookie
-    keys come from the key ring in the table. Pester: SqlSessions.Tests.ps1.
+    Test server: examples/19.1-Sessions.ps1 (its logging, server, endpoint, cookie and routes: counter, login, whoami,
+    set, get, logout, hello) with the sessions in PostgreSQL (Add-KrDistributedPostgresCache) or in a SQLite file
+    (Add-KrDistributedSqliteCache), no DataProtectionKey: the cookie keys come from the key ring in the table. As
+    examples/19.2-Sessions-Redis.ps1 does for Redis, a function Add-KrSession of this script takes the place of the
+    module's while 19.1 runs, and changes only the session setup. Pester: SqlSessions.Tests.ps1.
 #>
 param(
     [int]$Port = 5000,
@@ -18,43 +20,19 @@ param(
     [double]$DeletionInterval = 60
 )
 
+# Imported here rather than when 19.1 first uses it: a module loaded while 19.1 runs would come before the function.
 Import-Module Kestrun.Rust
 
-New-KrLogger | Set-KrLoggerLevel -Value Debug | Add-KrSinkConsole | Register-KrLogger -Name 'sqlSessions' -SetAsDefault
-New-KrServer -Name "SQL Sessions Test Server ($Store)"
-Add-KrEndpoint -Port $Port -IPAddress $IPAddress -SelfSignedCert
-if ($Store -eq 'Postgres') {
-    Add-KrDistributedPostgresCache -ConnectionString $ConnectionString -SchemaName $SchemaName -TableName $TableName -CreateIfNotExists -ExpiredItemsDeletionInterval $DeletionInterval
-} else {
-    Add-KrDistributedSqliteCache -Path $SqlitePath -TableName $TableName -ExpiredItemsDeletionInterval $DeletionInterval
-}
-$cookie = New-KrCookieBuilder -Name 'Kr.Session' -HttpOnly -SameSite Lax -SecurePolicy Always
-Add-KrSession -Cookie $cookie -IdleTimeout $IdleTimeout -IOTimeout $IOTimeout -NoDistributedMemoryCache
-Enable-KrConfiguration
+function Add-KrSession {
+    param($Cookie)
 
-Add-KrMapRoute -Verbs Get -Path '/session/counter' -ScriptBlock {
-    $current = Get-KrSessionInt32 -Key 'counter'
-    Set-KrSessionInt32 -Key 'counter' -Value ($current + 1)
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{ message = 'Counter incremented'; counter = $current + 1 }
-}
-
-Add-KrMapRoute -Verbs Get -Path '/session/login' -ScriptBlock {
-    $user = Get-KrRequestQuery -Name 'user'
-    Set-KrSessionString -Key 'user' -Value $user
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{ message = 'Logged in'; user = $user }
-}
-
-Add-KrMapRoute -Verbs Get -Path '/session/whoami' -ScriptBlock {
-    $user = Get-KrSessionString -Key 'user'
-    if ([string]::IsNullOrEmpty($user)) {
-        Write-KrJsonResponse -StatusCode 401 -InputObject @{ error = 'No active session or user not set' }
-        return
+    if ($Store -eq 'Postgres') {
+        Add-KrDistributedPostgresCache -ConnectionString $ConnectionString -SchemaName $SchemaName -TableName $TableName -CreateIfNotExists -ExpiredItemsDeletionInterval $DeletionInterval
+    } else {
+        Add-KrDistributedSqliteCache -Path $SqlitePath -TableName $TableName -ExpiredItemsDeletionInterval $DeletionInterval
     }
-    Write-KrJsonResponse -StatusCode 200 -InputObject @{ user = $user }
+    Kestrun.Rust\Add-KrSession -Cookie $Cookie -IdleTimeout $IdleTimeout -IOTimeout $IOTimeout -NoDistributedMemoryCache
 }
 
-Add-KrMapRoute -Verbs Get -Path '/hello' -ScriptBlock {
-    Write-KrTextResponse -StatusCode 200 -InputObject 'Hello, Session World!'
-}
-
-Start-KrServer -CloseLogsOnExit
+# Everything else is the example (serves until stopped).
+& (Join-Path -Path $PSScriptRoot -ChildPath '../../../examples/19.1-Sessions.ps1') -Port $Port -IPAddress $IPAddress
