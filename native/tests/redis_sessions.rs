@@ -95,10 +95,7 @@ impl RedisServer {
     }
 
     fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
+        kill_child(&mut self.child);
     }
 
     fn try_ping(&self) -> bool {
@@ -450,14 +447,7 @@ fn paused_redis_is_answered_503_within_the_io_timeout_and_loses_no_acknowledged_
     assert_eq!(refused, 3, "no write is acknowledged while Redis does not answer");
     signal(pid, "-CONT");
     // Answered again (the writes Redis executes late were never acknowledged).
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let last = loop {
-        if let (200, Some(n)) = try_counter(&jar, &url) {
-            break n;
-        }
-        assert!(Instant::now() < deadline, "sessions did not work again after SIGCONT");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let last = counter_again(&jar, &url, Duration::from_secs(15), "sessions to work again after SIGCONT");
     let max_ack = *acknowledged.iter().max().unwrap();
     assert!(last > max_ack, "every acknowledged increment is in the stored session: {last} after {acknowledged:?}");
     let mut sorted = acknowledged.clone();

@@ -117,10 +117,7 @@ impl PgServer {
     }
 
     fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
+        kill_child(&mut self.child);
         // The postmaster's children exit when it is gone; wait until the port is free again.
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
@@ -305,14 +302,7 @@ fn postgres_killed_then_restarted_and_paused_bounded_by_the_io_timeout_with_no_l
     }
     assert_eq!(get(&jar, &format!("{url}/hello")), (200, "Hello".into()));
     pg.signal_all("-CONT");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let after = loop {
-        if let (200, Some(n)) = try_counter(&jar, &url) {
-            break n;
-        }
-        assert!(Instant::now() < deadline, "sessions did not work again after SIGCONT");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let after = counter_again(&jar, &url, Duration::from_secs(20), "sessions to work again after SIGCONT");
     assert!(after > *acknowledged.iter().max().unwrap(), "{after} after {acknowledged:?}");
 
     // Killed: 503, bounded; restarted (same data): the session is back.
@@ -323,17 +313,8 @@ fn postgres_killed_then_restarted_and_paused_bounded_by_the_io_timeout_with_no_l
         assert!(t.elapsed() < Duration::from_secs(6), "bounded: {:?}", t.elapsed());
     }
     pg.restart();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        match try_counter(&jar, &url) {
-            (200, Some(n)) => {
-                assert!(n > after, "the stored session continues: {n} after {after}");
-                break;
-            }
-            _ => assert!(Instant::now() < deadline, "sessions did not work again after the restart"),
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let n = counter_again(&jar, &url, Duration::from_secs(20), "sessions to work again after the restart");
+    assert!(n > after, "the stored session continues: {n} after {after}");
     stop(&server);
 }
 

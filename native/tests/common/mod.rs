@@ -64,6 +64,14 @@ pub fn try_counter(client: &reqwest::blocking::Client, base: &str) -> (u16, Opti
     (status, v["counter"].as_i64())
 }
 
+/// Kills a child process started by a test (a redis-server, a postgres) and reaps it; nothing when there is none.
+pub fn kill_child(child: &mut Option<std::process::Child>) {
+    if let Some(mut c) = child.take() {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}
+
 /// A loopback TCP port nothing listens on (for a server the test starts).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -228,6 +236,19 @@ pub fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
         assert!(std::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Polls `GET base/session/counter` until it is answered 200 again (503 meanwhile: the store is not answering),
+/// failing the test after `timeout` with what it waited for; the counter of that answer.
+pub fn counter_again(client: &reqwest::blocking::Client, base: &str, timeout: Duration, what: &str) -> i64 {
+    let mut counter = None;
+    wait_for(what, timeout, || {
+        if let (200, Some(n)) = try_counter(client, base) {
+            counter = Some(n);
+        }
+        counter.is_some()
+    });
+    counter.unwrap()
 }
 
 /// A callback that holds its callback thread (and its session's lock) until the test releases it.
