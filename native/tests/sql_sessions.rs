@@ -161,8 +161,15 @@ impl PgServer {
 
 impl Drop for PgServer {
     fn drop(&mut self) {
-        if self.child.is_some() {
-            self.signal_all("-CONT");
+        if let Some(child) = &mut self.child {
+            // A fast shutdown (SIGINT), so that PostgreSQL removes its shared memory; SIGKILL if it hangs.
+            let pid = child.id().to_string();
+            let _ = Command::new("kill").args(["-CONT", &pid]).status();
+            let _ = Command::new("kill").args(["-INT", &pid]).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         self.kill();
     }

@@ -176,6 +176,14 @@ impl PostgresConnection {
         }
         let mut command_timeout = DEFAULT_COMMAND_TIMEOUT;
         let mut config = if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            // TLS modes tokio-postgres' URL parser does not know: the same clear refusal as Require.
+            if let Some((_, query)) = s.split_once('?') {
+                for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+                    if k == "sslmode" {
+                        ssl_mode(&v)?;
+                    }
+                }
+            }
             let config: tokio_postgres::Config = s.parse().map_err(|e| bad(format!("{e}")))?;
             if config.get_ssl_mode() == SslMode::Require {
                 return Err(ssl_mode("require").unwrap_err());
@@ -628,6 +636,8 @@ mod tests {
             ("", "empty"),
             ("Host=h;Username=u;SSL Mode=Require;Password=topsecret", "needs TLS"),
             ("postgres://u:topsecret@h/db?sslmode=require", "needs TLS"),
+            ("postgres://u:topsecret@h/db?sslmode=verify-full", "needs TLS"),
+            ("postgres://u:topsecret@h/db?sslmode=verify-ca", "needs TLS"),
             ("Host=h;Username=u;Frobnicate=1;Password=topsecret", "\"frobnicate\" is not supported"),
             ("Host=h;Username=u;Port=0;Password=topsecret", "Port"),
             ("Username=u;Password=topsecret", "no Host"),
