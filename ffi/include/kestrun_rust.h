@@ -1083,6 +1083,11 @@ KrStatus kr_server_set_max_body_bytes(struct KrServer *server, uint64_t bytes);
  * Binds every endpoint (`KR_BIND_FAILED` naming `address:port`), then serves on the server's own
  * threads and returns. Starting a running server → `KR_INVALID_STATE`; restart after stop works.
  *
+ * SIGPIPE: a client that closes its connection while the server writes to it makes the kernel
+ * raise SIGPIPE, whose default action ends the process. So, when SIGPIPE is still at its default
+ * disposition in the host process, the first start sets it to ignored (as Rust and .NET programs
+ * run); a handler or disposition the host set itself is kept.
+ *
  * `server`: a handle from `kr_server_new` (not dereferenced).
  */
 KrStatus kr_server_start(struct KrServer *server);

@@ -192,11 +192,36 @@ pub extern "C" fn kr_server_set_max_body_bytes(server: *mut KrServer, bytes: u64
 /// Binds every endpoint (`KR_BIND_FAILED` naming `address:port`), then serves on the server's own
 /// threads and returns. Starting a running server → `KR_INVALID_STATE`; restart after stop works.
 ///
+/// SIGPIPE: a client that closes its connection while the server writes to it makes the kernel
+/// raise SIGPIPE, whose default action ends the process. So, when SIGPIPE is still at its default
+/// disposition in the host process, the first start sets it to ignored (as Rust and .NET programs
+/// run); a handler or disposition the host set itself is kept.
+///
 /// `server`: a handle from `kr_server_new` (not dereferenced).
 #[no_mangle]
 pub extern "C" fn kr_server_start(server: *mut KrServer) -> KrStatus {
     ffi_boundary! {
+        ignore_default_sigpipe();
         on_server(server, Server::start)
+    }
+}
+
+/// Sets SIGPIPE to ignored when it is at its default disposition (see `kr_server_start`); once.
+fn ignore_default_sigpipe() {
+    #[cfg(unix)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            // SAFETY: sigaction with a NULL new action only reads the current one into `old`, a zeroed,
+            // writable sigaction; signal() with SIG_IGN installs no handler code.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_DFL
+                {
+                    libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                }
+            }
+        });
     }
 }
 

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -764,7 +765,14 @@ int main(void) {
     bool running = true;
     check_status(kr_server_is_running(g_https, &running), KR_OK, "kr_server_is_running");
     check(!running, "not running before start");
+    struct sigaction before_start;
+    sigaction(SIGPIPE, NULL, &before_start);
+    check(before_start.sa_handler == SIG_DFL, "SIGPIPE is at its default before the first start (a C host's usual state)");
     check_status(kr_server_start(g_https), KR_OK, "kr_server_start HTTPS");
+    struct sigaction after_start;
+    sigaction(SIGPIPE, NULL, &after_start);
+    check(after_start.sa_handler == SIG_IGN,
+          "the first start ignores SIGPIPE, so a client closing its connection cannot end the host");
     check_status(kr_server_start(g_https), KR_INVALID_STATE, "kr_server_start twice");
     check_status(kr_server_set_worker_threads(g_https, 3), KR_INVALID_STATE, "kr_server_set_worker_threads while running");
     check_status(kr_server_add_endpoint_http(g_https, "127.0.0.1", 0, &index), KR_INVALID_STATE,
