@@ -56,7 +56,7 @@ pub use values::SessionData;
 
 use crate::errors_json::error_response;
 use crate::logging;
-use cookie_keys::{CookieKeys, Reissue};
+use cookie_keys::CookieKeys;
 use health::StoreHealth;
 use lock::{SessionLockGuard, SessionLocks};
 use request_scope::{CookieOutcome, HeldLock, RequestSession};
@@ -356,6 +356,5 @@ pub(crate) async fn outer_middleware<B: MessageBody + 'static>(
         cookie_keys::add_reissued(res.headers_mut(), &rt.options, https, reissue);
         no_cache(res.headers_mut());
     }
-    let _: Option<Reissue> = reissue;
     Ok(res.map_into_boxed_body())
 }

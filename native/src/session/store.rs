@@ -186,6 +186,12 @@ pub(crate) fn std_ttl(ttl: &actix_web::cookie::time::Duration) -> Duration {
     Duration::try_from(*ttl).unwrap_or(Duration::from_secs(1))
 }
 
+/// Whether a store error is a refusal (the store answers but does not take the session: a full
+/// in-memory store says `InvalidState`) rather than a failure.
+fn refuses(e: &crate::error::Error) -> bool {
+    e.kind() == crate::error::ErrorKind::InvalidState
+}
+
 /// A random lock token (proves which request holds a store lock).
 fn lock_token() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 32)
@@ -204,14 +210,19 @@ impl StoreAdapter {
 
     /// `fut` bounded by `limit`; errors and timeouts as a message (`what` names the operation).
     async fn bounded<T>(&self, what: &str, limit: Duration, fut: BoxFuture<'_, Result<T>>) -> Result<T, String> {
-        match tokio::time::timeout(limit, fut).await {
+        self.settle(what, tokio::time::timeout(limit, fut).await)
+    }
+
+    /// The outcome of a bounded store call, errors and timeouts as a message, failures counted.
+    fn settle<T>(&self, what: &str, outcome: Result<Result<T>, tokio::time::error::Elapsed>) -> Result<T, String> {
+        match outcome {
             Ok(Ok(v)) => {
                 self.health.success();
                 Ok(v)
             }
-            // A store that answers but refuses (a full in-memory store: `InvalidState`) is not an
-            // outage: not counted as one, the store logs it itself.
-            Ok(Err(e)) if e.kind() == crate::error::ErrorKind::InvalidState => Err(format!("{what} refused: {e}")),
+            // A store that answers but refuses (a full in-memory store) is not an outage: not counted
+            // as one, the store logs it itself.
+            Ok(Err(e)) if refuses(&e) => Err(format!("{what} refused: {e}")),
             Ok(Err(e)) => Err(self.failed(format!("{what} failed: {e}"))),
             Err(_) => {
                 Err(self.failed(format!("{what} did not complete within the IO timeout ({:?})", self.io_timeout)))
@@ -353,11 +364,12 @@ impl SessionStore for StoreAdapter {
         if Self::refused() {
             return Ok(key);
         }
-        let result =
-            self.bounded("save", self.io_timeout, self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await;
-        if let (Err(why), Some(scope)) = (&result, request_scope::current()) {
-            scope.borrow_mut().full = why.contains(" refused: ");
+        let outcome =
+            tokio::time::timeout(self.io_timeout, self.backend.save(key.as_ref(), session_state, std_ttl(ttl))).await;
+        if let (Ok(Err(e)), Some(scope)) = (&outcome, request_scope::current()) {
+            scope.borrow_mut().full = refuses(e);
         }
+        let result = self.settle("save", outcome);
         Self::record(result.map(|()| CookieOutcome::Issued));
         Ok(key)
     }
