@@ -276,6 +276,7 @@ struct Statements {
     load_touch: String,
     lock_load: String,
     exists: String,
+    load: String,
     save: String,
     upsert: String,
     update_locked: String,
@@ -319,6 +320,7 @@ impl Statements {
                 with("$4")
             ),
             exists: format!("SELECT 1 FROM {t} WHERE \"Id\" = $1 AND \"ExpiresAtTime\" > now()"),
+            load: format!("SELECT \"Value\" FROM {t} WHERE \"Id\" = $1 AND \"ExpiresAtTime\" > now()"),
             save: format!(
                 "INSERT INTO {t} (\"Id\", \"Value\", \"ExpiresAtTime\", \"SlidingExpirationInSeconds\") VALUES ($1, $2, {}, $3)",
                 with("$3")
@@ -492,8 +494,7 @@ impl SessionBackend for PostgresBackend {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionState>>> {
         let key = key.to_string();
         self.run(move |inner| async move {
-            let sql = format!("SELECT \"Value\" FROM {} WHERE \"Id\" = $1 AND \"ExpiresAtTime\" > now()", inner.table);
-            let value = inner.query_value(&sql, &[&key]).await?;
+            let value = inner.query_value(&inner.statements.load, &[&key]).await?;
             value.map(|v| state_from_json(&inner.place(&key), &v)).transpose()
         })
     }

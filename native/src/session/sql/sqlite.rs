@@ -47,7 +47,7 @@ fn now_ms() -> i64 {
 struct Inner {
     conn: Mutex<Connection>,
     display: String,
-    table: String,
+    sql: Statements,
 }
 
 /// Sessions in a SQLite file (see the module docs).
@@ -68,17 +68,16 @@ impl Inner {
         Error::io(format!("SQLite {}: {e}", self.display))
     }
 
-    /// `sql` (the table's name substituted for `{t}`) with `params`; the first column of the first
-    /// row, if any.
+    /// `sql` with `params`; the first column of the first row, if any.
     fn value(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<String>> {
         let conn = self.conn.lock();
-        let mut stmt = conn.prepare_cached(&sql.replace("{t}", &self.table)).map_err(|e| self.err(e))?;
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         stmt.query_row(params, |r| r.get::<_, String>(0)).optional().map_err(|e| self.err(e))
     }
 
     fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
         let conn = self.conn.lock();
-        let mut stmt = conn.prepare_cached(&sql.replace("{t}", &self.table)).map_err(|e| self.err(e))?;
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         stmt.execute(params).map_err(|e| self.err(e))
     }
 
@@ -123,7 +122,7 @@ impl SqliteBackend {
             .and_then(|()| conn.execute_batch(&setup))
             .map_err(|e| Error::io(format!("cannot prepare the SQLite session store {display}: {e}")))?;
         Ok(SqliteBackend {
-            inner: Arc::new(Inner { conn: Mutex::new(conn), display, table }),
+            inner: Arc::new(Inner { conn: Mutex::new(conn), display, sql: Statements::new(&table) }),
             interval: options.expired_items_deletion_interval,
             io: IoRuntime::new("kr-sqlite")?,
         })
@@ -172,35 +171,75 @@ const RING_CREATE: &str = "INSERT INTO {t} (\"Id\", \"Value\", \"ExpiresAtTime\"
 const RING_SWAP: &str = "UPDATE {t} SET \"Value\" = ?3 WHERE \"Id\" = ?1 AND \"Value\" = ?2";
 const SWEEP: &str = "DELETE FROM {t} WHERE \"ExpiresAtTime\" <= ?1";
 
+/// The statements above with the table's quoted name in place of `{t}` (made once per store).
+struct Statements {
+    load_touch: String,
+    lock_load: String,
+    live: String,
+    load: String,
+    save: String,
+    upsert: String,
+    update_locked: String,
+    touch: String,
+    delete: String,
+    unlock: String,
+    ring_get: String,
+    ring_create: String,
+    ring_swap: String,
+    sweep: String,
+}
+
+impl Statements {
+    fn new(table: &str) -> Statements {
+        let table_sql = |template: &str| template.replace("{t}", table);
+        Statements {
+            load_touch: table_sql(LOAD_TOUCH),
+            lock_load: table_sql(LOCK_LOAD),
+            live: table_sql(LIVE),
+            load: table_sql(LOAD),
+            save: table_sql(SAVE),
+            upsert: table_sql(UPSERT),
+            update_locked: table_sql(UPDATE_LOCKED),
+            touch: table_sql(TOUCH),
+            delete: table_sql(DELETE),
+            unlock: table_sql(UNLOCK),
+            ring_get: table_sql(RING_GET),
+            ring_create: table_sql(RING_CREATE),
+            ring_swap: table_sql(RING_SWAP),
+            sweep: table_sql(SWEEP),
+        }
+    }
+}
+
 impl SessionBackend for SqliteBackend {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionState>>> {
         let key = key.to_string();
-        self.run(move |inner| inner.state(&key, inner.value(LOAD, params![key, now_ms()])?))
+        self.run(move |inner| inner.state(&key, inner.value(&inner.sql.load, params![key, now_ms()])?))
     }
 
     fn load_and_touch<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<Option<SessionState>>> {
         let (key, ttl) = (key.to_string(), ttl_seconds(ttl));
-        self.run(move |inner| inner.state(&key, inner.value(LOAD_TOUCH, params![key, now_ms(), ttl])?))
+        self.run(move |inner| inner.state(&key, inner.value(&inner.sql.load_touch, params![key, now_ms(), ttl])?))
     }
 
     fn save<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         let (key, ttl, body) = (key.to_string(), ttl_seconds(ttl), state_to_json(&state));
-        self.run(move |inner| inner.execute(SAVE, params![key, body?, ttl, now_ms()]).map(|_| ()))
+        self.run(move |inner| inner.execute(&inner.sql.save, params![key, body?, ttl, now_ms()]).map(|_| ()))
     }
 
     fn update<'a>(&'a self, key: &'a str, state: SessionState, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         let (key, ttl, body) = (key.to_string(), ttl_seconds(ttl), state_to_json(&state));
-        self.run(move |inner| inner.execute(UPSERT, params![key, body?, ttl, now_ms()]).map(|_| ()))
+        self.run(move |inner| inner.execute(&inner.sql.upsert, params![key, body?, ttl, now_ms()]).map(|_| ()))
     }
 
     fn update_ttl<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<()>> {
         let (key, ttl) = (key.to_string(), ttl_seconds(ttl));
-        self.run(move |inner| inner.execute(TOUCH, params![key, ttl, now_ms()]).map(|_| ()))
+        self.run(move |inner| inner.execute(&inner.sql.touch, params![key, ttl, now_ms()]).map(|_| ()))
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<()>> {
         let key = key.to_string();
-        self.run(move |inner| inner.execute(DELETE, params![key]).map(|_| ()))
+        self.run(move |inner| inner.execute(&inner.sql.delete, params![key]).map(|_| ()))
     }
 
     /// Yes: the row lease, which holds across processes sharing the file.
@@ -218,10 +257,10 @@ impl SessionBackend for SqliteBackend {
         let (key, token, lease, ttl) = (key.to_string(), token.to_string(), lease_ms(lock_ttl), ttl_seconds(ttl));
         self.run(move |inner| {
             let now = now_ms();
-            if let Some(v) = inner.value(LOCK_LOAD, params![key, token, lease, ttl, now])? {
+            if let Some(v) = inner.value(&inner.sql.lock_load, params![key, token, lease, ttl, now])? {
                 return inner.state(&key, Some(v)).map(LockedLoad::Acquired);
             }
-            let live = inner.value(LIVE, params![key, now])?.is_some();
+            let live = inner.value(&inner.sql.live, params![key, now])?.is_some();
             Ok(if live { LockedLoad::Busy } else { LockedLoad::Acquired(None) })
         })
     }
@@ -234,12 +273,14 @@ impl SessionBackend for SqliteBackend {
         ttl: Duration,
     ) -> BoxFuture<'a, Result<bool>> {
         let (key, token, ttl, body) = (key.to_string(), token.to_string(), ttl_seconds(ttl), state_to_json(&state));
-        self.run(move |inner| inner.execute(UPDATE_LOCKED, params![key, token, body?, ttl, now_ms()]).map(|n| n == 1))
+        self.run(move |inner| {
+            inner.execute(&inner.sql.update_locked, params![key, token, body?, ttl, now_ms()]).map(|n| n == 1)
+        })
     }
 
     fn unlock<'a>(&'a self, key: &'a str, token: &'a str) -> BoxFuture<'a, Result<()>> {
         let (key, token) = (key.to_string(), token.to_string());
-        self.run(move |inner| inner.execute(UNLOCK, params![key, token]).map(|_| ()))
+        self.run(move |inner| inner.execute(&inner.sql.unlock, params![key, token]).map(|_| ()))
     }
 
     /// Yes: the row `Kestrun.Rust:SessionKeyRing` (never expires).
@@ -248,14 +289,14 @@ impl SessionBackend for SqliteBackend {
     }
 
     fn load_key_ring(&self) -> BoxFuture<'_, Result<Option<String>>> {
-        self.run(move |inner| inner.value(RING_GET, params![KEY_RING_ID]))
+        self.run(move |inner| inner.value(&inner.sql.ring_get, params![KEY_RING_ID]))
     }
 
     fn swap_key_ring(&self, expected: Option<String>, new: String) -> BoxFuture<'_, Result<bool>> {
         self.run(move |inner| {
             let n = match expected {
-                None => inner.execute(RING_CREATE, params![KEY_RING_ID, new])?,
-                Some(old) => inner.execute(RING_SWAP, params![KEY_RING_ID, old, new])?,
+                None => inner.execute(&inner.sql.ring_create, params![KEY_RING_ID, new])?,
+                Some(old) => inner.execute(&inner.sql.ring_swap, params![KEY_RING_ID, old, new])?,
             };
             Ok(n == 1)
         })
@@ -266,7 +307,7 @@ impl SessionBackend for SqliteBackend {
     }
 
     fn sweep_expired(&self) -> BoxFuture<'_, Result<u64>> {
-        self.run(move |inner| inner.execute(SWEEP, params![now_ms()]).map(|n| n as u64))
+        self.run(move |inner| inner.execute(&inner.sql.sweep, params![now_ms()]).map(|n| n as u64))
     }
 
     fn server_starting(&self, server_name: &str) {
