@@ -1234,6 +1234,119 @@ function Invoke-KrRedisCli {
     @($output | ForEach-Object { "$_" } | Where-Object { $_ -ne '' })
 }
 
+function New-KrTestServerFolder {
+    <#
+    .SYNOPSIS
+        The folder a test server keeps its files in: -Directory (created when missing), else a new folder
+        kr-pester-<Prefix>-<random> under the temp folder.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Prefix,
+
+        [Parameter()]
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string]$Directory
+    )
+    if ([string]::IsNullOrEmpty($Directory)) {
+        $Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+    }
+    $null = [System.IO.Directory]::CreateDirectory($Directory)
+    $Directory
+}
+
+function Start-KrTestServerProcess {
+    <#
+    .SYNOPSIS
+        Starts a server program for a test (redis-server, postgres) and waits until it answers: returns -Properties
+        as an object with Process and the -Stop script as its Stop() method once -Ready says so; throws with the tail
+        of -LogFile when the program exits first, or, after -OnTimeout, when -TimeoutSeconds pass.
+    .PARAMETER Name
+        The program's name in messages.
+    .PARAMETER FilePath
+        The program to start.
+    .PARAMETER ArgumentList
+        Its arguments (an empty one is passed as such, e.g. redis-server's --save '').
+    .PARAMETER Properties
+        What the returned object holds (Port, Directory, ...), besides Process.
+    .PARAMETER Stop
+        The Stop() method of the object ($this is the object).
+    .PARAMETER Ready
+        param($Server): $true when the server answers (an error counts as not yet; the last one is reported).
+    .PARAMETER OnTimeout
+        param($Server): stops a server that never answered.
+    .PARAMETER LogFile
+        The program's log (its tail goes into the errors).
+    .PARAMETER TimeoutSeconds
+        How long to wait for -Ready.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string]$Name,
+
+        [Parameter(Mandatory = $true)]
+        [string]$FilePath,
+
+        [Parameter(Mandatory = $true)]
+        [AllowEmptyString()]
+        [string[]]$ArgumentList,
+
+        [Parameter(Mandatory = $true)]
+        [System.Collections.IDictionary]$Properties,
+
+        [Parameter(Mandatory = $true)]
+        [scriptblock]$Stop,
+
+        [Parameter(Mandatory = $true)]
+        [scriptblock]$Ready,
+
+        [Parameter(Mandatory = $true)]
+        [scriptblock]$OnTimeout,
+
+        [Parameter(Mandatory = $true)]
+        [string]$LogFile,
+
+        [Parameter(Mandatory = $true)]
+        [int]$TimeoutSeconds
+    )
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) {
+        $startInfo.ArgumentList.Add($a)
+    }
+    $startInfo.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $values = [ordered]@{}
+    foreach ($key in $Properties.Keys) {
+        $values[$key] = $Properties[$key]
+    }
+    $values['Process'] = $process
+    $instance = [pscustomobject]$values
+    $instance | Add-Member -MemberType ScriptMethod -Name Stop -Value $Stop
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $lastError = ''
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try {
+            if (& $Ready $instance) {
+                return $instance
+            }
+        } catch {
+            $lastError = $_.Exception.Message
+        }
+        if ($process.HasExited) {
+            $tail = if (Test-Path -LiteralPath $LogFile) { (Get-Content -LiteralPath $LogFile -Tail 10) -join "`n" } else { '' }
+            throw "$Name exited (code $($process.ExitCode)) on port $($values['Port'])`n$tail"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    & $OnTimeout $instance
+    throw "$Name did not answer on port $($values['Port']) within $TimeoutSeconds s $lastError"
+}
+
 function Start-KrRedisServer {
     <#
     .SYNOPSIS
@@ -1278,10 +1391,7 @@ function Start-KrRedisServer {
     if ($Port -eq 0) {
         $Port = Get-FreeTcpPort
     }
-    if ([string]::IsNullOrEmpty($Directory)) {
-        $Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-redis-$([guid]::NewGuid().ToString('N'))"
-    }
-    $null = [System.IO.Directory]::CreateDirectory($Directory)
+    $Directory = New-KrTestServerFolder -Prefix 'redis' -Directory $Directory
     $arguments = [System.Collections.Generic.List[string]]::new()
     $caFile = $null
     if ($Tls.IsPresent) {
@@ -1302,35 +1412,18 @@ function Start-KrRedisServer {
         $arguments.Add($a)
     }
     $server = (Get-Command -Name 'redis-server' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($server)
-    foreach ($a in $arguments) {
-        $startInfo.ArgumentList.Add($a)
-    }
-    $startInfo.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($startInfo)
-    $instance = [pscustomobject]@{
+    $properties = [ordered]@{
         Port      = $Port
         Tls       = $Tls.IsPresent
         Password  = if ([string]::IsNullOrEmpty($Password)) { $null } else { $Password }
         CaFile    = $caFile
         Directory = $Directory
-        Process   = $process
     }
-    $instance | Add-Member -MemberType ScriptMethod -Name Stop -Value { Stop-KrRedisServer -Server $this }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if ((Invoke-KrRedisCli -Server $instance -Arguments @('PING')) -contains 'PONG') {
-            return $instance
-        }
-        if ($process.HasExited) {
-            $log = Join-Path -Path $Directory -ChildPath 'redis.log'
-            $tail = if (Test-Path -LiteralPath $log) { (Get-Content -LiteralPath $log -Tail 5) -join "`n" } else { '' }
-            throw "redis-server exited (code $($process.ExitCode)) on port $Port`n$tail"
-        }
-        Start-Sleep -Milliseconds 100
-    }
-    Stop-KrRedisServer -Server $instance
-    throw "redis-server did not answer PING on port $Port within $TimeoutSeconds s"
+    Start-KrTestServerProcess -Name 'redis-server' -FilePath $server -ArgumentList $arguments -Properties $properties `
+        -Stop { Stop-KrRedisServer -Server $this } `
+        -Ready { param($Server) (Invoke-KrRedisCli -Server $Server -Arguments @('PING')) -contains 'PONG' } `
+        -OnTimeout { param($Server) Stop-KrRedisServer -Server $Server } `
+        -LogFile (Join-Path -Path $Directory -ChildPath 'redis.log') -TimeoutSeconds $TimeoutSeconds
 }
 
 function Stop-KrRedisServer {
@@ -1597,10 +1690,7 @@ function Start-KrPostgresServer {
     if ($Port -eq 0) {
         $Port = Get-FreeTcpPort
     }
-    if ([string]::IsNullOrEmpty($Directory)) {
-        $Directory = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath "kr-pester-pg-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
-    }
-    $null = [System.IO.Directory]::CreateDirectory($Directory)
+    $Directory = New-KrTestServerFolder -Prefix 'pg' -Directory $Directory
     $data = Join-Path -Path $Directory -ChildPath 'data'
     $log = Join-Path -Path $Directory -ChildPath 'postgres.log'
     $postgres = Get-KrPostgresProgram -Name postgres
@@ -1625,39 +1715,19 @@ function Start-KrPostgresServer {
         $setpriv = (Get-Command -Name 'setpriv' -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
         $command = @($setpriv, '--reuid=postgres', '--regid=postgres', '--init-groups', '--') + $command
     }
-    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
-    foreach ($a in @('-c', 'log=$1; shift; exec "$@" <"/dev/null" >>"$log" 2>&1', 'sh', $log) + $command) {
-        $startInfo.ArgumentList.Add($a)
-    }
-    $startInfo.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($startInfo)
-    $instance = [pscustomobject]@{
+    $properties = [ordered]@{
         Port          = $Port
         Directory     = $Directory
         DataDirectory = $data
         LogFile       = $log
-        Process       = $process
         Paused        = $false
     }
-    $instance | Add-Member -MemberType ScriptMethod -Name Stop -Value { Stop-KrPostgresServer -Server $this }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    $lastError = ''
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if ($process.HasExited) {
-            $tail = if (Test-Path -LiteralPath $log) { (Get-Content -LiteralPath $log -Tail 10) -join "`n" } else { '' }
-            throw "postgres exited (code $($process.ExitCode)) on port $Port`n$tail"
-        }
-        try {
-            if ((Invoke-KrPsql -Server $instance -Query 'SELECT 1' -TimeoutSeconds 2) -contains '1') {
-                return $instance
-            }
-        } catch {
-            $lastError = $_.Exception.Message
-        }
-        Start-Sleep -Milliseconds 200
-    }
-    Stop-KrPostgresServer -Server $instance -Kill
-    throw "postgres did not answer on port $Port within $TimeoutSeconds s: $lastError"
+    Start-KrTestServerProcess -Name 'postgres' -FilePath '/bin/sh' -Properties $properties `
+        -ArgumentList (@('-c', 'log=$1; shift; exec "$@" <"/dev/null" >>"$log" 2>&1', 'sh', $log) + $command) `
+        -Stop { Stop-KrPostgresServer -Server $this } `
+        -Ready { param($Server) (Invoke-KrPsql -Server $Server -Query 'SELECT 1' -TimeoutSeconds 2) -contains '1' } `
+        -OnTimeout { param($Server) Stop-KrPostgresServer -Server $Server -Kill } `
+        -LogFile $log -TimeoutSeconds $TimeoutSeconds
 }
 
 function Stop-KrPostgresServer {
