@@ -872,7 +872,8 @@ class SlowRouteTests(unittest.TestCase):
         self.assertEqual(json.loads(body)["error"], "Gateway Timeout")
         self.assertLess(time.monotonic() - t0, 5)
         deadline = time.monotonic() + 5
-        while not saw and time.monotonic() < deadline:
+        # The flag and the cancel hook are set on different threads: wait for both.
+        while not (saw and cancels) and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertEqual((saw, cancels), ([True], ["/work"]))
         self.assertEqual(Http(with_jar=False).request("GET", url + "/work")[0], 200)
