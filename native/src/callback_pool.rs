@@ -154,15 +154,21 @@ struct Shared {
     pending: AtomicUsize,
     /// At most this many idle threads spin at a time (one per core; the others sleep right away).
     max_spinners: usize,
+    /// Bumped by each thread that starts spinning: a spinner that sees it change stops and sleeps, so
+    /// the thread that became idle last is the one that takes the next job (its runspace, stack and
+    /// data are the ones still in the CPU caches: hosts keep per-thread interpreters).
+    spin_turn: AtomicU64,
     live: Arc<Live>,
     handles: Mutex<Vec<JoinHandle<()>>>,
     timed_out: AtomicU64,
 }
 
-/// How many times an idle thread yields, watching for a job, before it sleeps: a request of a busy
-/// server usually arrives within that, and taking it without a sleep / wake-up pair halves the
-/// hand-off latency (which is what serialized requests, e.g. of one session, wait for).
-const SPIN_YIELDS: u32 = 60;
+/// How long a thread that just became idle watches for a job (yielding the CPU between looks) before
+/// it sleeps: on a busy server the next request usually arrives within that, and taking it without a
+/// sleep / wake-up pair halves the hand-off latency (which is what serialized requests, e.g. of one
+/// session, wait for). Covers the gap between two requests of one session (the answer, the next
+/// request's session load: some tens of µs) with room to spare.
+const SPIN_FOR: Duration = Duration::from_micros(200);
 
 impl Shared {
     fn sync_pending(&self, q: &Queue) {
@@ -236,10 +242,12 @@ fn worker_loop(shared: &Shared) {
             // Spin a little first: a request of a busy server usually arrives within that.
             spun = true;
             drop(q);
-            for _ in 0..SPIN_YIELDS {
-                if shared.pending.load(Ordering::Relaxed) > 0 {
-                    break;
-                }
+            let turn = shared.spin_turn.fetch_add(1, Ordering::Relaxed) + 1;
+            let until = Instant::now() + SPIN_FOR;
+            while shared.pending.load(Ordering::Relaxed) == 0
+                && shared.spin_turn.load(Ordering::Relaxed) == turn
+                && Instant::now() < until
+            {
                 std::thread::yield_now();
             }
             q = shared.queue.lock();
@@ -307,6 +315,7 @@ impl CallbackPool {
                 cv: Condvar::new(),
                 pending: AtomicUsize::new(0),
                 max_spinners: num_cpus::get().clamp(1, max),
+                spin_turn: AtomicU64::new(0),
                 live: Arc::new(Live::default()),
                 handles: Mutex::new(Vec::with_capacity(min)),
                 timed_out: AtomicU64::new(0),

@@ -119,6 +119,42 @@ Describe 'Route script blocks' {
     }
 }
 
+Describe 'The streams and errors of a route' {
+    It 'reach the log once each, for a route run directly and for one run through a pipeline (-Timeout)' {
+        (Invoke-KrCurl -Url "$base/streams").Body | Should -Be 'streams'
+        (Invoke-KrCurl -Url "$base/streams-timeout").Body | Should -Be 'streams'
+        Start-Sleep -Milliseconds 300
+        $log = Get-Content -LiteralPath $script:instance.StdOut -Raw
+        foreach ($line in 'WRN\] warning stream \(direct\)', 'INF\] information stream \(direct\)',
+            'WRN\] warning stream \(timeout\)', 'INF\] information stream \(timeout\)') {
+            [regex]::Matches($log, $line).Count | Should -Be 1 -Because "'$line' is logged once"
+        }
+    }
+
+    It 'an advanced script block ([CmdletBinding()]) that writes an error answers 500 and logs its warning once' {
+        (Invoke-KrCurl -Url "$base/advanced").Status | Should -Be 500
+        Start-Sleep -Milliseconds 300
+        $log = Get-Content -LiteralPath $script:instance.StdOut -Raw
+        [regex]::Matches($log, 'WRN\] warning stream \(advanced\)').Count | Should -Be 1
+        $log | Should -Match 'error from an advanced route'
+    }
+
+    It 'errors silenced with -ErrorAction SilentlyContinue / Ignore or caught by try/catch do not fail the route' {
+        $r = Invoke-KrCurl -Url "$base/silenced"
+        $r.Status | Should -Be 200
+        $r.Body | Should -Be 'silenced'
+        Start-Sleep -Milliseconds 300
+        Get-Content -LiteralPath $script:instance.StdOut -Raw | Should -Not -Match 'silenced trouble in a route'
+    }
+
+    It 'exit ends the route with what it wrote, and the server keeps serving' {
+        $r = Invoke-KrCurl -Url "$base/exit"
+        $r.Status | Should -Be 200
+        $r.Body | Should -Be 'before exit'
+        (Invoke-KrCurl -Url "$base/ok").Status | Should -Be 200
+    }
+}
+
 Describe 'Stop-KrServer from a route' {
     It 'ends the blocking Start-KrServer: the script stops cleanly and exits 0' {
         $r = Invoke-KrCurl -Url "$base/stop"

@@ -2,14 +2,19 @@
 //
 // Model: every callback thread of a server (the engine's callback pool: -MinRunspaces threads kept warm, growing up to
 // -MaxRunspaces while routes are busy) lazily creates ONE runspace of its own, opened with
-// PSThreadOptions.UseCurrentThread, from an InitialSessionState that imports the module and the user's modules
-// and carries the user's variables and functions plus one function per route (__KrRoute_<n>, parsed once per runspace).
-// A request reuses that runspace and its PowerShell instance: set $Context, invoke the route function,
-// clear. A script block is therefore never run on a thread without its own runspace, and the request
-// commands find the request through KrRequestContext.Current (a thread-static set by the dispatcher).
+// PSThreadOptions.UseCurrentThread and the server's KrRouteHost, from an InitialSessionState that imports the module and
+// the user's modules and carries the user's variables and functions plus one function per route (__KrRoute_<n>, parsed
+// once per runspace). A request reuses that runspace: set $Context, run the route, clear. A script block is therefore
+// never run on a thread without its own runspace, and the request commands find the request through
+// KrRequestContext.Current (a thread-static set by the dispatcher).
+// A route runs as its function's script block, invoked directly on that thread (no PowerShell pipeline around it: the
+// pipeline machinery of PowerShell.Invoke costs about 10 µs a request); its errors arrive in KrRouteErrors, its
+// warning / verbose / debug / information output at the host, which logs it. A route with -Timeout (stopped with
+// PowerShell.BeginStop from the engine's cancel thread when its timeout elapses; the runspace stays and serves the next
+// request), one that binds -Arguments as parameters or uses [CmdletBinding()], and every route of a runspace where the
+// errors cannot be collected that way, run through a PowerShell instance built once per route and runspace instead.
 // When the engine releases an idle thread (or stops), the thread disposes its own runspace right before it exits
-// (KrCallbackThreads.Exiting). A route with -Timeout is stopped with PowerShell.BeginStop() from the engine's cancel
-// thread when its timeout elapses; the runspace stays and serves the next request.
+// (KrCallbackThreads.Exiting).
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Linq;
@@ -60,7 +65,11 @@ namespace KestrunRust
             }
             foreach (string key in Arguments.Keys)
             {
-                if (!ParameterNames.Contains(key))
+                if (ParameterNames.Contains(key))
+                {
+                    BindsParameters = true;
+                }
+                else
                 {
                     HasVariableArguments = true;
                 }
@@ -82,6 +91,9 @@ namespace KestrunRust
 
         /// <summary>True when some -Arguments are not parameters of the script block (set as variables per request).</summary>
         public bool HasVariableArguments { get; }
+
+        /// <summary>True when some -Arguments are parameters of the script block (bound by name on every call).</summary>
+        public bool BindsParameters { get; }
 
         public int Invoke(KrRequestContext context)
         {
@@ -106,6 +118,8 @@ namespace KestrunRust
 
         private readonly object _issGate = new object();
         private readonly InitialSessionState _iss;
+        private readonly KrRouteHost _host = new KrRouteHost();
+        private int _reportedPipelineOnly;
         /// <summary>The open runspaces; whoever removes a slot (its thread at exit, or Dispose) disposes it.</summary>
         private readonly ConcurrentDictionary<Slot, byte> _slots = new ConcurrentDictionary<Slot, byte>();
         private readonly string _serverName;
@@ -252,16 +266,93 @@ namespace KestrunRust
                 t_slot = slot;
             }
 
-            // The route's PowerShell instance of this runspace is built once (command and -Arguments parameters
-            // added) and invoked again for every request; $Context is one variable of the runspace whose value is
-            // swapped: no per-request command building, variable lookup or scope reset.
-            PowerShell ps = slot.PowerShellFor(route);
+            CancellationToken token = context.CancellationToken;
+            ScriptBlock direct = token.CanBeCanceled ? null : slot.DirectScriptFor(route);
             List<string> routeVariables = null;
+            try
+            {
+                slot.Context.Value = context;
+                if (route.HasVariableArguments)
+                {
+                    SessionStateProxy state = slot.Runspace.SessionStateProxy;
+                    foreach (KeyValuePair<string, object> argument in route.Arguments)
+                    {
+                        if (!route.ParameterNames.Contains(argument.Key))
+                        {
+                            state.SetVariable(argument.Key, argument.Value);
+                            (routeVariables ??= new List<string>()).Add(argument.Key);
+                        }
+                    }
+                }
+                return direct != null ? InvokeDirect(slot, direct, context) : InvokePipeline(slot, route, context, token);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failures);
+                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex));
+                return 1;
+            }
+            finally
+            {
+                try
+                {
+                    slot.Context.Value = null;
+                    if (routeVariables != null)
+                    {
+                        foreach (string name in routeVariables)
+                        {
+                            slot.Runspace.SessionStateProxy.PSVariable.Remove(name);
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // The runspace is broken: drop it so the next request of this thread opens a new one.
+                    t_slot = null;
+                }
+            }
+        }
+
+        /// <summary>The usual way: the route's script block run right here, on the thread that owns the runspace, as
+        /// a script block (no pipeline around it). Its errors arrive in the slot's collector, its other streams at the
+        /// host (KrRouteHost).</summary>
+        private int InvokeDirect(Slot slot, ScriptBlock script, KrRequestContext context)
+        {
+            Runspace.DefaultRunspace = slot.Runspace;
+            try
+            {
+                script.InvokeReturnAsIs();
+            }
+            catch (ExitException)
+            {
+                // `exit` ends the route (as it ends a script), not the server.
+            }
+            catch (LoopFlowException)
+            {
+                // `break` / `continue` outside a loop end the route, as they end a pipeline.
+            }
+            catch (RuntimeException ex)
+            {
+                if (slot.Errors.Count > 0)
+                {
+                    slot.Errors.Take();
+                }
+                Interlocked.Increment(ref _failures);
+                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex.ErrorRecord));
+                return 1;
+            }
+            return slot.Errors.Count == 0 ? 0 : FailOnErrors(context, slot.Errors.Take());
+        }
+
+        /// <summary>A route with -Timeout, or one that binds -Arguments as parameters or uses [CmdletBinding()]: run
+        /// through its PowerShell instance (built once per runspace), which the timeout can stop.</summary>
+        private int InvokePipeline(Slot slot, KrScriptRoute route, KrRequestContext context, CancellationToken token)
+        {
+            PowerShell ps = slot.PowerShellFor(route);
             // A route with -Timeout: the engine cancels the context's token when it elapses (from a thread of its own),
             // and the registration stops the pipeline. Disposing the registration waits for a stop call in progress.
             IAsyncResult stopping = null;
             CancellationTokenRegistration registration = default;
-            CancellationToken token = context.CancellationToken;
             if (token.CanBeCanceled)
             {
                 registration = token.Register(() =>
@@ -278,20 +369,6 @@ namespace KestrunRust
             }
             try
             {
-                slot.Context.Value = context;
-                if (route.HasVariableArguments)
-                {
-                    SessionStateProxy state = slot.Runspace.SessionStateProxy;
-                    foreach (KeyValuePair<string, object> argument in route.Arguments)
-                    {
-                        if (!route.ParameterNames.Contains(argument.Key))
-                        {
-                            state.SetVariable(argument.Key, argument.Value);
-                            (routeVariables ??= new List<string>()).Add(argument.Key);
-                        }
-                    }
-                }
-
                 if (token.IsCancellationRequested)
                 {
                     throw new PipelineStoppedException();
@@ -302,31 +379,11 @@ namespace KestrunRust
                     // Finished as the timeout elapsed: the client got 504 already; nothing it wrote is sent.
                     throw new PipelineStoppedException();
                 }
-                PSDataStreams streams = ps.Streams;
-                if (streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
-                {
-                    ForwardStreams(ps);
-                }
-                // Errors written to the error stream fail the route (Write-Error, a failing command); errors
-                // silenced with -ErrorAction SilentlyContinue / Ignore never reach the stream and do not.
-                if (streams.Error.Count > 0)
-                {
-                    Interlocked.Increment(ref _failures);
-                    var message = new StringBuilder();
-                    message.Append("Route ").Append(context.Route).Append(" failed (").Append(SafeRequestLine(context)).Append("):");
-                    foreach (ErrorRecord error in streams.Error)
-                    {
-                        message.Append(Environment.NewLine).Append(Describe(error));
-                    }
-                    KrLog.TryWrite(KrLogLevel.Error, message.ToString());
-                    return 1;
-                }
-                return 0;
+                return FailOnErrors(context, ps.Streams.Error);
             }
             catch (PipelineStoppedException) when (token.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _timedOut);
-                ForwardStreams(ps);
                 KrLog.TryWrite(KrLogLevel.Warning, "Route " + context.Route + " (" + SafeRequestLine(context) + ") was stopped: its timeout of " +
                     DescribeTimeout(context.Route.Timeout) + " elapsed (the client got 504).");
                 return 1;
@@ -334,14 +391,7 @@ namespace KestrunRust
             catch (RuntimeException ex)
             {
                 Interlocked.Increment(ref _failures);
-                ForwardStreams(ps);
                 KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex.ErrorRecord));
-                return 1;
-            }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _failures);
-                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex));
                 return 1;
             }
             finally
@@ -359,28 +409,32 @@ namespace KestrunRust
                     {
                     }
                 }
-                try
+                // The host logged the informational streams as they were written; the buffers only need emptying.
+                PSDataStreams streams = ps.Streams;
+                if (streams.Error.Count + streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
                 {
-                    slot.Context.Value = null;
-                    if (routeVariables != null)
-                    {
-                        foreach (string name in routeVariables)
-                        {
-                            slot.Runspace.SessionStateProxy.PSVariable.Remove(name);
-                        }
-                    }
-                    PSDataStreams streams = ps.Streams;
-                    if (streams.Error.Count + streams.Information.Count + streams.Warning.Count + streams.Verbose.Count + streams.Debug.Count > 0)
-                    {
-                        streams.ClearStreams();
-                    }
-                }
-                catch (Exception)
-                {
-                    // The runspace is broken: drop it so the next request of this thread opens a new one.
-                    t_slot = null;
+                    streams.ClearStreams();
                 }
             }
+        }
+
+        /// <summary>Errors written to the error stream fail the route (Write-Error, a failing command); errors silenced
+        /// with -ErrorAction SilentlyContinue / Ignore never reach the stream and do not.</summary>
+        private int FailOnErrors(KrRequestContext context, IEnumerable<ErrorRecord> errors)
+        {
+            StringBuilder message = null;
+            foreach (ErrorRecord error in errors)
+            {
+                message ??= new StringBuilder().Append("Route ").Append(context.Route).Append(" failed (").Append(SafeRequestLine(context)).Append("):");
+                message.Append(Environment.NewLine).Append(Describe(error));
+            }
+            if (message == null)
+            {
+                return 0;
+            }
+            Interlocked.Increment(ref _failures);
+            KrLog.TryWrite(KrLogLevel.Error, message.ToString());
+            return 1;
         }
 
         private Slot OpenSlot()
@@ -393,12 +447,17 @@ namespace KestrunRust
             t_openingRunspace = true;
             try
             {
-                Runspace runspace = RunspaceFactory.CreateRunspace(iss);
+                Runspace runspace = RunspaceFactory.CreateRunspace(_host, iss);
                 runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
                 runspace.Open();
                 var context = new PSVariable("Context", null, ScopedItemOptions.None);
                 runspace.SessionStateProxy.PSVariable.Set(context);
-                var slot = new Slot(this, runspace, context);
+                KrRouteErrors errors = KrRouteErrors.TryAttach(runspace, out string why);
+                if (errors == null && Interlocked.Exchange(ref _reportedPipelineOnly, 1) == 0)
+                {
+                    KrLog.TryWrite(KrLogLevel.Debug, "Kestrun.Rust: routes of server '" + _serverName + "' run through PowerShell.Invoke (" + why + ").");
+                }
+                var slot = new Slot(this, runspace, context, errors);
                 _slots.TryAdd(slot, 0);
                 Interlocked.Increment(ref _opened);
                 return slot;
@@ -479,33 +538,6 @@ namespace KestrunRust
                 : t.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " ms";
         }
 
-        private static void ForwardStreams(PowerShell ps)
-        {
-            try
-            {
-                foreach (InformationRecord info in ps.Streams.Information)
-                {
-                    KrLog.TryWrite(KrLogLevel.Information, Convert.ToString(info.MessageData, System.Globalization.CultureInfo.InvariantCulture));
-                }
-                foreach (WarningRecord warning in ps.Streams.Warning)
-                {
-                    KrLog.TryWrite(KrLogLevel.Warning, warning.Message);
-                }
-                foreach (VerboseRecord verbose in ps.Streams.Verbose)
-                {
-                    KrLog.TryWrite(KrLogLevel.Verbose, verbose.Message);
-                }
-                foreach (DebugRecord debug in ps.Streams.Debug)
-                {
-                    KrLog.TryWrite(KrLogLevel.Debug, debug.Message);
-                }
-            }
-            catch (Exception)
-            {
-                // Forwarding is best effort.
-            }
-        }
-
         private static string SafeRequestLine(KrRequestContext context)
         {
             try
@@ -546,15 +578,39 @@ namespace KestrunRust
             return ex.ToString();
         }
 
-        private sealed class Slot(KrRunspaceHost host, Runspace runspace, PSVariable context)
+        private sealed class Slot(KrRunspaceHost host, Runspace runspace, PSVariable context, KrRouteErrors errors)
         {
             private readonly Dictionary<KrScriptRoute, PowerShell> _powerShells = new Dictionary<KrScriptRoute, PowerShell>();
+            private readonly Dictionary<KrScriptRoute, ScriptBlock> _scripts = new Dictionary<KrScriptRoute, ScriptBlock>();
 
             internal KrRunspaceHost Host { get; } = host;
             internal Runspace Runspace { get; } = runspace;
 
             /// <summary>$Context of this runspace (the global variable; its value is the current request).</summary>
             internal PSVariable Context { get; } = context;
+
+            /// <summary>Where the errors of routes run directly arrive; null when this runspace runs them all through
+            /// PowerShell.Invoke.</summary>
+            internal KrRouteErrors Errors { get; } = errors;
+
+            /// <summary>The script block of <paramref name="route"/>'s function in this runspace, to run directly; null
+            /// when the route must run through PowerShell.Invoke: it binds -Arguments as parameters (named binding) or
+            /// is an advanced script block ([CmdletBinding()] / [Parameter()]), or errors cannot be collected here.</summary>
+            internal ScriptBlock DirectScriptFor(KrScriptRoute route)
+            {
+                if (!_scripts.TryGetValue(route, out ScriptBlock script))
+                {
+                    script = null;
+                    if (Errors != null && !route.BindsParameters &&
+                        Runspace.SessionStateProxy.InvokeCommand.GetCommand(route.FunctionName, CommandTypes.Function) is FunctionInfo function &&
+                        !function.CmdletBinding)
+                    {
+                        script = function.ScriptBlock;
+                    }
+                    _scripts.Add(route, script);
+                }
+                return script;
+            }
 
             /// <summary>The PowerShell instance that runs <paramref name="route"/> in this runspace, made on first use.</summary>
             internal PowerShell PowerShellFor(KrScriptRoute route)
@@ -588,6 +644,7 @@ namespace KestrunRust
                     {
                     }
                 }
+                Errors?.Dispose();
             }
         }
     }

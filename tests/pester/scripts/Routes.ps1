@@ -101,6 +101,46 @@ Add-KrMapRoute -Verbs Get -Path '/log' -ScriptBlock {
     Write-KrTextResponse -InputObject 'logged'
 }
 
+# The streams of a route reach the log once each, whichever way the route runs: directly (the usual way), or through a
+# PowerShell pipeline (a route with -Timeout, an advanced script block).
+Add-KrMapRoute -Verbs Get -Path '/streams' -ScriptBlock {
+    Write-Warning 'warning stream (direct)'
+    Write-Information 'information stream (direct)'
+    Write-KrTextResponse -InputObject 'streams'
+}
+
+Add-KrMapRoute -Verbs Get -Path '/streams-timeout' -Timeout 30 -ScriptBlock {
+    Write-Warning 'warning stream (timeout)'
+    Write-Information 'information stream (timeout)'
+    Write-KrTextResponse -InputObject 'streams'
+}
+
+Add-KrMapRoute -Verbs Get -Path '/advanced' -ScriptBlock {
+    [CmdletBinding()]
+    param()
+    Write-Warning 'warning stream (advanced)'
+    Write-Error -Message 'error from an advanced route'
+    Write-KrTextResponse -InputObject 'advanced'
+}
+
+# Errors that never reach the error stream do not fail the route: silenced ones, caught ones.
+Add-KrMapRoute -Verbs Get -Path '/silenced' -ScriptBlock {
+    Write-Error -Message 'silenced trouble in a route' -ErrorAction SilentlyContinue
+    Get-Item -LiteralPath '/no/such/kestrun/path' -ErrorAction Ignore
+    try {
+        Get-Item -LiteralPath '/no/such/kestrun/path' -ErrorAction Stop
+    } catch {
+        $null = $_
+    }
+    Write-KrTextResponse -InputObject 'silenced'
+}
+
+# `exit` ends the route, not the server.
+Add-KrMapRoute -Verbs Get -Path '/exit' -ScriptBlock {
+    Write-KrTextResponse -InputObject 'before exit'
+    exit 3
+}
+
 Add-KrMapRoute -Verbs Get -Path '/stop' -ScriptBlock {
     Stop-KrServer
     Write-KrTextResponse -InputObject 'stopping'
