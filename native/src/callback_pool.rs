@@ -2,11 +2,20 @@
 //! workers), one pool per running server, growing on demand between a minimum and a maximum.
 //!
 //! - **Warm minimum.** `min` threads start with the server and stay until it stops.
-//! - **Growth.** A job queued while no thread is idle starts a new thread at once, up to `max`, so a
-//!   few slow callbacks never hold up the others as long as the maximum is not reached. At the
-//!   maximum a job waits in the FIFO queue for the next free thread, at most the configured wait
-//!   (then it is taken out of the queue again → 503). A job that found an idle (or a new) thread is
-//!   known to start at once: no timer is armed for it.
+//! - **Growth.** A job queued while no thread is idle may get a new thread, up to `max`, when it
+//!   is still waiting after [`GROW_AFTER`] (5 ms; the dispatcher asks, [`CallbackPool::grow_for`]):
+//!   when no job finished meanwhile (slow callbacks hold the threads), one thread per
+//!   `GROW_AFTER`; when the queue moves, only for a job that waited [`GROW_ANYWAY_FACTOR`] times as
+//!   long, one thread per that time. So a few slow callbacks never hold up the others for long as
+//!   long as the maximum is not reached, while fast callbacks keep running on the threads there
+//!   are instead of being spread over more threads than cores. At the maximum a job waits in the
+//!   FIFO queue for the next free thread, at most the configured wait (then it is taken out of the
+//!   queue again → 503). A job that found an idle thread is known to start at once: no timer is
+//!   armed for it.
+//! - **Which thread.** A thread that becomes idle spins for [`SPIN_FOR`] before it sleeps, the
+//!   thread that became idle last takes over the spinning, and a job wakes the thread that went to
+//!   sleep last: requests that follow one another run on the same (cache-hot) thread, and threads
+//!   not needed stay asleep until they are released.
 //! - **Release.** Threads above the minimum are released when the pool did not need them for a
 //!   whole idle period: the pool tracks the fewest threads that were idle at any moment of the
 //!   current period (its *surplus*); when the period ends, that many threads above the minimum exit.
@@ -51,6 +60,8 @@ pub(crate) struct PoolOptions {
     pub(crate) idle_timeout: Duration,
     /// How long a job may stay queued before [`CallbackPool::cancel`] should be tried.
     pub(crate) wait: Duration,
+    /// How long a queued job waits before a thread is started for it ([`GROW_AFTER`] for servers).
+    pub(crate) grow_after: Duration,
     pub(crate) on_thread_exit: Option<ThreadExitHook>,
 }
 
@@ -77,6 +88,26 @@ pub struct CallbackPoolStats {
     pub timed_out: u64,
 }
 
+/// What [`CallbackPool::grow_for`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Growth {
+    /// A thread was started (the job may still wait: a new thread takes the oldest job).
+    Grew,
+    /// No thread started yet; ask again later: the queue moves (a job finished within `grow_after`)
+    /// and the job has not waited [`GROW_ANYWAY_FACTOR`] × `grow_after` yet, or a thread was
+    /// started too recently (less than `grow_after` ago; when the queue moves, less than
+    /// `GROW_ANYWAY_FACTOR` × `grow_after` ago).
+    Moving,
+    /// The job was taken (or is about to be), the pool is at its maximum or stopping: nothing more
+    /// to do.
+    Done,
+}
+
+/// A job that waited this many times `grow_after` gets a thread even if the queue moves (one such
+/// thread per that time): the threads there are do not keep up (e.g. routes that wait a few ms on
+/// I/O each).
+pub(crate) const GROW_ANYWAY_FACTOR: u32 = 100;
+
 /// The pool is shutting down: no job is accepted any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Closed;
@@ -88,7 +119,20 @@ pub(crate) struct Ticket {
     /// An idle or newly started thread will take the job without waiting for any callback to
     /// finish (no need to bound the wait).
     pub(crate) immediate: bool,
+    /// Queued by [`CallbackPool::submit_deferred`] below the maximum: [`CallbackPool::grow_for`]
+    /// may start a thread for it if it is still waiting after [`GROW_AFTER`].
+    pub(crate) may_grow: bool,
 }
+
+/// How long a job submitted with [`CallbackPool::submit_deferred`] waits before a new thread may be
+/// started for it: when it is still queued then and no job finished during that time (the threads
+/// are held by slow callbacks: waiting on I/O, sleeping), or once it has waited
+/// [`GROW_ANYWAY_FACTOR`] times as long (the threads do not keep up). A queue of fast callbacks
+/// moves every few tens of µs and gets no thread: on a busy server the jobs keep running on a few
+/// hot threads (each with its interpreter, e.g. a PowerShell runspace, whose data stay in the CPU
+/// caches) instead of being spread over more threads than there are cores, each job then waiting
+/// for a core and the caches holding none of the interpreters.
+pub(crate) const GROW_AFTER: Duration = Duration::from_millis(5);
 
 struct Queue {
     jobs: VecDeque<(u64, Job)>,
@@ -97,8 +141,9 @@ struct Queue {
     threads: usize,
     /// Of those, the ones not running a job (spinning, sleeping, or just started).
     idle: usize,
-    /// Of the idle ones, those sleeping on the condition variable.
-    sleeping: usize,
+    /// Of the idle ones, those sleeping, each on its own condition variable, the one that went to
+    /// sleep last on top: a job wakes the top one (see `wake_one`).
+    sleepers: Vec<Arc<Condvar>>,
     closed: bool,
     /// Start of the current idle period.
     period_start: Instant,
@@ -107,6 +152,8 @@ struct Queue {
     /// Threads still to release for the period that ended last.
     to_release: usize,
     peak: usize,
+    /// When [`CallbackPool::grow_for`] last started a thread, in µs since `Shared::started` (0: never).
+    last_grow_us: u64,
     started: u64,
     released: u64,
     next_thread_no: u64,
@@ -149,7 +196,6 @@ struct Shared {
     name: String,
     opts: PoolOptions,
     queue: Mutex<Queue>,
-    cv: Condvar,
     /// `queue.jobs.len()`, readable without the lock by spinning threads.
     pending: AtomicUsize,
     /// At most this many idle threads spin at a time (one per core; the others sleep right away).
@@ -161,6 +207,9 @@ struct Shared {
     live: Arc<Live>,
     handles: Mutex<Vec<JoinHandle<()>>>,
     timed_out: AtomicU64,
+    /// When a job last finished, in µs since `started` (0: none yet).
+    last_done_us: AtomicU64,
+    started: Instant,
 }
 
 /// How long a thread that just became idle watches for a job (yielding the CPU between looks) before
@@ -195,7 +244,7 @@ impl Shared {
         q.period_start = now;
         q.low_water = q.surplus();
         if q.to_release > 0 {
-            self.cv.notify_all();
+            wake_all(q);
         }
     }
 
@@ -211,14 +260,30 @@ impl Shared {
     }
 }
 
+/// Wakes the thread that went to sleep last (its runspace and data are the likeliest to still be in
+/// the CPU caches; the threads at the bottom stay asleep and are released when not needed).
+fn wake_one(q: &mut Queue) -> Option<Arc<Condvar>> {
+    q.sleepers.pop()
+}
+
+/// Wakes every sleeping thread (stop, release).
+fn wake_all(q: &mut Queue) {
+    for cv in q.sleepers.drain(..) {
+        cv.notify_one();
+    }
+}
+
 fn worker_loop(shared: &Shared) {
+    let me = Arc::new(Condvar::new());
     let mut q = shared.queue.lock();
     // On entry this thread is already counted in `threads` and `idle`.
     let mut spun = false;
     let released = loop {
         if let Some(job) = shared.take(&mut q) {
             drop(q);
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(job)) {
+            let outcome = catch_unwind(AssertUnwindSafe(job));
+            shared.last_done_us.store(shared.started.elapsed().as_micros().max(1) as u64, Ordering::Relaxed);
+            if let Err(payload) = outcome {
                 // Jobs catch their own panics (the dispatcher's do); this keeps the counts right regardless.
                 logging::error(&format!(
                     "Server '{}': a callback job panicked: {}",
@@ -238,7 +303,7 @@ fn worker_loop(shared: &Shared) {
         if shared.release_me(&mut q) {
             break true;
         }
-        if !spun && q.idle - q.sleeping <= shared.max_spinners {
+        if !spun && q.idle - q.sleepers.len() <= shared.max_spinners {
             // Spin a little first: a request of a busy server usually arrives within that.
             spun = true;
             drop(q);
@@ -253,21 +318,23 @@ fn worker_loop(shared: &Shared) {
             q = shared.queue.lock();
             continue;
         }
-        q.sleeping += 1;
+        q.sleepers.push(me.clone());
         let deadline =
             if q.threads > shared.opts.min { q.period_start.checked_add(shared.opts.idle_timeout) } else { None };
-        match deadline {
-            Some(deadline) => {
-                let timed_out = shared.cv.wait_until(&mut q, deadline).timed_out();
-                q.sleeping -= 1;
-                if timed_out {
-                    shared.end_period_if_over(&mut q, Instant::now());
-                }
-            }
+        let timed_out = match deadline {
+            Some(deadline) => me.wait_until(&mut q, deadline).timed_out(),
             None => {
-                shared.cv.wait(&mut q);
-                q.sleeping -= 1;
+                me.wait(&mut q);
+                false
             }
+        };
+        // Woken by `wake_one` / `wake_all` (which took this thread off the stack), or by the deadline
+        // or spuriously (still on it).
+        if let Some(i) = q.sleepers.iter().rposition(|cv| Arc::ptr_eq(cv, &me)) {
+            q.sleepers.remove(i);
+        }
+        if timed_out {
+            shared.end_period_if_over(&mut q, Instant::now());
         }
     };
     q.idle -= 1;
@@ -302,23 +369,25 @@ impl CallbackPool {
                     next_id: 0,
                     threads: 0,
                     idle: 0,
-                    sleeping: 0,
+                    sleepers: Vec::new(),
                     closed: false,
                     period_start: now,
                     low_water: 0,
                     to_release: 0,
                     peak: 0,
+                    last_grow_us: 0,
                     started: 0,
                     released: 0,
                     next_thread_no: 0,
                 }),
-                cv: Condvar::new(),
                 pending: AtomicUsize::new(0),
                 max_spinners: num_cpus::get().clamp(1, max),
                 spin_turn: AtomicU64::new(0),
                 live: Arc::new(Live::default()),
                 handles: Mutex::new(Vec::with_capacity(min)),
                 timed_out: AtomicU64::new(0),
+                last_done_us: AtomicU64::new(0),
+                started: now,
                 opts,
             }),
         });
@@ -406,6 +475,11 @@ impl CallbackPool {
         self.shared.opts.wait
     }
 
+    /// How long a queued job waits before [`grow_for`](Self::grow_for) is asked.
+    pub(crate) fn grow_after(&self) -> Duration {
+        self.shared.opts.grow_after
+    }
+
     /// Counts a request answered 504 (route timeout).
     pub(crate) fn note_timeout(&self) {
         self.shared.timed_out.fetch_add(1, Ordering::Relaxed);
@@ -427,10 +501,11 @@ impl CallbackPool {
         }
     }
 
-    /// Queues `job` for the next free thread, starting a new thread when none is idle and the
-    /// maximum is not reached. `Closed` (the job dropped) when the pool is stopping.
-    pub(crate) fn submit(&self, job: Job) -> std::result::Result<Ticket, Closed> {
-        let (mut ticket, wake, grow) = {
+    /// Queues `job` for the next free thread. When none is idle no thread is started yet: the caller
+    /// calls [`grow_for`](Self::grow_for) if the job is still waiting after [`GROW_AFTER`]
+    /// (`ticket.may_grow`). `Closed` (the job dropped) when the pool is stopping.
+    pub(crate) fn submit_deferred(&self, job: Job) -> std::result::Result<Ticket, Closed> {
+        let (ticket, wake) = {
             let mut q = self.shared.queue.lock();
             if q.closed {
                 drop(q);
@@ -442,31 +517,60 @@ impl CallbackPool {
             let has_idle = q.jobs.len() < q.idle;
             q.jobs.push_back((id, job));
             self.shared.sync_pending(&q);
-            let grow = (!has_idle && q.threads < self.shared.opts.max).then(|| Self::reserve_locked(&mut q));
-            if grow.is_some() {
-                // Demand: nothing left over from the last idle period is released any more.
-                q.to_release = 0;
-            }
             q.note_surplus();
             // Spinning (and just started) threads take jobs by themselves; wake a sleeping one for the rest.
-            let awake = q.idle - q.sleeping;
-            (Ticket { id, immediate: has_idle || grow.is_some() }, q.sleeping > 0 && q.jobs.len() > awake, grow)
+            let awake = q.idle - q.sleepers.len();
+            let may_grow = !has_idle && q.threads < self.shared.opts.max;
+            let wake = if q.jobs.len() > awake { wake_one(&mut q) } else { None };
+            (Ticket { id, immediate: has_idle, may_grow }, wake)
         };
-        if wake {
-            self.shared.cv.notify_one();
-        }
-        if let Some(no) = grow {
-            if let Err(e) = self.spawn_thread(no) {
-                self.unreserve_thread();
-                logging::warn(&format!(
-                    "Server '{}': {}; the request waits for a busy one",
-                    self.shared.name,
-                    e.message()
-                ));
-                ticket.immediate = false;
-            }
+        if let Some(cv) = wake {
+            cv.notify_one();
         }
         Ok(ticket)
+    }
+
+    /// Called when the job of `ticket` (submitted with [`submit_deferred`](Self::submit_deferred))
+    /// has waited `waited` (at least the pool's `grow_after`): starts a thread for it if it is still
+    /// queued, no idle thread is about to take it, the maximum is not reached, and either no job
+    /// finished during the last `grow_after` and no thread was started during it, or the job has
+    /// waited [`GROW_ANYWAY_FACTOR`] × `grow_after` and no thread was started during that time.
+    pub(crate) fn grow_for(&self, ticket: Ticket, waited: Duration) -> Growth {
+        let no = {
+            let mut q = self.shared.queue.lock();
+            let queued = q.jobs.iter().any(|(id, _)| *id == ticket.id);
+            if q.closed || !queued || q.jobs.len() <= q.idle || q.threads >= self.shared.opts.max {
+                return Growth::Done;
+            }
+            let grow_after = self.shared.opts.grow_after;
+            let now = self.shared.started.elapsed();
+            let since = |us: u64| now.saturating_sub(Duration::from_micros(us));
+            let last_done_us = self.shared.last_done_us.load(Ordering::Relaxed);
+            // One thread at a time, at most one per `grow_after` (a new thread costs its host an
+            // interpreter to open, which first slows the others down)...
+            let mut every = grow_after;
+            if last_done_us > 0 && since(last_done_us) < grow_after {
+                // ... and when the queue moves, only for a job that waited long, one per that time.
+                every = grow_after * GROW_ANYWAY_FACTOR;
+                if waited < every {
+                    return Growth::Moving;
+                }
+            }
+            if q.last_grow_us > 0 && since(q.last_grow_us) < every {
+                return Growth::Moving;
+            }
+            q.last_grow_us = now.as_micros().max(1) as u64;
+            q.to_release = 0;
+            let no = Self::reserve_locked(&mut q);
+            q.note_surplus();
+            no
+        };
+        if let Err(e) = self.spawn_thread(no) {
+            self.unreserve_thread();
+            logging::warn(&format!("Server '{}': {}; the request waits for a busy one", self.shared.name, e.message()));
+            return Growth::Done;
+        }
+        Growth::Grew
     }
 
     /// Runs `f` on a short-lived thread of its own that [`shutdown`](Self::shutdown) waits for like a
@@ -519,9 +623,9 @@ impl CallbackPool {
             q.closed = true;
             let dropped = q.jobs.drain(..).collect();
             self.shared.sync_pending(&q);
+            wake_all(&mut q);
             dropped
         };
-        self.shared.cv.notify_all();
         drop(dropped);
         let deadline = Instant::now() + timeout;
         let all_done = {
@@ -568,7 +672,21 @@ mod tests {
             max,
             idle_timeout: Duration::from_millis(idle_ms),
             wait: Duration::from_secs(5),
+            // Grows as soon as asked (the tests that are about growth set their own).
+            grow_after: Duration::ZERO,
             on_thread_exit: None,
+        }
+    }
+
+    impl CallbackPool {
+        /// What the dispatcher does, without waiting GROW_AFTER first: queue, then start a thread
+        /// if none was idle.
+        fn submit(&self, job: Job) -> std::result::Result<Ticket, Closed> {
+            let ticket = self.submit_deferred(job)?;
+            if ticket.may_grow {
+                self.grow_for(ticket, self.shared.opts.grow_after * GROW_ANYWAY_FACTOR);
+            }
+            Ok(ticket)
         }
     }
 
@@ -592,16 +710,112 @@ mod tests {
                 g.wait();
             })));
         }
-        assert!(tickets.iter().all(|t| t.unwrap().immediate), "each of the first 3 got a thread");
+        assert!(tickets.iter().all(|t| t.is_ok()));
         wait_for("3 busy threads", || pool.stats().busy == 3);
         let fourth = pool.submit(Box::new(|| {})).unwrap();
-        assert!(!fourth.immediate, "at the maximum the job waits");
+        assert!(!fourth.immediate && !fourth.may_grow, "at the maximum the job waits");
         let s = pool.stats();
         assert_eq!((s.threads, s.queued, s.peak_threads, s.threads_started), (3, 1, 3, 3));
         gate.wait();
         wait_for("the queue to drain", || pool.stats().queued == 0 && pool.stats().busy == 0);
         pool.shutdown(Duration::from_secs(5)).unwrap();
         assert_eq!(pool.stats().threads, 0);
+    }
+
+    #[test]
+    fn a_thread_is_started_only_for_a_job_that_still_waits() {
+        let pool = CallbackPool::start("deferred", opts(1, 3, 60_000)).unwrap();
+        let (entered_tx, entered_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let release_rx = Arc::new(Mutex::new(release_rx));
+        let blocking = |entered: std::sync::mpsc::Sender<()>, release: Arc<Mutex<std::sync::mpsc::Receiver<()>>>| -> Job {
+            Box::new(move || {
+                entered.send(()).unwrap();
+                let _ = release.lock().recv();
+            })
+        };
+        // An idle thread: the job starts at once, nothing to grow.
+        let first = pool.submit_deferred(blocking(entered_tx.clone(), release_rx.clone())).unwrap();
+        assert!(first.immediate && !first.may_grow);
+        entered_rx.recv().unwrap();
+        // No idle thread: queued, no thread started yet.
+        let second = pool.submit_deferred(blocking(entered_tx.clone(), release_rx.clone())).unwrap();
+        assert!(!second.immediate && second.may_grow);
+        assert_eq!((pool.stats().threads, pool.stats().queued), (1, 1));
+        // Still waiting: a thread is started for it, and it runs.
+        assert_eq!(pool.grow_for(second, Duration::ZERO), Growth::Grew, "no job finished yet");
+        entered_rx.recv().unwrap();
+        assert_eq!(pool.stats().threads, 2);
+        // Taken already: nothing more to start.
+        assert_eq!(pool.grow_for(second, Duration::ZERO), Growth::Done);
+        // A job that a thread freed in the meantime took needs no new thread either.
+        let third = pool.submit_deferred(Box::new(|| {})).unwrap();
+        release_tx.send(()).unwrap();
+        wait_for("the third job", || pool.stats().queued == 0);
+        assert_eq!(pool.grow_for(third, Duration::ZERO), Growth::Done);
+        release_tx.send(()).unwrap();
+        pool.shutdown(Duration::from_secs(5)).unwrap();
+    }
+
+    #[test]
+    fn a_queue_that_moves_gets_a_thread_only_for_a_long_wait_and_one_at_a_time() {
+        let pool = CallbackPool::start("moving", PoolOptions { grow_after: Duration::from_secs(1), ..opts(2, 4, 60_000) })
+            .unwrap();
+        let slow = Duration::from_secs(1) * GROW_ANYWAY_FACTOR;
+        let (entered_tx, entered_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let release_rx = Arc::new(Mutex::new(release_rx));
+        let blocking = || -> Job {
+            let (entered, release) = (entered_tx.clone(), release_rx.clone());
+            Box::new(move || {
+                entered.send(()).unwrap();
+                let _ = release.lock().recv();
+            })
+        };
+        for _ in 0..2 {
+            pool.submit_deferred(blocking()).unwrap();
+            entered_rx.recv().unwrap();
+        }
+        release_tx.send(()).unwrap(); // a job finishes: the queue moves
+        wait_for("an idle thread", || pool.stats().busy == 1);
+        pool.submit_deferred(blocking()).unwrap();
+        entered_rx.recv().unwrap();
+        // Both threads busy, a job finished within grow_after.
+        let d = pool.submit_deferred(blocking()).unwrap();
+        assert!(d.may_grow);
+        assert_eq!(pool.grow_for(d, Duration::ZERO), Growth::Moving, "a short wait in a moving queue");
+        assert_eq!(pool.grow_for(d, slow), Growth::Grew, "a long wait");
+        entered_rx.recv().unwrap();
+        let e = pool.submit_deferred(Box::new(|| {})).unwrap();
+        assert_eq!(pool.grow_for(e, slow), Growth::Moving, "one such thread per GROW_ANYWAY_FACTOR × grow_after");
+        assert_eq!(pool.stats().threads_started, 3);
+        for _ in 0..3 {
+            release_tx.send(()).unwrap();
+        }
+        wait_for("the queue to drain", || pool.stats().queued == 0 && pool.stats().busy == 0);
+        pool.shutdown(Duration::from_secs(5)).unwrap();
+    }
+
+    #[test]
+    fn jobs_one_after_another_run_on_the_thread_that_became_idle_last() {
+        let pool = CallbackPool::start("lifo", opts(4, 4, 60_000)).unwrap();
+        // The 4 threads started, spun and went to sleep.
+        std::thread::sleep(Duration::from_millis(100));
+        let mut names = std::collections::HashSet::new();
+        for round in 0..12 {
+            let (tx, rx) = std::sync::mpsc::channel();
+            pool.submit_deferred(Box::new(move || {
+                tx.send(std::thread::current().name().unwrap_or_default().to_string()).unwrap();
+            }))
+            .unwrap();
+            names.insert(rx.recv().unwrap());
+            // Every other round after the spin is over: the thread is asleep, on top of the others.
+            if round % 2 == 0 {
+                std::thread::sleep(SPIN_FOR * 5);
+            }
+        }
+        assert_eq!(names.len(), 1, "one thread served them all: {names:?}");
+        pool.shutdown(Duration::from_secs(5)).unwrap();
     }
 
     #[test]

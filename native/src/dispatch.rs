@@ -16,7 +16,7 @@ use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt as _;
 
-use crate::callback_pool::{CallbackPool, Ticket};
+use crate::callback_pool::{CallbackPool, Growth, Ticket};
 use crate::cancel::CancelToken;
 use crate::errors_json::error_response;
 use crate::logging;
@@ -73,7 +73,7 @@ impl Dispatcher {
             });
             let _ = tx.send((result, ctx));
         });
-        let ticket = match self.pool.submit(job) {
+        let ticket = match self.pool.submit_deferred(job) {
             Ok(t) => t,
             Err(_) => return error_response(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping"),
         };
@@ -81,7 +81,17 @@ impl Dispatcher {
         // free thread is bounded; a job still queued after it is taken back (503). The route's timeout,
         // if any, bounds the whole.
         let mut queue_deadline = (!ticket.immediate).then(|| tokio::time::Instant::now() + self.pool.wait());
+        // No thread was idle: one more may be started for this job if it is still waiting after the
+        // pool's grow_after (asked again after each grow_after, up to the maximum; see grow_for).
+        let submitted = tokio::time::Instant::now();
+        let mut grow_deadline = ticket.may_grow.then(|| submitted + self.pool.grow_after());
         let outcome = loop {
+            let grow_wait = async {
+                match grow_deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
             let queue_wait = async {
                 match queue_deadline {
                     Some(d) => tokio::time::sleep_until(d).await,
@@ -111,6 +121,10 @@ impl Dispatcher {
                 }
                 () = route_wait => {
                     return self.timed_out(&req, ticket, token, entry.timeout.unwrap_or_default());
+                }
+                () = grow_wait => {
+                    grow_deadline = (self.pool.grow_for(ticket, submitted.elapsed()) != Growth::Done)
+                        .then(|| tokio::time::Instant::now() + self.pool.grow_after());
                 }
             }
         };

@@ -515,6 +515,7 @@ impl Server {
                 max: config.callback_max,
                 idle_timeout: config.callback_idle_timeout,
                 wait: config.callback_wait,
+                grow_after: crate::callback_pool::GROW_AFTER,
                 on_thread_exit: config.thread_exit_hook.clone(),
             },
         )?;

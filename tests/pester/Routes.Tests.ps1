@@ -147,6 +147,13 @@ Describe 'The streams and errors of a route' {
         Get-Content -LiteralPath $script:instance.StdOut -Raw | Should -Not -Match 'silenced trouble in a route'
     }
 
+    It 'a route that prompts (Read-Host) answers 500: routes run without a console' {
+        (Invoke-KrCurl -Url "$base/prompt").Status | Should -Be 500
+        Start-Sleep -Milliseconds 300
+        Get-Content -LiteralPath $script:instance.StdOut -Raw | Should -Match 'A route cannot ask for input'
+        (Invoke-KrCurl -Url "$base/ok").Status | Should -Be 200
+    }
+
     It 'exit ends the route with what it wrote, and the server keeps serving' {
         $r = Invoke-KrCurl -Url "$base/exit"
         $r.Status | Should -Be 200

@@ -135,6 +135,12 @@ Add-KrMapRoute -Verbs Get -Path '/silenced' -ScriptBlock {
     Write-KrTextResponse -InputObject 'silenced'
 }
 
+# Routes run without a console: a prompt fails the route.
+Add-KrMapRoute -Verbs Get -Path '/prompt' -ScriptBlock {
+    $name = Read-Host -Prompt 'Your name'
+    Write-KrTextResponse -InputObject "hello $name"
+}
+
 # `exit` ends the route, not the server.
 Add-KrMapRoute -Verbs Get -Path '/exit' -ScriptBlock {
     Write-KrTextResponse -InputObject 'before exit'
