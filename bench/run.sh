@@ -969,6 +969,8 @@ if [[ $RESULTS != - ]]; then
       echo "CPU samples of the pwsh server process (\`perf record -e cpu-clock -F 999 -g\` for ${DURATION}s, \`DOTNET_PerfMapEnabled=1\`) while wrk drives the 19.1 counter route over HTTPS with one session (-t$THREADS -c$CONNS); grouped by \`bench/profile_summary.py\`. Raw report: \`target/bench/perf-report.txt\`."
       echo
       echo "$PROFILE_MD"
+      echo
+      echo "One-session requests run one at a time (the session lock), so most samples are the kernel handing each request from thread to thread; the stages of that path in microseconds (lock, queue, callback, wake-ups), and what each command of the route costs, are in docs/DESIGN.md (\"Where a one-session PowerShell request's time goes\")."
     fi
     if ((${#notes[@]})); then
       echo
