@@ -60,8 +60,9 @@ impl From<CallbackPoolStats> for KrCallbackPoolStats {
 }
 
 /// Sets the callback pool's bounds, each 1..=1024; 0 keeps a bound as it is. `min` threads start with
-/// the server and stay; the pool grows up to `max` while callbacks are busy (a request waits for a
-/// thread only when `max` callbacks run at once). When only one bound is given and it crosses the
+/// the server and stay; the pool grows up to `max` while callbacks are busy: a request that waited
+/// 5 ms without any callback finishing gets a new thread (one per 5 ms), in a queue that moves only
+/// one that waited 500 ms (one per 500 ms). When only one bound is given and it crosses the
 /// other, the other follows it. Defaults: min 2 × cores, max max(32, 4 × cores). `min > max` (both
 /// given), or a bound above 1024 → `KR_INVALID_ARGUMENT`; a running server → `KR_INVALID_STATE`.
 ///

@@ -6,11 +6,14 @@ Sets run-time options of a server: runspaces (callback threads), request queue w
 '@
     Description = @'
 Route script blocks run on the engine's callback threads, each with its own PowerShell runspace (opened on the
-thread's first request). -MinRunspaces threads start with the server and stay (default: 2 x processor count);
-while routes are busy the engine starts more, up to -MaxRunspaces (default: 32, or 4 x processor count when
-that is more), so a few slow routes never hold up the fast ones. Threads above the minimum that were not
-needed for -RunspaceIdleTimeout are released again and their runspaces disposed. Only when -MaxRunspaces
-routes run at once does a request wait for a free runspace, up to -RequestQueueTimeout seconds, then 503.
+thread's first request). -MinRunspaces threads start with the server and stay (default: 2 x processor count).
+When every runspace is held by a slow route (none finished for 5 ms), the engine starts more, one per 5 ms, up
+to -MaxRunspaces (default: 32, or 4 x processor count when that is more), so a few slow routes never hold up
+the fast ones for long. While routes keep finishing (fast routes under load) a request waits for the next free
+runspace, and one more is started only for a request that waited 0.5 s (one per 0.5 s): a busy server keeps
+its requests on a few runspaces whose data stay in the CPU caches. Threads above the minimum that were not
+needed for -RunspaceIdleTimeout are released again and their runspaces disposed. At -MaxRunspaces a request
+waits for a free runspace up to -RequestQueueTimeout seconds, then 503.
 Each runspace beyond the first costs about 2.5 MB of process memory (RSS) once it has served a small route,
 more if its scripts keep data (measured with tools/Measure-RunspaceMemory.ps1, see docs/DESIGN.md).
 Options must be set before Start-KrServer.
