@@ -800,7 +800,7 @@ mod tests {
     fn jobs_one_after_another_run_on_the_thread_that_became_idle_last() {
         let pool = CallbackPool::start("lifo", opts(4, 4, 60_000)).unwrap();
         // The 4 threads started, spun and went to sleep.
-        std::thread::sleep(Duration::from_millis(100));
+        wait_for("4 sleeping threads", || pool.shared.queue.lock().sleepers.len() == 4);
         let mut names = std::collections::HashSet::new();
         for round in 0..12 {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -809,6 +809,8 @@ mod tests {
             }))
             .unwrap();
             names.insert(rx.recv().unwrap());
+            // The job has sent its answer; its thread is idle again once it has returned.
+            wait_for("an idle pool", || pool.stats().busy == 0);
             // Every other round after the spin is over: the thread is asleep, on top of the others.
             if round % 2 == 0 {
                 std::thread::sleep(SPIN_FOR * 5);
