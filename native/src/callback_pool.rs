@@ -152,8 +152,10 @@ struct Queue {
     /// Threads still to release for the period that ended last.
     to_release: usize,
     peak: usize,
-    /// When [`CallbackPool::grow_for`] last started a thread, in µs since `Shared::started` (0: never).
-    last_grow_us: u64,
+    /// When a job last finished.
+    last_done: Option<Instant>,
+    /// When [`CallbackPool::grow_for`] last started a thread.
+    last_grow: Option<Instant>,
     started: u64,
     released: u64,
     next_thread_no: u64,
@@ -207,9 +209,6 @@ struct Shared {
     live: Arc<Live>,
     handles: Mutex<Vec<JoinHandle<()>>>,
     timed_out: AtomicU64,
-    /// When a job last finished, in µs since `started` (0: none yet).
-    last_done_us: AtomicU64,
-    started: Instant,
 }
 
 /// How long a thread that just became idle watches for a job (yielding the CPU between looks) before
@@ -281,9 +280,7 @@ fn worker_loop(shared: &Shared) {
     let released = loop {
         if let Some(job) = shared.take(&mut q) {
             drop(q);
-            let outcome = catch_unwind(AssertUnwindSafe(job));
-            shared.last_done_us.store(shared.started.elapsed().as_micros().max(1) as u64, Ordering::Relaxed);
-            if let Err(payload) = outcome {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(job)) {
                 // Jobs catch their own panics (the dispatcher's do); this keeps the counts right regardless.
                 logging::error(&format!(
                     "Server '{}': a callback job panicked: {}",
@@ -294,6 +291,7 @@ fn worker_loop(shared: &Shared) {
             }
             q = shared.queue.lock();
             q.idle += 1;
+            q.last_done = Some(Instant::now());
             spun = false;
             continue;
         }
@@ -375,7 +373,8 @@ impl CallbackPool {
                     low_water: 0,
                     to_release: 0,
                     peak: 0,
-                    last_grow_us: 0,
+                    last_done: None,
+                    last_grow: None,
                     started: 0,
                     released: 0,
                     next_thread_no: 0,
@@ -386,8 +385,6 @@ impl CallbackPool {
                 live: Arc::new(Live::default()),
                 handles: Mutex::new(Vec::with_capacity(min)),
                 timed_out: AtomicU64::new(0),
-                last_done_us: AtomicU64::new(0),
-                started: now,
                 opts,
             }),
         });
@@ -543,23 +540,22 @@ impl CallbackPool {
                 return Growth::Done;
             }
             let grow_after = self.shared.opts.grow_after;
-            let now = self.shared.started.elapsed();
-            let since = |us: u64| now.saturating_sub(Duration::from_micros(us));
-            let last_done_us = self.shared.last_done_us.load(Ordering::Relaxed);
+            let now = Instant::now();
+            let within = |at: Option<Instant>, limit: Duration| at.is_some_and(|at| now.duration_since(at) < limit);
             // One thread at a time, at most one per `grow_after` (a new thread costs its host an
             // interpreter to open, which first slows the others down)...
             let mut every = grow_after;
-            if last_done_us > 0 && since(last_done_us) < grow_after {
+            if within(q.last_done, grow_after) {
                 // ... and when the queue moves, only for a job that waited long, one per that time.
                 every = grow_after * GROW_ANYWAY_FACTOR;
                 if waited < every {
                     return Growth::Moving;
                 }
             }
-            if q.last_grow_us > 0 && since(q.last_grow_us) < every {
+            if within(q.last_grow, every) {
                 return Growth::Moving;
             }
-            q.last_grow_us = now.as_micros().max(1) as u64;
+            q.last_grow = Some(now);
             q.to_release = 0;
             let no = Self::reserve_locked(&mut q);
             q.note_surplus();

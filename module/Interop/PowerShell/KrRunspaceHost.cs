@@ -288,9 +288,7 @@ namespace KestrunRust
             }
             catch (Exception ex)
             {
-                Interlocked.Increment(ref _failures);
-                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex));
-                return 1;
+                return Failed(context, " " + Describe(ex));
             }
             finally
             {
@@ -337,9 +335,7 @@ namespace KestrunRust
                 {
                     slot.Errors.Take();
                 }
-                Interlocked.Increment(ref _failures);
-                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex.ErrorRecord));
-                return 1;
+                return Failed(context, " " + Describe(ex.ErrorRecord));
             }
             return slot.Errors.Count == 0 ? 0 : FailOnErrors(context, slot.Errors.Take());
         }
@@ -390,9 +386,7 @@ namespace KestrunRust
             }
             catch (RuntimeException ex)
             {
-                Interlocked.Increment(ref _failures);
-                KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "): " + Describe(ex.ErrorRecord));
-                return 1;
+                return Failed(context, " " + Describe(ex.ErrorRecord));
             }
             finally
             {
@@ -422,18 +416,20 @@ namespace KestrunRust
         /// with -ErrorAction SilentlyContinue / Ignore never reach the stream and do not.</summary>
         private int FailOnErrors(KrRequestContext context, IEnumerable<ErrorRecord> errors)
         {
-            StringBuilder message = null;
+            StringBuilder detail = null;
             foreach (ErrorRecord error in errors)
             {
-                message ??= new StringBuilder().Append("Route ").Append(context.Route).Append(" failed (").Append(SafeRequestLine(context)).Append("):");
-                message.Append(Environment.NewLine).Append(Describe(error));
+                (detail ??= new StringBuilder()).Append(Environment.NewLine).Append(Describe(error));
             }
-            if (message == null)
-            {
-                return 0;
-            }
+            return detail == null ? 0 : Failed(context, detail.ToString());
+        }
+
+        /// <summary>Counts and logs a failed route: "Route R failed (GET /path):" followed by <paramref name="detail"/>;
+        /// returns the callback's failure status.</summary>
+        private int Failed(KrRequestContext context, string detail)
+        {
             Interlocked.Increment(ref _failures);
-            KrLog.TryWrite(KrLogLevel.Error, message.ToString());
+            KrLog.TryWrite(KrLogLevel.Error, "Route " + context.Route + " failed (" + SafeRequestLine(context) + "):" + detail);
             return 1;
         }
 
